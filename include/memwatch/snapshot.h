@@ -1,0 +1,104 @@
+// A typed view of one INFO reply. Fields absent from the reply (older Redis,
+// managed services, sections not requested) are std::nullopt; nothing here is
+// guessed. Built by info::ParseInfo(), consumed by checks and metrics.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace memwatch {
+
+// One `dbN:keys=..,expires=..,avg_ttl=..` line of INFO keyspace.
+struct KeyspaceDb {
+  int64_t keys = 0;
+  int64_t expires = 0;   // keys that carry a TTL
+  int64_t avg_ttl_ms = 0;
+  std::optional<int64_t> subexpiry;  // Valkey 8: hash fields with a TTL
+  bool operator==(const KeyspaceDb&) const = default;
+};
+
+struct Snapshot {
+  // server
+  std::optional<std::string> redis_version;
+  std::optional<std::string> server_name;  // "valkey" on Valkey; absent on Redis
+  std::optional<std::string> valkey_version;
+  std::optional<std::string> redis_mode;
+  std::optional<int64_t> uptime_in_seconds;
+  std::optional<std::string> executable;
+  std::optional<std::string> config_file;
+
+  // clients
+  std::optional<int64_t> connected_clients;
+  std::optional<int64_t> blocked_clients;
+
+  // memory
+  std::optional<int64_t> used_memory;
+  std::optional<int64_t> used_memory_rss;
+  std::optional<int64_t> used_memory_peak;
+  std::optional<int64_t> total_system_memory;
+  std::optional<int64_t> maxmemory;
+  std::optional<std::string> maxmemory_policy;
+  std::optional<double> mem_fragmentation_ratio;
+  std::optional<int64_t> mem_fragmentation_bytes;
+  std::optional<double> allocator_frag_ratio;
+  std::optional<int64_t> allocator_frag_bytes;
+
+  // persistence
+  std::optional<bool> loading;
+  std::optional<int64_t> rdb_changes_since_last_save;
+  std::optional<bool> rdb_bgsave_in_progress;
+  std::optional<bool> rdb_last_bgsave_ok;        // rdb_last_bgsave_status:ok|err
+  std::optional<int64_t> rdb_last_cow_size;
+  std::optional<int64_t> rdb_last_save_time;
+  std::optional<bool> aof_enabled;
+  std::optional<bool> aof_rewrite_in_progress;
+  std::optional<bool> aof_last_bgrewrite_ok;     // aof_last_bgrewrite_status
+  std::optional<bool> aof_last_write_ok;         // aof_last_write_status
+  std::optional<int64_t> aof_last_cow_size;
+
+  // stats
+  std::optional<int64_t> total_connections_received;
+  std::optional<int64_t> total_commands_processed;
+  std::optional<int64_t> rejected_connections;
+  std::optional<int64_t> expired_keys;
+  std::optional<int64_t> evicted_keys;
+  std::optional<int64_t> keyspace_hits;
+  std::optional<int64_t> keyspace_misses;
+  std::optional<int64_t> total_error_replies;  // Redis >= 6.2
+
+  // replication
+  std::optional<std::string> role;  // master | slave
+  std::optional<int64_t> connected_slaves;
+
+  // errorstats: `errorstat_OOM:count=3` -> errorstats["OOM"] = 3. Empty when
+  // the section is absent (Redis 6.0) or no error happened yet; see
+  // has_errorstats_section to tell the two apart.
+  std::map<std::string, int64_t> errorstats;
+  bool has_errorstats_section = false;
+
+  // commandstats (only when requested): sums over all commands.
+  std::optional<int64_t> commandstats_rejected_calls;
+  std::optional<int64_t> commandstats_failed_calls;
+  std::optional<int64_t> cmdstat_info_calls;
+  std::optional<int64_t> cmdstat_info_usec;
+
+  // keyspace: "db0" -> counts. Empty when there are no keys.
+  std::map<std::string, KeyspaceDb> keyspace;
+  bool has_keyspace_section = false;
+
+  // Sections seen ("memory", "stats", ...), lower case.
+  std::vector<std::string> sections;
+
+  // What could not be parsed, one short note per problem ("line 12: missing ':'").
+  // A snapshot with notes is still usable: the fields that parsed are set.
+  std::vector<std::string> parse_notes;
+
+  // Sums over keyspace; 0 when empty.
+  int64_t TotalKeys() const;
+  int64_t TotalExpires() const;
+};
+
+}  // namespace memwatch

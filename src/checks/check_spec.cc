@@ -1,0 +1,119 @@
+#include "checks/check_spec.h"
+
+#include <array>
+
+namespace memwatch::checks {
+namespace {
+
+constexpr std::array kWarnCrit{Severity::kWarning, Severity::kCritical};
+constexpr std::array kWarn{Severity::kWarning};
+constexpr std::array kCrit{Severity::kCritical};
+constexpr std::array kInfoWarn{Severity::kInfo, Severity::kWarning};
+
+constexpr double kMinute = 60;
+constexpr double kHour = 3600;
+constexpr double kMiB = 1024.0 * 1024.0;
+
+constexpr std::array<ParamSpec, 1> kUnsetParams{{
+    {"critical_used", ParamKind::kPercent, 0.80,
+     "used memory share of the effective limit above which it is critical"},
+}};
+constexpr std::array<ParamSpec, 1> kNoevictionParams{{
+    {"critical_used", ParamKind::kPercent, 0.80,
+     "used memory share of the effective limit above which it is critical"},
+}};
+constexpr std::array<ParamSpec, 3> kMemoryHighParams{{
+    {"warning", ParamKind::kPercent, 0.85, "used share of the effective limit for a warning"},
+    {"critical", ParamKind::kPercent, 0.95, "used share of the effective limit for critical"},
+    {"clear_margin", ParamKind::kPercent, 0.05,
+     "a finding clears only this far below its threshold (hysteresis)"},
+}};
+constexpr std::array<ParamSpec, 2> kHeadroomParams{{
+    {"max_share_persistent", ParamKind::kPercent, 0.75,
+     "largest safe maxmemory share of the limit when RDB/AOF forks"},
+    {"max_share", ParamKind::kPercent, 0.90,
+     "largest safe maxmemory share of the limit without persistence"},
+}};
+constexpr std::array<ParamSpec, 2> kEvictionIneffectiveParams{{
+    {"min_ttl_share", ParamKind::kPercent, 0.50,
+     "under a volatile-* policy, fires when fewer keys than this share carry a TTL"},
+    {"critical_used", ParamKind::kPercent, 0.90,
+     "critical when used memory is above this share of maxmemory"},
+}};
+constexpr std::array<ParamSpec, 2> kEvictingParams{{
+    {"warning_rate", ParamKind::kNumber, 100, "evictions per second for a warning"},
+    {"quiet", ParamKind::kDuration, 5 * kMinute, "clears after this long without evictions"},
+}};
+constexpr std::array<ParamSpec, 1> kOomParams{{
+    {"quiet", ParamKind::kDuration, 5 * kMinute,
+     "stays active this long after the last rejected write"},
+}};
+constexpr std::array<ParamSpec, 4> kTimeoutParams{{
+    {"critical_after", ParamKind::kNumber, 3, "consecutive timed-out polls for critical"},
+    {"latency_factor", ParamKind::kNumber, 10,
+     "warning when a probe is this many times slower than the baseline p99"},
+    {"min_latency", ParamKind::kDuration, 0.1,
+     "probes faster than this never count as a latency spike"},
+    {"blocked_clients", ParamKind::kNumber, 50, "warning when blocked_clients reaches this"},
+}};
+constexpr std::array<ParamSpec, 3> kTimeToFullParams{{
+    {"warning", ParamKind::kDuration, 1 * kHour, "warn when full within this horizon"},
+    {"critical", ParamKind::kDuration, 10 * kMinute, "critical when full within this horizon"},
+    {"window", ParamKind::kDuration, 15 * kMinute, "trend window"},
+}};
+constexpr std::array<ParamSpec, 2> kNoTtlParams{{
+    {"window", ParamKind::kDuration, 15 * kMinute, "trend window"},
+    {"min_keys", ParamKind::kNumber, 30,
+     "fires when keys without TTL grew at least this much over the window"},
+}};
+constexpr std::array<ParamSpec, 2> kFragmentationParams{{
+    {"ratio", ParamKind::kNumber, 1.5, "allocator fragmentation ratio"},
+    {"bytes", ParamKind::kSize, 100 * kMiB, "and at least this many bytes wasted"},
+}};
+constexpr std::array<ParamSpec, 1> kTargetDownParams{{
+    {"after", ParamKind::kNumber, 3, "consecutive failed polls before it fires"},
+}};
+
+constexpr std::array<CheckSpec, 13> kChecks{{
+    {"maxmemory_unset", "maxmemory is 0: Redis grows until the host or container kills it",
+     kWarnCrit, kUnsetParams},
+    {"noeviction", "maxmemory-policy is noeviction: at the limit every write is rejected",
+     kWarnCrit, kNoevictionParams},
+    {"memory_high", "used memory is close to the effective limit", kWarnCrit, kMemoryHighParams},
+    {"memory_headroom", "maxmemory leaves too little room for fork, buffers and fragmentation",
+     kWarn, kHeadroomParams},
+    {"eviction_ineffective", "a volatile-* policy while few keys have a TTL evicts almost nothing",
+     kWarnCrit, kEvictionIneffectiveParams},
+    {"evicting", "keys are being evicted", kInfoWarn, kEvictingParams},
+    {"oom_rejections", "Redis rejected writes with OOM", kCrit, kOomParams},
+    {"command_timeouts", "requests to the target time out or are far slower than usual",
+     kWarnCrit, kTimeoutParams},
+    {"time_to_full", "at the current trend memory reaches the limit soon", kWarnCrit,
+     kTimeToFullParams},
+    {"no_ttl_growth", "keys without TTL grow steadily: something creates keys that never expire",
+     kWarn, kNoTtlParams},
+    {"fragmentation", "allocator fragmentation wastes memory, or Redis is swapping", kWarn,
+     kFragmentationParams},
+    {"persistence_failing", "the last background save or AOF write failed", kCrit, {}},
+    {"target_down", "the target cannot be polled", kCrit, kTargetDownParams},
+}};
+
+}  // namespace
+
+std::span<const CheckSpec> AllChecks() { return kChecks; }
+
+const CheckSpec* FindCheck(std::string_view name) {
+  for (const CheckSpec& c : kChecks) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+const ParamSpec* FindParam(const CheckSpec& check, std::string_view key) {
+  for (const ParamSpec& p : check.params) {
+    if (p.key == key) return &p;
+  }
+  return nullptr;
+}
+
+}  // namespace memwatch::checks

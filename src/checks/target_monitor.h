@@ -1,0 +1,50 @@
+// Per-target check engine: keeps a bounded, compact history of recent
+// observations and the hysteresis state of each check, and turns every new
+// observation into the list of active findings. Pure: time comes only from
+// Observation::at; no clock, no I/O.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "checks/check_settings.h"
+#include "checks/observation.h"
+#include "memwatch/finding.h"
+
+namespace memwatch::checks {
+
+struct TargetInfo {
+  std::string name;
+  std::optional<int64_t> memory_limit;  // bytes, from config
+};
+
+// The limit "% used" is measured against: maxmemory, else the configured
+// memory_limit, else the host's total_system_memory. Never 0.
+struct EffectiveLimit {
+  int64_t bytes = 0;
+  std::string_view source;  // "maxmemory" | "memory_limit" | "total_system_memory"
+};
+std::optional<EffectiveLimit> ComputeEffectiveLimit(const Snapshot& s,
+                                                    std::optional<int64_t> memory_limit);
+
+class TargetMonitor {
+ public:
+  TargetMonitor(TargetInfo info, CheckSettings settings);
+
+  // Records `obs` and returns the findings active after it, in AllChecks()
+  // order. Observations must come in non-decreasing `at` order.
+  std::vector<Finding> Observe(const Observation& obs);
+
+  // Applies new settings (config reload); history and active state are kept.
+  void Reconfigure(TargetInfo info, CheckSettings settings);
+
+  // Seconds until used memory reaches the effective limit at the current
+  // trend; +infinity when not growing; nullopt before enough history.
+  std::optional<double> TimeToFullSeconds() const;
+
+  // Bytes of history kept (for the memory benchmark).
+  size_t HistoryBytes() const;
+};
+
+}  // namespace memwatch::checks

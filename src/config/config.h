@@ -1,0 +1,52 @@
+// The validated configuration: plain values, every default applied, every
+// secret wrapped. Produced only by config::LoadConfig().
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "checks/check_settings.h"
+#include "memwatch/clock.h"
+#include "memwatch/secret.h"
+
+namespace memwatch::config {
+
+inline constexpr int kDefaultPort = 9479;
+inline constexpr const char* kDefaultListen = "127.0.0.1:9479";
+
+// Where a Redis listens.
+struct Endpoint {
+  enum class Kind { kTcp, kUnix };
+  Kind kind = Kind::kTcp;
+  std::string host;  // kTcp: name or IP, without brackets for IPv6
+  int port = 6379;   // kTcp
+  std::string path;  // kUnix
+  int db = 0;        // from redis://.../N; informational (INFO is server-wide)
+  bool operator==(const Endpoint&) const = default;
+};
+
+struct TargetConfig {
+  std::string name;
+  Endpoint endpoint;
+  // The address as a person wrote it, with any password removed
+  // (redis://user:***@host:port). Safe to log.
+  std::string display_address;
+  std::optional<std::string> username;
+  std::optional<Secret> password;
+  std::optional<int64_t> memory_limit;  // bytes
+  checks::ChecksBlock checks;           // the target's own overrides
+  int line = 0;                         // where it is defined, for messages
+};
+
+struct Config {
+  std::string source_file;  // path given to --config ("" for doctor URL)
+  std::string listen = kDefaultListen;
+  Duration interval = std::chrono::seconds(1);
+  Duration timeout = std::chrono::milliseconds(500);
+  checks::ChecksBlock checks;  // global overrides
+  std::vector<TargetConfig> targets;
+};
+
+}  // namespace memwatch::config

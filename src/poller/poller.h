@@ -1,0 +1,83 @@
+// Polls many Redis targets from one thread: non-blocking sockets in one epoll
+// loop, hiredis' reply reader (read.h) to parse replies, our own timers for
+// every request and our own cap on reply size. One slow, hung or dead target
+// never delays the others.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "checks/observation.h"
+#include "config/config.h"
+#include "memwatch/clock.h"
+#include "memwatch/secret.h"
+
+namespace memwatch::poller {
+
+struct PollTarget {
+  std::string name;
+  config::Endpoint endpoint;
+  std::optional<std::string> username;
+  std::optional<Secret> password;
+  bool operator==(const PollTarget&) const = default;
+};
+
+struct PollerOptions {
+  Duration interval = std::chrono::seconds(1);
+  Duration timeout = std::chrono::milliseconds(500);  // connect, AUTH and INFO each
+  size_t max_reply_bytes = 8 * 1024 * 1024;
+  Duration backoff_max = std::chrono::seconds(30);
+};
+
+// The outcome of one poll of one target.
+struct PollResult {
+  size_t target_index = 0;
+  MonoTime started;
+  MonoTime finished;
+  checks::PollFailure failure = checks::PollFailure::kNone;
+  std::string message;  // why it failed, for people; never a secret
+  std::string info;     // the INFO text, when failure == kNone
+  // When this poll was due; started - due is the scheduling lag.
+  MonoTime due;
+};
+
+class Poller {
+ public:
+  // Called on the poller thread for every finished poll.
+  using Callback = std::function<void(const PollResult&)>;
+
+  Poller(PollerOptions options, std::vector<PollTarget> targets, Callback callback);
+  ~Poller();
+  Poller(const Poller&) = delete;
+  Poller& operator=(const Poller&) = delete;
+
+  // Runs the loop on the calling thread until Stop(). Each target is polled
+  // every `interval` (or its fast interval, see SetFastInterval).
+  void Run();
+  // Thread-safe; Run() returns promptly (well under a second).
+  void Stop();
+
+  // Thread-safe. Replaces the target list; targets equal to an old one keep
+  // their connection and schedule, matched by name.
+  void SetTargets(std::vector<PollTarget> targets);
+
+  // Thread-safe. Polls target `name` every `interval` instead of the default
+  // until called again with std::nullopt (adaptive polling near the limit).
+  void SetFastInterval(const std::string& name, std::optional<Duration> interval);
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Polls every target once, concurrently, and returns one result per target
+// (index order). For `doctor` and tests.
+std::vector<PollResult> PollOnce(const PollerOptions& options,
+                                 const std::vector<PollTarget>& targets);
+
+}  // namespace memwatch::poller
