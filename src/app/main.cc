@@ -1,1 +1,71 @@
-int main() { return 0; }
+// Wiring only: parse the command line, set up logging, dispatch.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "app/cli.h"
+#include "app/daemon.h"
+#include "app/doctor_command.h"
+#include "app/systemd_notify.h"
+#include "config/config_loader.h"
+
+namespace {
+
+using memwatch::app::Command;
+
+void SetUpLogging(const std::string& level) {
+  auto logger = spdlog::stderr_color_mt("redis-memwatch");
+  // journald adds its own timestamps; keep ours for terminals and files.
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  logger->set_level(spdlog::level::from_str(level));
+  spdlog::set_default_logger(logger);
+}
+
+int PrintConfigErrors(const memwatch::config::LoadResult& r) {
+  for (const auto& e : r.errors) std::fprintf(stderr, "%s\n", e.ToString().c_str());
+  std::fprintf(stderr, "%zu error(s) in the configuration\n", r.errors.size());
+  return memwatch::app::kExitConfig;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  memwatch::Result<Command> parsed = memwatch::app::ParseCommandLine(args);
+  if (!parsed.ok()) {
+    std::fprintf(stderr, "redis-memwatch: %s\n\n%s", parsed.status().message().c_str(),
+                 memwatch::app::UsageText().c_str());
+    return memwatch::app::kExitConfig;
+  }
+  const Command& cmd = parsed.value();
+  switch (cmd.kind) {
+    case Command::Kind::kHelp:
+      std::fputs(memwatch::app::UsageText().c_str(), stdout);
+      return 0;
+    case Command::Kind::kVersion:
+      std::printf("redis-memwatch %s\n", MEMWATCH_VERSION);
+      return 0;
+    case Command::Kind::kDoctor:
+      SetUpLogging(cmd.log_level == "info" ? "warn" : cmd.log_level);
+      return memwatch::app::RunDoctor(cmd);
+    case Command::Kind::kCheckConfig:
+    case Command::Kind::kDaemon:
+      break;
+  }
+
+  memwatch::app::BlockDaemonSignals();
+  SetUpLogging(cmd.log_level);
+  memwatch::config::LoadResult loaded =
+      memwatch::config::LoadConfigFile(cmd.config_path, memwatch::config::ProcessEnv());
+  if (!loaded.ok()) return PrintConfigErrors(loaded);
+  if (cmd.kind == Command::Kind::kCheckConfig) {
+    std::printf("%s: OK, %zu target(s)\n", cmd.config_path.c_str(),
+                loaded.config->targets.size());
+    return 0;
+  }
+  memwatch::app::LibsystemdNotifier notifier;
+  return memwatch::app::RunDaemon(std::move(*loaded.config), cmd.config_path, &notifier);
+}

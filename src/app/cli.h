@@ -1,0 +1,33 @@
+// Command-line parsing: pure, from argv to a Command value or a usage error.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "memwatch/result.h"
+
+namespace memwatch::app {
+
+// Exit codes of the daemon and of --check-config.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;      // runtime failure
+inline constexpr int kExitConfig = 2;       // bad configuration or usage
+inline constexpr int kExitListen = 3;       // the HTTP address cannot be bound
+
+struct Command {
+  enum class Kind { kDaemon, kCheckConfig, kDoctor, kVersion, kHelp };
+  Kind kind = Kind::kHelp;
+  std::string config_path;             // --config
+  std::string log_level = "info";      // --log-level
+  std::optional<std::string> url;      // doctor redis://...
+  bool json = false;                   // doctor --format json
+  std::optional<std::string> timeout;  // doctor --timeout (a duration)
+};
+
+Result<Command> ParseCommandLine(const std::vector<std::string>& args);
+
+// The text of --help.
+std::string UsageText();
+
+}  // namespace memwatch::app

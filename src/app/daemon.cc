@@ -1,0 +1,134 @@
+#include "app/daemon.h"
+
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <ctime>
+#include <mutex>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "app/cli.h"
+#include "app/poll_processor.h"
+#include "config/config_loader.h"
+#include "metrics/http_server.h"
+#include "metrics/metrics_store.h"
+#include "poller/poller.h"
+
+namespace memwatch::app {
+namespace {
+
+sigset_t DaemonSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
+  return set;
+}
+
+poller::PollerOptions OptionsOf(const config::Config& c) {
+  poller::PollerOptions o;
+  o.interval = c.interval;
+  o.timeout = c.timeout;
+  return o;
+}
+
+}  // namespace
+
+void BlockDaemonSignals() {
+  sigset_t set = DaemonSignals();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+int RunDaemon(config::Config config, const std::string& config_path, SystemdNotifier* notifier) {
+  metrics::MetricsStore store(MEMWATCH_VERSION);
+  Result<std::unique_ptr<metrics::HttpServer>> http = metrics::HttpServer::Start(config.listen,
+                                                                               &store);
+  if (!http.ok()) {
+    spdlog::critical("{}", http.status().message());
+    return kExitListen;
+  }
+  std::unique_ptr<metrics::HttpServer> server = std::move(http).value();
+  spdlog::info("redis-memwatch {} watching {} target(s) every {} ms; metrics on http://{}/metrics",
+               MEMWATCH_VERSION, config.targets.size(), config.interval.count(),
+               // Report the bound port: with port 0 the OS picked it.
+               config.listen.substr(0, config.listen.rfind(':') + 1) +
+                   std::to_string(server->port()));
+
+  // Guards processor: the poller thread calls Process, a reload calls Reconfigure.
+  std::mutex processor_mu;
+  PollProcessor processor(config, &store);
+  std::atomic<int64_t> last_activity_ns{0};
+  std::atomic<bool> first_round{false};
+  auto now_ns = [] {
+    return std::chrono::steady_clock::now().time_since_epoch().count();
+  };
+  last_activity_ns = now_ns();
+
+  poller::Poller poller(OptionsOf(config), PollProcessor::PollTargets(config),
+                        [&](const poller::PollResult& r) {
+                          std::lock_guard lock(processor_mu);
+                          processor.Process(r, std::chrono::system_clock::now());
+                          last_activity_ns = now_ns();
+                          if (!first_round && processor.FirstRoundComplete()) {
+                            first_round = true;
+                          }
+                        });
+  std::thread poll_thread([&] { poller.Run(); });
+
+  bool ready_sent = false;
+  std::optional<std::chrono::microseconds> watchdog = notifier->WatchdogPeriod();
+  sigset_t signals = DaemonSignals();
+  // Upper bound on how long the loop sleeps: short enough to notice the
+  // first round promptly and ping the watchdog well within its period.
+  const timespec tick{0, 100 * 1000 * 1000};
+  int exit_code = kExitOk;
+  for (;;) {
+    if (!ready_sent && first_round.load()) {
+      ready_sent = true;
+      server->SetReady(true);
+      notifier->Ready();
+      spdlog::info("first poll round complete; ready");
+    }
+    if (watchdog) {
+      // Ping only while the poller makes progress, so a stuck poll loop
+      // gets the daemon restarted. A poll finishes at least every
+      // interval + timeout per target.
+      auto quiet = std::chrono::nanoseconds(now_ns() - last_activity_ns.load());
+      if (quiet < config.interval + config.timeout + std::chrono::seconds(5)) {
+        notifier->Watchdog();
+      }
+    }
+    int sig = sigtimedwait(&signals, nullptr, &tick);
+    if (sig == SIGINT || sig == SIGTERM) {
+      spdlog::info("received {}, stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
+      break;
+    }
+    if (sig == SIGHUP) {
+      notifier->Reloading();
+      config::LoadResult next = config::LoadConfigFile(config_path, config::ProcessEnv());
+      if (!next.ok()) {
+        spdlog::error("reload of {} failed; keeping the running config:", config_path);
+        for (const config::ConfigError& e : next.errors) spdlog::error("  {}", e.ToString());
+      } else {
+        config = std::move(*next.config);
+        {
+          std::lock_guard lock(processor_mu);
+          processor.Reconfigure(config);
+          poller.SetTargets(PollProcessor::PollTargets(config));
+        }
+        spdlog::info("reloaded {}: {} target(s)", config_path, config.targets.size());
+      }
+      notifier->Ready();
+    }
+  }
+  notifier->Stopping();
+  poller.Stop();
+  poll_thread.join();
+  return exit_code;
+}
+
+}  // namespace memwatch::app

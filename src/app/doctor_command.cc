@@ -1,0 +1,95 @@
+#include "app/doctor_command.h"
+
+#include <cstdio>
+
+#include "app/poll_processor.h"
+#include "config/config_loader.h"
+#include "doctor/report.h"
+#include "info/info_parser.h"
+#include "poller/poller.h"
+
+namespace memwatch::app {
+namespace {
+
+// Doctor runs once, often against a Redis far away: allow more than the
+// daemon's default unless told otherwise.
+constexpr Duration kDoctorDefaultTimeout = std::chrono::seconds(2);
+
+Result<config::Config> ConfigFor(const Command& cmd) {
+  if (!cmd.config_path.empty()) {
+    config::LoadResult r = config::LoadConfigFile(cmd.config_path, config::ProcessEnv());
+    if (!r.ok()) {
+      std::string all;
+      for (const config::ConfigError& e : r.errors) all += e.ToString() + "\n";
+      return Status::Error(all + std::to_string(r.errors.size()) +
+                           " error(s) in the configuration");
+    }
+    r.config->timeout = std::max(r.config->timeout, kDoctorDefaultTimeout);
+    return std::move(*r.config);
+  }
+  Result<config::ParsedAddress> a = config::ParseAddress(*cmd.url);
+  if (!a.ok()) return a.status();
+  config::Config c;
+  c.timeout = kDoctorDefaultTimeout;
+  config::TargetConfig t;
+  t.name = a.value().display;
+  t.display_address = a.value().display;
+  t.endpoint = a.value().endpoint;
+  t.username = a.value().username;
+  t.password = a.value().password;
+  c.targets.push_back(std::move(t));
+  return c;
+}
+
+}  // namespace
+
+int RunDoctor(const Command& cmd) {
+  Result<config::Config> loaded = ConfigFor(cmd);
+  if (!loaded.ok()) {
+    std::fprintf(stderr, "redis-memwatch doctor: %s\n", loaded.status().message().c_str());
+    return doctor::kDoctorUnreachable;
+  }
+  config::Config& config = loaded.value();
+  if (cmd.timeout) {
+    Result<Duration> d = config::ParseDuration(*cmd.timeout);
+    if (!d.ok() || d.value().count() <= 0) {
+      std::fprintf(stderr, "redis-memwatch doctor: --timeout: expected a duration like 2s\n");
+      return doctor::kDoctorUnreachable;
+    }
+    config.timeout = d.value();
+  }
+
+  poller::PollerOptions options;
+  options.timeout = config.timeout;
+  std::vector<poller::PollResult> results =
+      poller::PollOnce(options, PollProcessor::PollTargets(config));
+
+  std::vector<doctor::TargetReport> reports;
+  for (size_t i = 0; i < config.targets.size(); ++i) {
+    const config::TargetConfig& tc = config.targets[i];
+    const poller::PollResult& r = results[i];
+    doctor::TargetReport report;
+    report.name = tc.name;
+    report.address = tc.display_address;
+    report.failure = r.failure;
+    report.error = r.message;
+    if (r.failure == checks::PollFailure::kNone) {
+      report.snapshot = info::ParseInfo(r.info);
+      report.limit = checks::ComputeEffectiveLimit(*report.snapshot, tc.memory_limit);
+      checks::TargetMonitor monitor({tc.name, tc.memory_limit},
+                                    checks::CheckSettings::Merge(config.checks, tc.checks));
+      checks::Observation obs;
+      obs.at = r.finished;
+      obs.probe_duration =
+          std::chrono::duration_cast<std::chrono::microseconds>(r.finished - r.started);
+      obs.snapshot = &*report.snapshot;
+      report.findings = monitor.Observe(obs);
+    }
+    reports.push_back(std::move(report));
+  }
+  std::string text = cmd.json ? doctor::FormatJson(reports) : doctor::FormatText(reports);
+  std::fputs(text.c_str(), stdout);
+  return doctor::ExitCode(reports);
+}
+
+}  // namespace memwatch::app

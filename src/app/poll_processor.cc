@@ -1,0 +1,132 @@
+#include "app/poll_processor.h"
+
+#include <chrono>
+#include <map>
+
+#include <spdlog/spdlog.h>
+
+#include "info/info_parser.h"
+
+namespace memwatch::app {
+namespace {
+
+checks::TargetInfo InfoOf(const config::TargetConfig& t) { return {t.name, t.memory_limit}; }
+
+checks::CheckSettings SettingsOf(const config::Config& c, const config::TargetConfig& t) {
+  return checks::CheckSettings::Merge(c.checks, t.checks);
+}
+
+}  // namespace
+
+PollProcessor::PollProcessor(const config::Config& config, metrics::MetricsStore* store)
+    : store_(store) {
+  Reconfigure(config);
+}
+
+std::vector<poller::PollTarget> PollProcessor::PollTargets(const config::Config& config) {
+  std::vector<poller::PollTarget> out;
+  out.reserve(config.targets.size());
+  for (const config::TargetConfig& t : config.targets) {
+    out.push_back({t.name, t.endpoint, t.username, t.password});
+  }
+  return out;
+}
+
+void PollProcessor::Reconfigure(const config::Config& config) {
+  std::map<std::string, Target> old;
+  for (Target& t : targets_) old.emplace(t.name, std::move(t));
+  targets_.clear();
+  pending_first_ = 0;
+  std::vector<std::string> names;
+  for (const config::TargetConfig& tc : config.targets) {
+    names.push_back(tc.name);
+    auto it = old.find(tc.name);
+    if (it != old.end()) {
+      Target t = std::move(it->second);
+      t.display_address = tc.display_address;
+      t.memory_limit = tc.memory_limit;
+      t.monitor->Reconfigure(InfoOf(tc), SettingsOf(config, tc));
+      if (!t.seen) ++pending_first_;
+      targets_.push_back(std::move(t));
+    } else {
+      Target t;
+      t.name = tc.name;
+      t.display_address = tc.display_address;
+      t.memory_limit = tc.memory_limit;
+      t.monitor = std::make_unique<checks::TargetMonitor>(InfoOf(tc), SettingsOf(config, tc));
+      ++pending_first_;
+      targets_.push_back(std::move(t));
+    }
+  }
+  store_->SetTargets(names);
+}
+
+void PollProcessor::Process(const poller::PollResult& r, WallTime wall_now) {
+  if (r.target_index >= targets_.size()) return;  // from before a reload
+  Target& t = targets_[r.target_index];
+  if (!t.seen) {
+    t.seen = true;
+    --pending_first_;
+  }
+
+  metrics::TargetUpdate update;
+  update.failure = r.failure;
+  update.probe_seconds = std::chrono::duration<double>(r.finished - r.started).count();
+  update.wall_seconds =
+      std::chrono::duration<double>(wall_now.time_since_epoch()).count();
+
+  checks::Observation obs;
+  obs.at = r.finished;
+  obs.failure = r.failure;
+  obs.failure_message = r.message;
+  obs.probe_duration =
+      std::chrono::duration_cast<std::chrono::microseconds>(r.finished - r.started);
+
+  std::optional<Snapshot> snapshot;
+  if (r.failure == checks::PollFailure::kNone) {
+    snapshot = info::ParseInfo(r.info);
+    if (!snapshot->parse_notes.empty() && !t.parse_warned) {
+      t.parse_warned = true;
+      spdlog::warn("{}: INFO reply had {} problem(s), first: {}", t.name,
+                   snapshot->parse_notes.size(), snapshot->parse_notes.front());
+    }
+    obs.snapshot = &*snapshot;
+  }
+
+  std::vector<Finding> findings = t.monitor->Observe(obs);
+  LogChanges(t, findings);
+  if (snapshot) {
+    update.limit = checks::ComputeEffectiveLimit(*snapshot, t.memory_limit);
+    update.time_to_full_seconds = t.monitor->TimeToFullSeconds();
+  }
+  update.snapshot = std::move(snapshot);
+  update.findings = findings;
+  t.active = std::move(findings);
+  store_->Record(t.name, std::move(update));
+  store_->RecordLag(std::chrono::duration<double>(r.started - r.due).count());
+}
+
+void PollProcessor::LogChanges(const Target& t, const std::vector<Finding>& next) const {
+  auto find = [](const std::vector<Finding>& v, const std::string& check) -> const Finding* {
+    for (const Finding& f : v) {
+      if (f.check == check) return &f;
+    }
+    return nullptr;
+  };
+  for (const Finding& f : next) {
+    const Finding* before = find(t.active, f.check);
+    if (before == nullptr || before->severity != f.severity) {
+      auto level = f.severity == Severity::kCritical ? spdlog::level::err
+                   : f.severity == Severity::kWarning ? spdlog::level::warn
+                                                      : spdlog::level::info;
+      spdlog::log(level, "{}: {} {}: {}", t.name, SeverityName(f.severity), f.check, f.summary);
+    }
+  }
+  for (const Finding& f : t.active) {
+    if (find(next, f.check) == nullptr) {
+      spdlog::info("{}: resolved {}", t.name, f.check);
+    }
+  }
+}
+
+}  // namespace memwatch::app

@@ -1,0 +1,37 @@
+// The doctor report: pure formatting of what one round of polls found, for a
+// person who has never operated Redis (text) or for scripts (JSON).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "checks/observation.h"
+#include "checks/target_monitor.h"
+#include "memwatch/finding.h"
+#include "memwatch/snapshot.h"
+
+namespace memwatch::doctor {
+
+struct TargetReport {
+  std::string name;
+  std::string address;  // display form, never with a password
+  checks::PollFailure failure = checks::PollFailure::kNone;
+  std::string error;    // when failure != kNone
+  std::optional<Snapshot> snapshot;
+  std::optional<checks::EffectiveLimit> limit;
+  std::vector<Finding> findings;
+};
+
+// Doctor's exit code: 0 healthy, 1 warnings, 2 critical, 3 a target could
+// not be polled.
+inline constexpr int kDoctorHealthy = 0;
+inline constexpr int kDoctorWarning = 1;
+inline constexpr int kDoctorCritical = 2;
+inline constexpr int kDoctorUnreachable = 3;
+int ExitCode(const std::vector<TargetReport>& reports);
+
+std::string FormatText(const std::vector<TargetReport>& reports);
+std::string FormatJson(const std::vector<TargetReport>& reports);
+
+}  // namespace memwatch::doctor

@@ -1,0 +1,91 @@
+#include "metrics/http_server.h"
+
+#include <sstream>
+#include <vector>
+
+#include <CivetServer.h>
+#include <fmt/format.h>
+
+namespace memwatch::metrics {
+namespace {
+
+void Reply(mg_connection* conn, int status, std::string_view status_text,
+           std::string_view content_type, std::string_view body) {
+  mg_printf(conn,
+            "HTTP/1.1 %d %.*s\r\nContent-Type: %.*s\r\nContent-Length: %zu\r\n"
+            "Connection: close\r\n\r\n",
+            status, static_cast<int>(status_text.size()), status_text.data(),
+            static_cast<int>(content_type.size()), content_type.data(), body.size());
+  mg_write(conn, body.data(), body.size());
+}
+
+}  // namespace
+
+class HttpServer::Handler : public CivetHandler {
+ public:
+  Handler(const MetricsStore* store, const HttpServer* server) : store_(store), server_(server) {}
+
+  bool handleGet(CivetServer*, mg_connection* conn) override {
+    const mg_request_info* req = mg_get_request_info(conn);
+    std::string_view uri = req->local_uri ? req->local_uri : "";
+    if (uri == "/metrics") {
+      std::ostringstream out;
+      store_->WriteText(out);
+      Reply(conn, 200, "OK", "text/plain; version=0.0.4; charset=utf-8", out.str());
+    } else if (uri == "/-/healthy") {
+      Reply(conn, 200, "OK", "text/plain; charset=utf-8", "redis-memwatch is Healthy.\n");
+    } else if (uri == "/-/ready") {
+      if (server_->ready()) {
+        Reply(conn, 200, "OK", "text/plain; charset=utf-8", "redis-memwatch is Ready.\n");
+      } else {
+        Reply(conn, 503, "Service Unavailable", "text/plain; charset=utf-8",
+              "redis-memwatch is not ready: the first poll round is not complete.\n");
+      }
+    } else if (uri == "/") {
+      Reply(conn, 200, "OK", "text/html; charset=utf-8",
+            "<html><head><title>redis-memwatch</title></head><body><h1>redis-memwatch</h1>"
+            "<p><a href=\"/metrics\">Metrics</a></p></body></html>\n");
+    } else {
+      Reply(conn, 404, "Not Found", "text/plain; charset=utf-8", "404 page not found\n");
+    }
+    return true;
+  }
+
+  bool handleHead(CivetServer* server, mg_connection* conn) override {
+    return handleGet(server, conn);
+  }
+
+ private:
+  const MetricsStore* store_;
+  const HttpServer* server_;
+};
+
+Result<std::unique_ptr<HttpServer>> HttpServer::Start(const std::string& listen,
+                                                      const MetricsStore* store) {
+  std::unique_ptr<HttpServer> s(new HttpServer());
+  // A fixed pool: slow or many clients queue instead of growing threads.
+  // request_timeout bounds how long one client can hold a thread.
+  std::vector<std::string> options{"listening_ports", listen,        "num_threads", "4",
+                                   "request_timeout_ms", "10000",    "enable_keep_alive",
+                                   "no",                 "listen_backlog", "128"};
+  try {
+    s->server_ = std::make_unique<CivetServer>(options);
+  } catch (const std::exception& e) {
+    return Status::Error(fmt::format(
+        "cannot listen on {}: the address is in use or not available on this host", listen));
+  }
+  std::vector<int> ports = s->server_->getListeningPorts();
+  if (ports.empty()) {
+    return Status::Error(fmt::format("cannot listen on {}", listen));
+  }
+  s->port_ = ports[0];
+  s->handler_ = std::make_unique<Handler>(store, s.get());
+  s->server_->addHandler("/", s->handler_.get());
+  return s;
+}
+
+HttpServer::~HttpServer() {
+  if (server_) server_->close();
+}
+
+}  // namespace memwatch::metrics

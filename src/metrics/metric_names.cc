@@ -1,0 +1,22 @@
+#include "metrics/metric_names.h"
+
+#include <array>
+
+namespace memwatch::metrics {
+
+std::span<const std::string_view> AllMetricNames() {
+  static constexpr std::array kAll{
+      kRedisUp,           kMemoryUsed,          kMemoryUsedRss,        kMemoryUsedPeak,
+      kMemoryMax,         kTotalSystemMemory,   kMemFragmentationRatio, kMemFragmentationBytes,
+      kAllocatorFragRatio, kAllocatorFragBytes, kConnectedClients,     kBlockedClients,
+      kEvictedKeys,       kExpiredKeys,         kKeyspaceHits,         kKeyspaceMisses,
+      kCommandsProcessed, kRejectedConnections, kErrors,               kDbKeys,
+      kDbKeysExpiring,    kUptime,              kRdbLastBgsaveStatus,  kAofLastWriteStatus,
+      kFinding,           kProbeDuration,       kPollErrors,           kPollLag,
+      kMemoryLimit,       kMemoryUsedRatio,     kTimeToFull,           kKeysWithoutTtl,
+      kLastPollSuccess,   kBuildInfo,
+  };
+  return kAll;
+}
+
+}  // namespace memwatch::metrics

@@ -1,0 +1,55 @@
+// Every metric name redis-memwatch exports, declared once. The rules in
+// rules/, the dashboard in grafana/ and the docs are tested against this list
+// (AllMetricNames), so a rename cannot silently break a panel or an alert.
+// Names shared with oliver006/redis_exporter keep its spelling and meaning so
+// existing dashboards keep working.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+namespace memwatch::metrics {
+
+// Raw Redis values, named as redis_exporter names them.
+inline constexpr std::string_view kRedisUp = "redis_up";
+inline constexpr std::string_view kMemoryUsed = "redis_memory_used_bytes";
+inline constexpr std::string_view kMemoryUsedRss = "redis_memory_used_rss_bytes";
+inline constexpr std::string_view kMemoryUsedPeak = "redis_memory_used_peak_bytes";
+inline constexpr std::string_view kMemoryMax = "redis_memory_max_bytes";
+inline constexpr std::string_view kTotalSystemMemory = "redis_total_system_memory_bytes";
+inline constexpr std::string_view kMemFragmentationRatio = "redis_mem_fragmentation_ratio";
+inline constexpr std::string_view kMemFragmentationBytes = "redis_mem_fragmentation_bytes";
+inline constexpr std::string_view kAllocatorFragRatio = "redis_allocator_frag_ratio";
+inline constexpr std::string_view kAllocatorFragBytes = "redis_allocator_frag_bytes";
+inline constexpr std::string_view kConnectedClients = "redis_connected_clients";
+inline constexpr std::string_view kBlockedClients = "redis_blocked_clients";
+inline constexpr std::string_view kEvictedKeys = "redis_evicted_keys_total";
+inline constexpr std::string_view kExpiredKeys = "redis_expired_keys_total";
+inline constexpr std::string_view kKeyspaceHits = "redis_keyspace_hits_total";
+inline constexpr std::string_view kKeyspaceMisses = "redis_keyspace_misses_total";
+inline constexpr std::string_view kCommandsProcessed = "redis_commands_processed_total";
+inline constexpr std::string_view kRejectedConnections = "redis_rejected_connections_total";
+inline constexpr std::string_view kErrors = "redis_errors_total";  // {err}
+inline constexpr std::string_view kDbKeys = "redis_db_keys";       // {db}
+inline constexpr std::string_view kDbKeysExpiring = "redis_db_keys_expiring";  // {db}
+inline constexpr std::string_view kUptime = "redis_uptime_in_seconds";
+inline constexpr std::string_view kRdbLastBgsaveStatus = "redis_rdb_last_bgsave_status";
+inline constexpr std::string_view kAofLastWriteStatus = "redis_aof_last_write_status";
+
+// Our own.
+inline constexpr std::string_view kFinding = "redis_memwatch_finding";  // {check,severity}
+inline constexpr std::string_view kProbeDuration = "redis_memwatch_probe_duration_seconds";
+inline constexpr std::string_view kPollErrors = "redis_memwatch_poll_errors_total";  // {reason}
+inline constexpr std::string_view kPollLag = "redis_memwatch_poll_lag_seconds";
+inline constexpr std::string_view kMemoryLimit = "redis_memwatch_memory_limit_bytes";  // {source}
+inline constexpr std::string_view kMemoryUsedRatio = "redis_memwatch_memory_used_ratio";
+inline constexpr std::string_view kTimeToFull = "redis_memwatch_time_to_full_seconds";
+inline constexpr std::string_view kKeysWithoutTtl = "redis_memwatch_keys_without_ttl";
+inline constexpr std::string_view kLastPollSuccess = "redis_memwatch_last_successful_poll_timestamp_seconds";
+inline constexpr std::string_view kBuildInfo = "redis_memwatch_build_info";  // {version}
+
+// All of the above, for tests of rules, dashboard and docs. Histogram names
+// appear here without their _bucket/_sum/_count suffixes.
+std::span<const std::string_view> AllMetricNames();
+
+}  // namespace memwatch::metrics

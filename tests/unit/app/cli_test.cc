@@ -1,0 +1,57 @@
+#include "app/cli.h"
+
+#include <gtest/gtest.h>
+
+namespace memwatch::app {
+namespace {
+
+Result<Command> Parse(std::vector<std::string> args) { return ParseCommandLine(args); }
+
+TEST(CliTest, DaemonNeedsConfig) {
+  Result<Command> r = Parse({"--config", "a.yml", "--log-level", "debug"});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.value().kind, Command::Kind::kDaemon);
+  EXPECT_EQ(r.value().config_path, "a.yml");
+  EXPECT_EQ(r.value().log_level, "debug");
+  EXPECT_FALSE(Parse({}).ok());
+}
+
+TEST(CliTest, CheckConfigAndInlineValues) {
+  Result<Command> r = Parse({"--config=a.yml", "--check-config"});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.value().kind, Command::Kind::kCheckConfig);
+  EXPECT_EQ(r.value().config_path, "a.yml");
+}
+
+TEST(CliTest, VersionAndHelp) {
+  EXPECT_EQ(Parse({"--version"}).value().kind, Command::Kind::kVersion);
+  EXPECT_EQ(Parse({"--help"}).value().kind, Command::Kind::kHelp);
+}
+
+TEST(CliTest, DoctorWithUrlOrConfig) {
+  Result<Command> r = Parse({"doctor", "redis://localhost:6379", "--format", "json"});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.value().kind, Command::Kind::kDoctor);
+  EXPECT_EQ(*r.value().url, "redis://localhost:6379");
+  EXPECT_TRUE(r.value().json);
+  EXPECT_TRUE(Parse({"doctor", "--config", "a.yml"}).ok());
+  EXPECT_FALSE(Parse({"doctor"}).ok());
+  EXPECT_FALSE(Parse({"doctor", "redis://a", "--config", "a.yml"}).ok());
+  EXPECT_FALSE(Parse({"doctor", "redis://a", "--format", "xml"}).ok());
+}
+
+TEST(CliTest, ErrorsNeverEchoPositionalArguments) {
+  // A second URL may carry a password: the error must not repeat it.
+  Result<Command> r = Parse({"doctor", "redis://a", "redis://u:hunter2@b"});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message().find("hunter2"), std::string::npos);
+}
+
+TEST(CliTest, RejectsUnknownOptionsAndLevels) {
+  EXPECT_FALSE(Parse({"--config", "a", "--bogus"}).ok());
+  EXPECT_FALSE(Parse({"--config", "a", "--log-level", "loud"}).ok());
+  EXPECT_FALSE(Parse({"--config"}).ok());
+}
+
+}  // namespace
+}  // namespace memwatch::app
