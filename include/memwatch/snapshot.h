@@ -16,7 +16,7 @@ struct KeyspaceDb {
   int64_t keys = 0;
   int64_t expires = 0;   // keys that carry a TTL
   int64_t avg_ttl_ms = 0;
-  std::optional<int64_t> subexpiry;  // Valkey 8: hash fields with a TTL
+  std::optional<int64_t> subexpiry;  // Redis >= 7.4: hashes with field TTLs
   bool operator==(const KeyspaceDb&) const = default;
 };
 
