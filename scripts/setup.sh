@@ -10,7 +10,7 @@ PACKAGES=(
   libspdlog-dev libfmt-dev nlohmann-json3-dev libgtest-dev libgmock-dev libsystemd-dev
   # run and test against real peers
   redis-server prometheus prometheus-alertmanager prometheus-redis-exporter
-  python3 python3-aiosmtpd curl ca-certificates jq procps iproute2 openssl
+  python3 python3-yaml python3-aiosmtpd curl ca-certificates jq procps iproute2 openssl
   # quality gates
   clang clang-format clang-tidy libclang-rt-14-dev llvm systemd
 )
