@@ -73,7 +73,7 @@ int ExitCode(const std::vector<TargetReport>& reports) {
 std::string FormatText(const std::vector<TargetReport>& reports) {
   std::string out;
   for (const TargetReport& r : reports) {
-    out += fmt::format("{} ({})\n", r.name, r.address);
+    out += r.name == r.address ? r.name + "\n" : fmt::format("{} ({})\n", r.name, r.address);
     if (r.failure != checks::PollFailure::kNone) {
       out += fmt::format("  could not poll it: {} ({})\n", r.error,
                          checks::PollFailureName(r.failure));

@@ -202,6 +202,11 @@ void MetricsStore::ForEachFamily(
              out.push_back(Metric({{"target", name}, {"err", err}}, MetricType::Counter,
                                   static_cast<double>(count)));
            }
+           // The OOM series exists from the first poll (at 0), so increase()
+           // in rules and panels counts the very first rejected write too.
+           if (t.snapshot->has_errorstats_section && !t.snapshot->errorstats.contains("OOM")) {
+             out.push_back(Metric({{"target", name}, {"err", "OOM"}}, MetricType::Counter, 0));
+           }
          }
        });
   emit(kDbKeys, "Keys in the database.", MetricType::Gauge,

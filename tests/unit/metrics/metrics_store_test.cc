@@ -70,6 +70,21 @@ TEST(MetricsStoreTest, ExportsRedisValuesWithRedisExporterNames) {
                               "le=\"0.001\"} 1"));
 }
 
+TEST(MetricsStoreTest, TheOomErrorSeriesExistsAtZeroBeforeTheFirstRejection) {
+  MetricsStore store("v");
+  store.SetTargets({"a", "old"});
+  Snapshot s = StockRedis();
+  s.errorstats.clear();
+  store.Record("a", Up(s));
+  Snapshot redis60 = StockRedis();  // Redis 6.0: no errorstats section, no series
+  redis60.errorstats.clear();
+  redis60.has_errorstats_section = false;
+  store.Record("old", Up(redis60));
+  std::string text = Text(store);
+  EXPECT_THAT(text, HasSubstr("redis_errors_total{target=\"a\",err=\"OOM\"} 0"));
+  EXPECT_THAT(text, Not(HasSubstr("redis_errors_total{target=\"old\"")));
+}
+
 TEST(MetricsStoreTest, EveryCheckHasASeriesPerSeverityFromTheFirstPoll) {
   MetricsStore store("v");
   store.SetTargets({"a"});
