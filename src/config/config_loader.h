@@ -1,0 +1,42 @@
+// Loads the YAML config file into a validated Config, reporting every
+// problem at once, each with file:line:column, the key and what was
+// expected. Loading goes in stages: raw text checks (binary, tabs) -> YAML
+// -> per-key values (yaml_walker, checks_reader) -> cross-key rules
+// (duplicates, credentials) -> Config.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/address.h"
+#include "config/config.h"
+#include "config/config_error.h"
+#include "config/duration.h"
+#include "config/env_expand.h"
+#include "config/size.h"
+
+namespace memwatch::config {
+
+struct LoadResult {
+  // Set iff errors is empty. Values are as written except: defaults fill
+  // omitted keys, ${VAR}s are expanded, listen ":port" becomes
+  // "0.0.0.0:port" (the HTTP server needs a host), and check parameters are
+  // in base units.
+  std::optional<Config> config;
+  std::vector<ConfigError> errors;  // ordered by position in the file
+  bool ok() const { return errors.empty() && config.has_value(); }
+};
+
+// Reads `path` (at most 1 MiB) and loads it. Reads the files named by
+// `password_file`, relative ones against the config file's directory; ${VAR}
+// in any value is looked up through `env`. Never throws.
+LoadResult LoadConfigFile(const std::string& path, const EnvLookup& env);
+
+// Loads config text; `file_name` is used in messages, as
+// Config::source_file and as the base for relative password_file paths.
+LoadResult LoadConfigText(std::string_view yaml, const std::string& file_name,
+                          const EnvLookup& env);
+
+}  // namespace memwatch::config

@@ -1,0 +1,58 @@
+#include "config/file_reader.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <system_error>
+
+#include <fmt/format.h>
+
+namespace memwatch::config {
+namespace {
+
+// strerror's text, without strerror's shared buffer.
+std::string ErrnoText(int err) { return std::generic_category().message(err); }
+
+// Closes the descriptor on every return path.
+class FdCloser {
+ public:
+  explicit FdCloser(int fd) : fd_(fd) {}
+  ~FdCloser() { ::close(fd_); }
+  FdCloser(const FdCloser&) = delete;
+  FdCloser& operator=(const FdCloser&) = delete;
+
+ private:
+  int fd_;
+};
+
+}  // namespace
+
+Result<std::string> ReadSmallFile(const std::string& path, size_t max_bytes) {
+  // O_NONBLOCK: opening a FIFO must not hang the daemon's start.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return Status::Error(ErrnoText(errno));
+  FdCloser closer(fd);
+  struct stat st;
+  if (::fstat(fd, &st) != 0) return Status::Error(ErrnoText(errno));
+  if (S_ISDIR(st.st_mode)) return Status::Error(ErrnoText(EISDIR));
+  if (!S_ISREG(st.st_mode)) return Status::Error("not a regular file");
+  std::string content;
+  char buffer[8192];
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Status::Error(ErrnoText(errno));
+    }
+    if (n == 0) break;
+    content.append(buffer, static_cast<size_t>(n));
+    if (content.size() > max_bytes) {
+      return Status::Error(fmt::format("larger than {} bytes", max_bytes));
+    }
+  }
+  return content;
+}
+
+}  // namespace memwatch::config
