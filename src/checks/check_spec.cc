@@ -14,62 +14,94 @@ constexpr double kMinute = 60;
 constexpr double kHour = 3600;
 constexpr double kMiB = 1024.0 * 1024.0;
 
+// Why the defaults are what they are. Shares are of the effective limit
+// (maxmemory, else memory_limit, else total_system_memory).
+
+// 80%: without maxmemory the next burst, fork or buffer spike past the limit
+// is a kill, not a refused write, so escalate while there is still time.
 constexpr std::array<ParamSpec, 1> kUnsetParams{{
     {"critical_used", ParamKind::kPercent, 0.80,
      "used memory share of the effective limit above which it is critical"},
 }};
+// 80%: the same margin as maxmemory_unset: at 100% every write fails.
 constexpr std::array<ParamSpec, 1> kNoevictionParams{{
     {"critical_used", ParamKind::kPercent, 0.80,
      "used memory share of the effective limit above which it is critical"},
 }};
+// 85% / 95%: the usual capacity alerting points; 5 points of hysteresis is
+// more than the poll-to-poll noise of used_memory on a busy instance.
 constexpr std::array<ParamSpec, 3> kMemoryHighParams{{
     {"warning", ParamKind::kPercent, 0.85, "used share of the effective limit for a warning"},
     {"critical", ParamKind::kPercent, 0.95, "used share of the effective limit for critical"},
     {"clear_margin", ParamKind::kPercent, 0.05,
      "a finding clears only this far below its threshold (hysteresis)"},
 }};
+// 75% with persistence: a fork under heavy writes can copy a large part of
+// the dataset, plus buffers and fragmentation (a measured copy-on-write
+// lowers it further, see fix_advice.h). 90% without: buffers and
+// fragmentation only. maxmemory_unset sizes its advice with these too.
 constexpr std::array<ParamSpec, 2> kHeadroomParams{{
     {"max_share_persistent", ParamKind::kPercent, 0.75,
      "largest safe maxmemory share of the limit when RDB/AOF forks"},
     {"max_share", ParamKind::kPercent, 0.90,
      "largest safe maxmemory share of the limit without persistence"},
 }};
+// 50%: below it a volatile-* policy can free at most half the keys, and
+// in practice evicts the wrong ones; 90%: evictions are imminent.
 constexpr std::array<ParamSpec, 2> kEvictionIneffectiveParams{{
     {"min_ttl_share", ParamKind::kPercent, 0.50,
      "under a volatile-* policy, fires when fewer keys than this share carry a TTL"},
     {"critical_used", ParamKind::kPercent, 0.90,
      "critical when used memory is above this share of maxmemory"},
 }};
+// A cache evicting a few keys is normal (info); 100/s sustained means its
+// working set no longer fits. 5 min quiet spans the gaps between bursts.
 constexpr std::array<ParamSpec, 2> kEvictingParams{{
     {"warning_rate", ParamKind::kNumber, 100, "evictions per second for a warning"},
     {"quiet", ParamKind::kDuration, 5 * kMinute, "clears after this long without evictions"},
 }};
+// Every rejected write is lost data: critical at the first one; 5 min
+// quiet keeps an intermittent episode as one finding.
 constexpr std::array<ParamSpec, 1> kOomParams{{
     {"quiet", ParamKind::kDuration, 5 * kMinute,
      "stays active this long after the last rejected write"},
 }};
+// 3 timeouts in a row (3 s at 1 s polling) is no longer a blip. 10x the
+// p99 and over 100 ms: INFO normally takes well under a millisecond, and
+// anything below 100 ms is not felt by clients. blocked_clients 100: job
+// queues (Sidekiq, Celery, Resque) keep one BRPOP per worker blocked by
+// design, so a low number would fire on healthy queues.
 constexpr std::array<ParamSpec, 4> kTimeoutParams{{
     {"critical_after", ParamKind::kNumber, 3, "consecutive timed-out polls for critical"},
     {"latency_factor", ParamKind::kNumber, 10,
      "warning when a probe is this many times slower than the baseline p99"},
     {"min_latency", ParamKind::kDuration, 0.1,
      "probes faster than this never count as a latency spike"},
-    {"blocked_clients", ParamKind::kNumber, 50, "warning when blocked_clients reaches this"},
+    {"blocked_clients", ParamKind::kNumber, 100, "warning when blocked_clients reaches this"},
 }};
+// 1 h to act (warning) and 10 min (critical); a 15 min window reacts within
+// ~8 min (half of it) yet spans many expiry cycles of typical TTLs.
 constexpr std::array<ParamSpec, 3> kTimeToFullParams{{
     {"warning", ParamKind::kDuration, 1 * kHour, "warn when full within this horizon"},
     {"critical", ParamKind::kDuration, 10 * kMinute, "critical when full within this horizon"},
     {"window", ParamKind::kDuration, 15 * kMinute, "trend window"},
 }};
+// 30 keys in 15 min (2/min) rising steadily: in a cache every key should
+// expire, so any steady growth is a writer that forgot the TTL (the
+// incident's job: 6/min). A primary store that legitimately adds permanent
+// keys should disable this check for that target.
 constexpr std::array<ParamSpec, 2> kNoTtlParams{{
     {"window", ParamKind::kDuration, 15 * kMinute, "trend window"},
     {"min_keys", ParamKind::kNumber, 30,
      "fires when keys without TTL grew at least this much over the window"},
 }};
+// 1.5 and 100 MiB: both, since small instances show high ratios from fixed
+// overhead while wasting nothing that matters.
 constexpr std::array<ParamSpec, 2> kFragmentationParams{{
     {"ratio", ParamKind::kNumber, 1.5, "allocator fragmentation ratio"},
     {"bytes", ParamKind::kSize, 100 * kMiB, "and at least this many bytes wasted"},
 }};
+// 3 failed polls in a row: one lost reply or a reconnect is not an outage.
 constexpr std::array<ParamSpec, 1> kTargetDownParams{{
     {"after", ParamKind::kNumber, 3, "consecutive failed polls before it fires"},
 }};
@@ -86,8 +118,8 @@ constexpr std::array<CheckSpec, 13> kChecks{{
      kWarnCrit, kEvictionIneffectiveParams},
     {"evicting", "keys are being evicted", kInfoWarn, kEvictingParams},
     {"oom_rejections", "Redis rejected writes with OOM", kCrit, kOomParams},
-    {"command_timeouts", "requests to the target time out or are far slower than usual",
-     kWarnCrit, kTimeoutParams},
+    {"command_timeouts", "requests to the target time out or are far slower than usual", kWarnCrit,
+     kTimeoutParams},
     {"time_to_full", "at the current trend memory reaches the limit soon", kWarnCrit,
      kTimeToFullParams},
     {"no_ttl_growth", "keys without TTL grow steadily: something creates keys that never expire",

@@ -4,15 +4,21 @@
 // Observation::at; no clock, no I/O.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "checks/check_settings.h"
+#include "checks/counters.h"
+#include "checks/history.h"
 #include "checks/observation.h"
+#include "checks/trend.h"
 #include "memwatch/finding.h"
 
 namespace memwatch::checks {
+
+class Check;
 
 struct TargetInfo {
   std::string name;
@@ -31,6 +37,9 @@ std::optional<EffectiveLimit> ComputeEffectiveLimit(const Snapshot& s,
 class TargetMonitor {
  public:
   TargetMonitor(TargetInfo info, CheckSettings settings);
+  ~TargetMonitor();
+  TargetMonitor(TargetMonitor&&) noexcept;
+  TargetMonitor& operator=(TargetMonitor&&) noexcept;
 
   // Records `obs` and returns the findings active after it, in AllChecks()
   // order. Observations must come in non-decreasing `at` order.
@@ -43,8 +52,21 @@ class TargetMonitor {
   // trend; +infinity when not growing; nullopt before enough history.
   std::optional<double> TimeToFullSeconds() const;
 
-  // Bytes of history kept (for the memory benchmark).
+  // Bytes of history kept (for the memory benchmark): the bucket ring plus
+  // the checks' own baselines.
   size_t HistoryBytes() const;
+
+ private:
+  TargetInfo info_;
+  CheckSettings settings_;
+  History history_;
+  // One per check, AllChecks() order, with the finding it last returned
+  // (kept while polls fail; see Check::NeedsSnapshot()).
+  std::vector<std::unique_ptr<Check>> checks_;
+  std::vector<std::optional<Finding>> last_;
+  std::optional<Counters> previous_;  // counters of the last successful poll
+  CachedTrend used_trend_;
+  std::optional<double> time_to_full_;
 };
 
 }  // namespace memwatch::checks

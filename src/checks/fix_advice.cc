@@ -1,0 +1,99 @@
+#include "checks/fix_advice.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "checks/format.h"
+#include "checks/snapshot_facts.h"
+
+namespace memwatch::checks {
+namespace {
+
+constexpr int64_t kKiB = 1024;
+constexpr int64_t kMiB = 1024 * kKiB;
+constexpr int64_t kGiB = 1024 * kMiB;
+
+// The next fork may copy more than the last one did.
+constexpr double kCowMargin = 1.5;
+
+}  // namespace
+
+std::string RenderConfigFix(std::span<const ConfigChange> changes, const Snapshot& s) {
+  std::string out;
+  for (const ConfigChange& c : changes)
+    out += fmt::format("CONFIG SET {} {}\n", c.directive, c.value);
+  const bool no_config_file = s.config_file.has_value() && s.config_file->empty();
+  if (no_config_file) {
+    out +=
+        "Redis was started without a config file, so CONFIG REWRITE cannot keep this after a "
+        "restart: also add it to Redis's command line (e.g. the container's command):\n ";
+    for (const ConfigChange& c : changes) out += fmt::format(" --{} {}", c.directive, c.value);
+    return out;
+  }
+  out += "CONFIG REWRITE\n";
+  if (s.config_file.has_value()) {
+    out += fmt::format("redis.conf ({}):", *s.config_file);
+  } else {
+    out += "redis.conf:";
+  }
+  for (const ConfigChange& c : changes) out += fmt::format("\n  {} {}", c.directive, c.value);
+  return out;
+}
+
+std::string RedisSizeArg(int64_t bytes) {
+  if (bytes > 0 && bytes % kGiB == 0) return fmt::format("{}gb", bytes / kGiB);
+  if (bytes > 0 && bytes % kMiB == 0) return fmt::format("{}mb", bytes / kMiB);
+  if (bytes > 0 && bytes % kKiB == 0) return fmt::format("{}kb", bytes / kKiB);
+  return std::to_string(bytes);
+}
+
+HeadroomShares HeadroomSharesFrom(const CheckSettings& settings) {
+  return HeadroomShares{settings.Param("memory_headroom", "max_share_persistent"),
+                        settings.Param("memory_headroom", "max_share")};
+}
+
+std::optional<MaxmemoryAdvice> RecommendMaxmemory(const Snapshot& s,
+                                                  std::optional<int64_t> memory_limit,
+                                                  HeadroomShares shares) {
+  MaxmemoryAdvice a;
+  if (memory_limit.has_value() && *memory_limit > 0) {
+    a.base = EffectiveLimit{*memory_limit, "memory_limit"};
+  } else if (s.total_system_memory.has_value() && *s.total_system_memory > 0) {
+    a.base = EffectiveLimit{*s.total_system_memory, "total_system_memory"};
+  } else {
+    return std::nullopt;
+  }
+  const double base = static_cast<double>(a.base.bytes);
+  a.persistence = PersistenceLikelyOn(s);
+  double share = a.persistence ? shares.persistent : shares.plain;
+  std::string why = a.persistence
+                        ? "leaving room for the copy-on-write of RDB/AOF forks, client buffers "
+                          "and fragmentation"
+                        : "leaving room for client buffers and fragmentation";
+  if (a.persistence) {
+    a.cow = MeasuredCowBytes(s);
+    if (a.cow.has_value()) {
+      const double cow_share = shares.plain - kCowMargin * static_cast<double>(*a.cow) / base;
+      if (cow_share < share) {
+        share = std::max(cow_share, 0.5);
+        why = fmt::format("leaving room for 1.5x the {} copy-on-write measured at the last fork",
+                          FormatBytes(*a.cow));
+      }
+    }
+  }
+  a.bytes = static_cast<int64_t>(std::floor(base * share / kMiB)) * kMiB;
+  a.reason = fmt::format("{} of {}, {}", FormatPercent(share), DescribeLimit(a.base), why);
+  return a;
+}
+
+std::string MaxmemoryFix(const MaxmemoryAdvice& advice, const Snapshot& s) {
+  const ConfigChange change{"maxmemory", RedisSizeArg(advice.bytes)};
+  std::string out = RenderConfigFix(std::span(&change, 1), s);
+  out += fmt::format("\nSized as {}.", advice.reason);
+  if (advice.base.source == "total_system_memory") out += fmt::format("\nNote: {}.", kHostRamNote);
+  return out;
+}
+
+}  // namespace memwatch::checks

@@ -1,0 +1,29 @@
+#include "checks/observation.h"
+
+namespace memwatch::checks {
+
+std::string_view PollFailureName(PollFailure f) {
+  switch (f) {
+    case PollFailure::kNone:
+      return "none";
+    case PollFailure::kRefused:
+      return "refused";
+    case PollFailure::kTimeout:
+      return "timeout";
+    case PollFailure::kAuth:
+      return "auth";
+    case PollFailure::kProtocol:
+      return "protocol";
+    case PollFailure::kReplyTooLarge:
+      return "reply_too_large";
+    case PollFailure::kServerError:
+      return "server_error";
+    case PollFailure::kClosed:
+      return "closed";
+    case PollFailure::kResolve:
+      return "resolve";
+  }
+  return "unknown";  // Unreachable for valid enum values.
+}
+
+}  // namespace memwatch::checks

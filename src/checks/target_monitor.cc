@@ -1,0 +1,111 @@
+#include "checks/target_monitor.h"
+
+#include <algorithm>
+#include <cassert>
+#include <utility>
+
+#include "checks/all_checks.h"
+#include "checks/check.h"
+#include "checks/snapshot_facts.h"
+#include "checks/trend.h"
+
+namespace memwatch::checks {
+namespace {
+
+constexpr double kMinRetentionSeconds = 60;
+
+// The history must cover the longest trend window.
+Duration RetentionFor(const CheckSettings& settings) {
+  const double seconds = std::max({kMinRetentionSeconds, settings.Param("time_to_full", "window"),
+                                   settings.Param("no_ttl_growth", "window")});
+  return Duration(static_cast<int64_t>(seconds * 1000));
+}
+
+Sample SampleFrom(const Observation& obs, const Snapshot& s, const Counters& c) {
+  Sample sample;
+  sample.at = obs.at;
+  sample.probe = obs.probe_duration;
+  sample.used_memory = s.used_memory;
+  if (const std::optional<KeyspaceTotals> ks = SumKeyspace(s)) {
+    sample.keys = ks->keys;
+    sample.expires = ks->expires;
+  }
+  sample.evicted_keys = c.evicted_keys;
+  sample.rejections = c.oom_errors.has_value() ? c.oom_errors : c.rejected_calls;
+  return sample;
+}
+
+}  // namespace
+
+TargetMonitor::TargetMonitor(TargetInfo info, CheckSettings settings)
+    : info_(std::move(info)),
+      settings_(std::move(settings)),
+      history_(RetentionFor(settings_)),
+      checks_(NewAllChecks()),
+      last_(checks_.size()) {}
+
+TargetMonitor::~TargetMonitor() = default;
+TargetMonitor::TargetMonitor(TargetMonitor&&) noexcept = default;
+TargetMonitor& TargetMonitor::operator=(TargetMonitor&&) noexcept = default;
+
+std::vector<Finding> TargetMonitor::Observe(const Observation& obs) {
+  const bool ok = obs.failure == PollFailure::kNone;
+  assert(ok == (obs.snapshot != nullptr));
+  const Snapshot* snapshot = ok ? obs.snapshot : nullptr;
+
+  std::optional<Counters> counters;
+  const Counters* previous = nullptr;
+  std::optional<EffectiveLimit> limit;
+  std::optional<Trend> used_trend;
+  if (snapshot != nullptr) {
+    counters = CountersFrom(*snapshot, obs.at);
+    // Uptime going down means Redis restarted: no difference spans that.
+    const bool restarted = previous_.has_value() && counters->uptime_seconds.has_value() &&
+                           previous_->uptime_seconds.has_value() &&
+                           *counters->uptime_seconds < *previous_->uptime_seconds;
+    if (previous_.has_value() && !restarted) previous = &*previous_;
+    limit = ComputeEffectiveLimit(*snapshot, info_.memory_limit);
+    history_.Add(SampleFrom(obs, *snapshot, *counters));
+    used_trend = used_trend_.Get(history_, Series::kUsedMemory, obs.at,
+                                 settings_.Param("time_to_full", "window"));
+    time_to_full_.reset();
+    if (limit.has_value() && used_trend.has_value()) {
+      time_to_full_ = SecondsToReach(*used_trend, static_cast<double>(limit->bytes));
+    }
+  } else {
+    history_.Add(Sample{.at = obs.at, .failed = true, .probe = obs.probe_duration});
+  }
+
+  const CheckContext ctx{obs,       snapshot, previous,   history_,     info_,
+                         settings_, limit,    used_trend, time_to_full_};
+  std::vector<Finding> findings;
+  for (size_t i = 0; i < checks_.size(); ++i) {
+    Check& check = *checks_[i];
+    if (!settings_.Enabled(check.name())) {
+      check.Reset();
+      last_[i].reset();
+      continue;
+    }
+    if (snapshot != nullptr || !check.NeedsSnapshot()) last_[i] = check.Evaluate(ctx);
+    if (last_[i].has_value()) findings.push_back(*last_[i]);
+  }
+  if (counters.has_value()) previous_ = std::move(counters);
+  return findings;
+}
+
+void TargetMonitor::Reconfigure(TargetInfo info, CheckSettings settings) {
+  info_ = std::move(info);
+  settings_ = std::move(settings);
+  history_.SetRetention(RetentionFor(settings_));
+  used_trend_.Invalidate();
+}
+
+std::optional<double> TargetMonitor::TimeToFullSeconds() const { return time_to_full_; }
+
+size_t TargetMonitor::HistoryBytes() const {
+  size_t bytes = history_.Bytes();
+  for (const auto& check : checks_) bytes += check->StateBytes();
+  return bytes;
+}
+
+}  // namespace memwatch::checks
