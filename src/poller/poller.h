@@ -36,7 +36,11 @@ struct PollerOptions {
 
 // The outcome of one poll of one target.
 struct PollResult {
+  // Position in the target list the poller last applied (constructor or
+  // SetTargets, which takes effect asynchronously): prefer target_name to
+  // match results across a SetTargets.
   size_t target_index = 0;
+  std::string target_name;
   MonoTime started;
   MonoTime finished;
   checks::PollFailure failure = checks::PollFailure::kNone;
@@ -48,7 +52,10 @@ struct PollResult {
 
 class Poller {
  public:
-  // Called on the poller thread for every finished poll.
+  // Called on the poller thread for every finished poll, success or failure.
+  // A target that failed is retried after a backoff (interval doubling up to
+  // backoff_max, with jitter) and reports nothing in between. Must not throw;
+  // may call Stop, SetTargets and SetFastInterval.
   using Callback = std::function<void(const PollResult&)>;
 
   Poller(PollerOptions options, std::vector<PollTarget> targets, Callback callback);
@@ -56,14 +63,21 @@ class Poller {
   Poller(const Poller&) = delete;
   Poller& operator=(const Poller&) = delete;
 
-  // Runs the loop on the calling thread until Stop(). Each target is polled
-  // every `interval` (or its fast interval, see SetFastInterval).
+  // Runs the loop on the calling thread until Stop(). Every target is polled
+  // at once, then every `interval` (or its fast interval, see
+  // SetFastInterval) from when it was due; a poll that outlasts its interval
+  // skips the slots it missed (never two polls of a target in flight).
+  // Returns at once if Stop() was called before.
   void Run();
-  // Thread-safe; Run() returns promptly (well under a second).
+  // Thread-safe; Run() returns promptly (one loop wake-up, ~1 ms).
   void Stop();
 
-  // Thread-safe. Replaces the target list; targets equal to an old one keep
-  // their connection and schedule, matched by name.
+  // Thread-safe; applied by the loop when it next wakes (promptly). Replaces
+  // the target list, matching by name: a target equal to an old one keeps
+  // its connection, schedule and backoff (only target_index may change); a
+  // changed one (same name, other endpoint or credentials) is reconnected and
+  // polled at once, like a new one; a removed one is closed and reports
+  // nothing more, even if a poll was in flight.
   void SetTargets(std::vector<PollTarget> targets);
 
   // Thread-safe. Polls target `name` every `interval` instead of the default

@@ -1,0 +1,224 @@
+#include "harness/redis_server.h"
+
+#include <fcntl.h>
+#include <hiredis/hiredis.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+extern char** environ;
+
+namespace memwatch::testing {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::steady_clock;
+
+std::string ServerBinary() {
+  const char* path = std::getenv("MEMWATCH_REDIS_SERVER");
+  return path != nullptr ? path : "/usr/bin/redis-server";
+}
+
+std::string ReplyText(const redisReply* reply) {
+  if (reply == nullptr) return "(no reply)";
+  switch (reply->type) {
+    case REDIS_REPLY_ERROR:
+      return "(error) " + std::string(reply->str, reply->len);
+    case REDIS_REPLY_INTEGER:
+      return std::to_string(reply->integer);
+    case REDIS_REPLY_NIL:
+      return "(nil)";
+    case REDIS_REPLY_ARRAY: {
+      std::string text;
+      for (size_t i = 0; i < reply->elements; ++i) {
+        if (i > 0) text += '\n';
+        text += ReplyText(reply->element[i]);
+      }
+      return text;
+    }
+    default:
+      return std::string(reply->str, reply->len);
+  }
+}
+
+// One command over a blocking hiredis connection; "" + error text on failure.
+std::string Command(int port, const std::optional<std::string>& password,
+                    const std::vector<std::string>& args, timeval timeout) {
+  redisContext* c = redisConnectWithTimeout("127.0.0.1", port, timeout);
+  if (c == nullptr || c->err) {
+    std::string error = c != nullptr ? c->errstr : "out of memory";
+    if (c != nullptr) redisFree(c);
+    return "(connect error) " + error;
+  }
+  redisSetTimeout(c, timeout);
+  if (password.has_value()) {
+    auto* auth =
+        static_cast<redisReply*>(redisCommand(c, "AUTH %b", password->data(), password->size()));
+    if (auth != nullptr) freeReplyObject(auth);
+  }
+  std::vector<const char*> argv;
+  std::vector<size_t> lengths;
+  for (const std::string& arg : args) {
+    argv.push_back(arg.data());
+    lengths.push_back(arg.size());
+  }
+  auto* reply = static_cast<redisReply*>(
+      redisCommandArgv(c, static_cast<int>(argv.size()), argv.data(), lengths.data()));
+  std::string text = reply != nullptr ? ReplyText(reply) : "(io error) " + std::string(c->errstr);
+  if (reply != nullptr) freeReplyObject(reply);
+  redisFree(c);
+  return text;
+}
+
+}  // namespace
+
+int FreeLoopbackPort() {
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address = {};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof(address);
+  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    throw std::runtime_error("cannot bind 127.0.0.1:0");
+  }
+  close(fd);
+  return ntohs(address.sin_port);
+}
+
+int OpenFdCount() {
+  int count = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    ++count;
+  }
+  return count - 1;  // the iterator's own descriptor
+}
+
+RedisServer::RedisServer(std::vector<std::string> extra_args, int port) : port_(port) {
+  for (size_t i = 0; i + 1 < extra_args.size(); ++i) {
+    if (extra_args[i] == "--requirepass") password_ = extra_args[i + 1];
+  }
+  // Short, fixed prefix: the unix socket path must fit in 107 bytes.
+  char dir[] = "/tmp/memwatch-redis-XXXXXX";
+  if (mkdtemp(dir) == nullptr) throw std::runtime_error("mkdtemp failed");
+  dir_ = dir;
+  const bool pick_port = port == 0;
+  std::string why;
+  for (int attempt = 0; attempt < (pick_port ? 5 : 1); ++attempt) {
+    if (pick_port) port_ = FreeLoopbackPort();
+    why = Start(extra_args);
+    if (why.empty()) return;
+    Stop();
+  }
+  const std::string log = Log();
+  std::filesystem::remove_all(dir_);
+  throw std::runtime_error("redis-server did not start: " + why + "\n" + log);
+}
+
+RedisServer::~RedisServer() {
+  Stop();
+  std::error_code ignored;
+  std::filesystem::remove_all(dir_, ignored);
+}
+
+std::string RedisServer::Start(const std::vector<std::string>& extra_args) {
+  std::vector<std::string> args = {ServerBinary(),
+                                   "--port",
+                                   std::to_string(port_),
+                                   "--bind",
+                                   "127.0.0.1",
+                                   "--save",
+                                   "",
+                                   "--appendonly",
+                                   "no",
+                                   "--dir",
+                                   dir_,
+                                   "--daemonize",
+                                   "no",
+                                   "--unixsocket",
+                                   UnixSocket(),
+                                   "--unixsocketperm",
+                                   "700",
+                                   "--logfile",
+                                   ""};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+
+  const std::string log_path = dir_ + "/redis.log";
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_APPEND, 0600);
+  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  const int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) {
+    pid_ = -1;
+    return "cannot run " + args[0] + ": " + std::strerror(rc);
+  }
+
+  const auto deadline = steady_clock::now() + std::chrono::seconds(10);
+  while (steady_clock::now() < deadline) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return "redis-server exited at start";
+    }
+    const std::string pong = Command(port_, password_, {"PING"}, {0, 200 * 1000});
+    if (pong == "PONG" || pong.rfind("(error) NOAUTH", 0) == 0) return "";
+    std::this_thread::sleep_for(milliseconds(10));  // poll interval, not synchronisation
+  }
+  return "no answer to PING within 10 s";
+}
+
+std::string RedisServer::Log() const {
+  std::ifstream in(dir_ + "/redis.log");
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void RedisServer::Stop() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGTERM);
+  kill(pid_, SIGCONT);  // a paused server cannot handle SIGTERM
+  const auto deadline = steady_clock::now() + std::chrono::seconds(5);
+  while (steady_clock::now() < deadline) {
+    if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
+      pid_ = -1;
+      return;
+    }
+    std::this_thread::sleep_for(milliseconds(5));
+  }
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
+void RedisServer::Pause() {
+  if (pid_ > 0) kill(pid_, SIGSTOP);
+}
+
+void RedisServer::Resume() {
+  if (pid_ > 0) kill(pid_, SIGCONT);
+}
+
+std::string RedisServer::Cli(const std::vector<std::string>& args) const {
+  return Command(port_, password_, args, {5, 0});
+}
+
+}  // namespace memwatch::testing

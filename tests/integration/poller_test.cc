@@ -1,0 +1,589 @@
+// The poller against a real redis-server and against scripted hostile peers:
+// INFO round trips, AUTH, unix sockets, refused and paused servers, garbage,
+// oversized and truncated replies, the Redis < 7 INFO fallback, target
+// changes, and descriptor hygiene across many reconnects.
+#include "poller/poller.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+#include "harness/daemon_process.h"  // WaitFor
+#include "harness/fake_resp_server.h"
+#include "harness/redis_server.h"
+
+namespace memwatch::testing {
+namespace {
+
+using checks::PollFailure;
+using poller::PollerOptions;
+using poller::PollOnce;
+using poller::PollResult;
+using poller::PollTarget;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+using std::chrono::steady_clock;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+PollTarget Tcp(const std::string& name, int port) {
+  PollTarget t;
+  t.name = name;
+  t.endpoint.host = "127.0.0.1";
+  t.endpoint.port = port;
+  return t;
+}
+
+PollTarget Unix(const std::string& name, const std::string& path) {
+  PollTarget t;
+  t.name = name;
+  t.endpoint.kind = config::Endpoint::Kind::kUnix;
+  t.endpoint.path = path;
+  return t;
+}
+
+PollerOptions Options(milliseconds interval = milliseconds(100),
+                      milliseconds timeout = milliseconds(300)) {
+  PollerOptions o;
+  o.interval = interval;
+  o.timeout = timeout;
+  return o;
+}
+
+PollResult PollOne(const PollTarget& target, const PollerOptions& options = Options()) {
+  return PollOnce(options, {target})[0];
+}
+
+long Millis(steady_clock::duration d) {
+  return static_cast<long>(std::chrono::duration_cast<milliseconds>(d).count());
+}
+
+// A Poller running on its own thread, recording every result.
+class RunningPoller {
+ public:
+  RunningPoller(PollerOptions options, std::vector<PollTarget> targets)
+      : poller_(options, std::move(targets), [this](const PollResult& r) {
+          std::lock_guard<std::mutex> lock(mu_);
+          results_.push_back(r);
+        }) {
+    thread_ = std::thread([this] { poller_.Run(); });
+  }
+  ~RunningPoller() { StopAndJoin(); }
+
+  poller::Poller& poller() { return poller_; }
+  // Stop() and wait for Run() to return; returns how long that took.
+  milliseconds StopAndJoin() {
+    if (!thread_.joinable()) return milliseconds(0);
+    const auto start = steady_clock::now();
+    poller_.Stop();
+    thread_.join();
+    return std::chrono::duration_cast<milliseconds>(steady_clock::now() - start);
+  }
+  std::vector<PollResult> Results(const std::string& name = "") {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<PollResult> selected;
+    for (const PollResult& r : results_) {
+      if (name.empty() || r.target_name == name) selected.push_back(r);
+    }
+    return selected;
+  }
+  size_t Count(const std::string& name = "") { return Results(name).size(); }
+  // Waits for a result of `name` that satisfies `pred` (any, by default).
+  std::optional<PollResult> WaitForResult(
+      const std::string& name,
+      const std::function<bool(const PollResult&)>& pred = [](const PollResult&) { return true; },
+      milliseconds timeout = seconds(10), size_t skip = 0) {
+    std::optional<PollResult> found;
+    WaitFor(
+        [&] {
+          std::vector<PollResult> results = Results(name);
+          for (size_t i = skip; i < results.size(); ++i) {
+            if (pred(results[i])) {
+              found = results[i];
+              return true;
+            }
+          }
+          return false;
+        },
+        timeout);
+    return found;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<PollResult> results_;  // guarded by mu_
+  poller::Poller poller_;
+  std::thread thread_;
+};
+
+bool Failed(PollFailure f, const PollResult& r) { return r.failure == f; }
+
+// Scheduling lag (started - due) of `results`, in microseconds, sorted.
+std::vector<long> SortedLagsUs(const std::vector<PollResult>& results) {
+  std::vector<long> lags;
+  for (const PollResult& r : results) {
+    lags.push_back(static_cast<long>(
+        std::chrono::duration_cast<std::chrono::microseconds>(r.started - r.due).count()));
+  }
+  std::sort(lags.begin(), lags.end());
+  return lags;
+}
+
+// Lag bounds that hold on a busy CI machine yet catch a loop that waits for
+// a slow target: the median is a few scheduler ticks, the worst case far below
+// the 300 ms timeout a blocked loop would show.
+void ExpectOnTime(const std::vector<long>& sorted_lags_us) {
+  ASSERT_FALSE(sorted_lags_us.empty());
+  EXPECT_LT(sorted_lags_us[sorted_lags_us.size() / 2], 25'000);
+  EXPECT_LT(sorted_lags_us.back(), 150'000);
+}
+
+int64_t InfoField(const std::string& info, const std::string& field) {
+  const size_t at = info.find("\r\n" + field + ":");
+  if (at == std::string::npos) return -1;
+  return std::stoll(info.substr(at + field.size() + 3));
+}
+
+TEST(PollerTest, PollsARealRedisForEverySection) {
+  RedisServer redis;
+  PollResult r = PollOne(Tcp("r", redis.Port()));
+  ASSERT_EQ(r.failure, PollFailure::kNone) << r.message;
+  EXPECT_EQ(r.target_name, "r");
+  EXPECT_THAT(r.info, HasSubstr("used_memory:"));
+  EXPECT_THAT(r.info, HasSubstr("# Errorstats"));
+  EXPECT_THAT(r.info, HasSubstr("# Keyspace"));
+  EXPECT_THAT(r.info, HasSubstr("# Replication"));
+  EXPECT_THAT(r.info, Not(HasSubstr("# CPU")));  // only what we asked for
+  EXPECT_LE(r.due, r.started);
+  EXPECT_LE(r.started, r.finished);
+  std::printf(
+      "[ measure  ] first poll incl. connect on loopback: %ld us\n",
+      static_cast<long>(
+          std::chrono::duration_cast<std::chrono::microseconds>(r.finished - r.started).count()));
+  // Redis 7 took the sections at once: no error reply was spent on a probe.
+  EXPECT_EQ(InfoField(redis.Cli({"INFO", "stats"}), "total_error_replies"), 0);
+}
+
+TEST(PollerTest, ReusesOneConnectionAcrossPollsOnSchedule) {
+  RedisServer redis;
+  const int64_t before = InfoField(redis.Cli({"INFO", "stats"}), "total_connections_received");
+  RunningPoller p(Options(milliseconds(50)), {Tcp("r", redis.Port())});
+  ASSERT_TRUE(WaitFor([&] { return p.Count() >= 10; }));
+  p.StopAndJoin();
+  std::vector<PollResult> results = p.Results();
+  long total_us = 0;
+  for (size_t i = 0; i < results.size(); ++i) {
+    ASSERT_EQ(results[i].failure, PollFailure::kNone) << results[i].message;
+    if (i > 0) {
+      // A fixed cadence from the due times; a poll that a stalled machine
+      // made outlast its interval skips whole slots.
+      const auto step = results[i].due - results[i - 1].due;
+      EXPECT_GE(step, milliseconds(50)) << i;
+      EXPECT_EQ(step % milliseconds(50), step.zero()) << i;
+      total_us += static_cast<long>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                        results[i].finished - results[i].started)
+                                        .count());
+    }
+  }
+  const std::vector<long> lags = SortedLagsUs(results);
+  std::printf(
+      "[ measure  ] %zu polls on a kept connection: mean %ld us, lag median %ld us, "
+      "max %ld us\n",
+      results.size(), total_us / static_cast<long>(results.size() - 1), lags[lags.size() / 2],
+      lags.back());
+  ExpectOnTime(lags);
+  // One connection by the poller, one by this Cli call.
+  EXPECT_EQ(InfoField(redis.Cli({"INFO", "stats"}), "total_connections_received") - before, 2);
+}
+
+TEST(PollerTest, AuthWithTheRightPasswordSucceeds) {
+  RedisServer redis({"--requirepass", "correct-horse"});
+  PollTarget t = Tcp("r", redis.Port());
+  t.password = Secret("correct-horse");
+  PollResult r = PollOne(t);
+  EXPECT_EQ(r.failure, PollFailure::kNone) << r.message;
+  EXPECT_THAT(r.info, HasSubstr("used_memory:"));
+}
+
+TEST(PollerTest, AWrongPasswordIsAnAuthFailureThatNeverShowsIt) {
+  RedisServer redis({"--requirepass", "correct-horse"});
+  PollTarget t = Tcp("r", redis.Port());
+  t.password = Secret("wrong-staple-5e1d");
+  PollResult r = PollOne(t);
+  EXPECT_EQ(r.failure, PollFailure::kAuth);
+  EXPECT_THAT(r.message, HasSubstr("WRONGPASS"));
+  EXPECT_THAT(r.message, Not(HasSubstr("wrong-staple-5e1d")));
+  EXPECT_THAT(r.info, ::testing::IsEmpty());
+}
+
+TEST(PollerTest, NoPasswordForAServerThatWantsOneIsAnAuthFailure) {
+  RedisServer redis({"--requirepass", "correct-horse"});
+  PollResult r = PollOne(Tcp("r", redis.Port()));
+  EXPECT_EQ(r.failure, PollFailure::kAuth) << r.message;
+  EXPECT_THAT(r.message, HasSubstr("NOAUTH"));
+}
+
+TEST(PollerTest, AclUserAndPassword) {
+  RedisServer redis;
+  ASSERT_EQ(redis.Cli({"ACL", "SETUSER", "memwatch", "on", ">watch-pw", "-@all", "+info"}), "OK");
+  ASSERT_EQ(redis.Cli({"ACL", "SETUSER", "nobody", "on", ">nobody-pw", "-@all", "+ping"}), "OK");
+  PollTarget t = Tcp("r", redis.Port());
+  t.username = "memwatch";
+  t.password = Secret("watch-pw");
+  PollResult ok = PollOne(t);
+  EXPECT_EQ(ok.failure, PollFailure::kNone) << ok.message;
+
+  t.password = Secret("not-watch-pw");
+  PollResult wrong = PollOne(t);
+  EXPECT_EQ(wrong.failure, PollFailure::kAuth);
+  EXPECT_THAT(wrong.message, Not(HasSubstr("not-watch-pw")));
+
+  t.username = "nobody";
+  t.password = Secret("nobody-pw");
+  PollResult denied = PollOne(t);
+  EXPECT_EQ(denied.failure, PollFailure::kAuth);
+  EXPECT_THAT(denied.message, HasSubstr("NOPERM"));
+}
+
+TEST(PollerTest, UnixSocketTarget) {
+  RedisServer redis;
+  PollResult r = PollOne(Unix("u", redis.UnixSocket()));
+  EXPECT_EQ(r.failure, PollFailure::kNone) << r.message;
+  EXPECT_THAT(r.info, HasSubstr("used_memory:"));
+
+  PollResult missing = PollOne(Unix("u", redis.Dir() + "/no-such.sock"));
+  EXPECT_EQ(missing.failure, PollFailure::kRefused);
+  EXPECT_THAT(missing.message, HasSubstr("no-such.sock"));
+}
+
+TEST(PollerTest, Ipv6AndHostNameTargets) {
+  RedisServer redis({"--bind", "127.0.0.1", "::1"});
+  PollTarget v6 = Tcp("r", redis.Port());
+  v6.endpoint.host = "::1";
+  PollResult r = PollOne(v6);
+  if (r.failure == PollFailure::kRefused && r.message.find("Cannot assign") != std::string::npos) {
+    GTEST_SKIP() << "no IPv6 loopback here: " << r.message;
+  }
+  EXPECT_EQ(r.failure, PollFailure::kNone) << r.message;
+
+  PollTarget named = Tcp("r", redis.Port());
+  named.endpoint.host = "localhost";
+  PollResult by_name = PollOne(named);
+  EXPECT_EQ(by_name.failure, PollFailure::kNone) << by_name.message;
+}
+
+TEST(PollerTest, AnUnresolvableHostIsAResolveFailure) {
+  PollTarget t = Tcp("r", 6379);
+  t.endpoint.host = "no-such-host.invalid";
+  PollResult r = PollOne(t);
+  EXPECT_EQ(r.failure, PollFailure::kResolve);
+  EXPECT_THAT(r.message, HasSubstr("no-such-host.invalid"));
+}
+
+TEST(PollerTest, ADeadPortIsRefusedThenPickedUpOnceRedisStarts) {
+  const int port = FreeLoopbackPort();
+  PollerOptions options = Options(milliseconds(100));
+  options.backoff_max = milliseconds(800);
+  RunningPoller p(options, {Tcp("r", port)});
+  auto refused = p.WaitForResult("r");
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_EQ(refused->failure, PollFailure::kRefused);
+  EXPECT_THAT(refused->message, HasSubstr("127.0.0.1:" + std::to_string(port)));
+  EXPECT_THAT(refused->message, HasSubstr("refused"));
+
+  RedisServer redis({}, port);
+  const auto started = steady_clock::now();
+  auto up =
+      p.WaitForResult("r", [](const PollResult& r) { return r.failure == PollFailure::kNone; });
+  ASSERT_TRUE(up.has_value());
+  std::printf("[ measure  ] back up %ld ms after Redis started (backoff cap 800 ms)\n",
+              Millis(steady_clock::now() - started));
+}
+
+TEST(PollerTest, APausedRedisTimesOutWhileAHealthyTargetStaysOnTime) {
+  RedisServer stuck;
+  RedisServer healthy;
+  RunningPoller p(Options(milliseconds(100), milliseconds(300)),
+                  {Tcp("stuck", stuck.Port()), Tcp("healthy", healthy.Port())});
+  ASSERT_TRUE(p.WaitForResult("stuck").has_value());
+  ASSERT_TRUE(p.WaitForResult("healthy").has_value());
+
+  const size_t stuck_before = p.Count("stuck");
+  const size_t healthy_before = p.Count("healthy");
+  stuck.Pause();
+  const auto paused_at = steady_clock::now();
+  auto timeout = p.WaitForResult("stuck", std::bind_front(Failed, PollFailure::kTimeout),
+                                 seconds(5), stuck_before);
+  ASSERT_TRUE(timeout.has_value());
+  // The poll in flight (or the next, due within one interval) times out.
+  const long waited = Millis(timeout->finished - paused_at);
+  EXPECT_LE(waited, 300 + 100 + 150);
+  EXPECT_GE(Millis(timeout->finished - timeout->started), 300);
+  EXPECT_THAT(timeout->message, HasSubstr("no reply to INFO"));
+
+  // Keep watching one more second: the healthy target never waits.
+  WaitFor([] { return false; }, seconds(1));
+  stuck.Resume();
+  std::vector<PollResult> healthy_results;
+  for (const PollResult& r : p.Results("healthy")) {
+    if (r.due < paused_at) continue;
+    healthy_results.push_back(r);
+    EXPECT_EQ(r.failure, PollFailure::kNone) << r.message;
+  }
+  const std::vector<long> lags = SortedLagsUs(healthy_results);
+  std::printf(
+      "[ measure  ] stuck target timed out after %ld ms; healthy: %zu polls, lag median "
+      "%ld us, max %ld us\n",
+      waited, healthy_results.size(), lags[lags.size() / 2], lags.back());
+  EXPECT_GE(p.Count("healthy") - healthy_before, 10u);
+  ExpectOnTime(lags);
+}
+
+TEST(PollerTest, GarbageIsAProtocolError) {
+  FakeRespServer fake(FakeRespServer::Behaviour::kGarbage);
+  PollResult r = PollOne(Tcp("f", fake.Port()));
+  EXPECT_EQ(r.failure, PollFailure::kProtocol);
+  EXPECT_THAT(r.message, HasSubstr("Protocol error"));
+}
+
+TEST(PollerTest, AReplyThatIsNotInfoIsAProtocolError) {
+  FakeRespServer status(FakeRespServer::Behaviour::kRespond,
+                        [](const std::vector<std::string>&) { return std::string("+OK\r\n"); });
+  EXPECT_EQ(PollOne(Tcp("f", status.Port())).failure, PollFailure::kProtocol);
+
+  FakeRespServer html(FakeRespServer::Behaviour::kRespond, [](const std::vector<std::string>&) {
+    return FakeRespServer::Bulk("<html>502 Bad Gateway</html>");
+  });
+  PollResult r = PollOne(Tcp("f", html.Port()));
+  EXPECT_EQ(r.failure, PollFailure::kProtocol);
+  EXPECT_THAT(r.message, HasSubstr("not INFO text"));
+
+  FakeRespServer array(FakeRespServer::Behaviour::kRespond, [](const std::vector<std::string>&) {
+    return std::string("*2147483647\r\n");
+  });
+  EXPECT_EQ(PollOne(Tcp("f", array.Port())).failure, PollFailure::kProtocol);
+}
+
+int64_t PeakRssKb() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6));
+  }
+  return -1;
+}
+
+TEST(PollerTest, AHugeBulkIsTooLargeAndMemoryStaysBounded) {
+  FakeRespServer fake(FakeRespServer::Behaviour::kHugeBulk, {}, 20 * 1024 * 1024);
+  PollerOptions options = Options(milliseconds(100), seconds(5));
+  options.max_reply_bytes = 1024 * 1024;
+  std::ofstream("/proc/self/clear_refs") << "5";  // reset the peak RSS mark
+  const int64_t peak_before = PeakRssKb();
+  PollResult r = PollOne(Tcp("f", fake.Port()), options);
+  const int64_t peak_after = PeakRssKb();
+  EXPECT_EQ(r.failure, PollFailure::kReplyTooLarge) << r.message;
+  EXPECT_THAT(r.message, HasSubstr("1048576 bytes"));
+  std::printf("[ measure  ] 20 MB bulk cut at 1 MiB in %ld ms; peak RSS +%lld KiB\n",
+              Millis(r.finished - r.started), static_cast<long long>(peak_after - peak_before));
+  EXPECT_LT(peak_after - peak_before, 8 * 1024);
+  WaitFor([&] { return fake.HugeBytesSent() > 0; }, seconds(2));
+  EXPECT_LT(fake.HugeBytesSent(), 20u * 1024 * 1024);
+}
+
+TEST(PollerTest, CloseMidReplyIsClosed) {
+  FakeRespServer fake(FakeRespServer::Behaviour::kCloseMidReply);
+  PollResult r = PollOne(Tcp("f", fake.Port()));
+  EXPECT_EQ(r.failure, PollFailure::kClosed);
+  EXPECT_THAT(r.message, HasSubstr("closed the connection"));
+  EXPECT_THAT(r.message, HasSubstr("bytes of it received"));
+}
+
+TEST(PollerTest, NeverAnsweringIsATimeout) {
+  FakeRespServer fake(FakeRespServer::Behaviour::kNeverAnswer);
+  PollResult r = PollOne(Tcp("f", fake.Port()), Options(milliseconds(100), milliseconds(200)));
+  EXPECT_EQ(r.failure, PollFailure::kTimeout);
+  EXPECT_GE(Millis(r.finished - r.started), 200);
+  EXPECT_LE(Millis(r.finished - r.started), 200 + 200);
+}
+
+TEST(PollerTest, ServerErrorsToInfoAreServerErrors) {
+  FakeRespServer fake(FakeRespServer::Behaviour::kRespond, [](const std::vector<std::string>&) {
+    return FakeRespServer::Error("LOADING Redis is loading the dataset in memory");
+  });
+  PollResult r = PollOne(Tcp("f", fake.Port()));
+  EXPECT_EQ(r.failure, PollFailure::kServerError);
+  EXPECT_THAT(r.message, HasSubstr("LOADING"));
+}
+
+// Redis < 7 answers several INFO sections with "-ERR syntax error".
+std::string OldRedis(const std::vector<std::string>& argv) {
+  if (argv.size() > 1) return FakeRespServer::Error("ERR syntax error");
+  return FakeRespServer::Bulk(FakeRespServer::InfoText("6.2.14"));
+}
+
+TEST(PollerTest, OldRedisFallsBackToPlainInfoOncePerConnection) {
+  FakeRespServer fake(FakeRespServer::Behaviour::kRespond, OldRedis);
+  RunningPoller p(Options(milliseconds(30)), {Tcp("old", fake.Port())});
+  ASSERT_TRUE(WaitFor([&] { return p.Count() >= 4; }));
+  p.StopAndJoin();
+  for (const PollResult& r : p.Results()) {
+    EXPECT_EQ(r.failure, PollFailure::kNone) << r.message;
+    EXPECT_THAT(r.info, HasSubstr("redis_version:6.2.14"));
+  }
+  const auto commands = fake.Commands();
+  ASSERT_GE(commands.size(), 5u);
+  EXPECT_EQ(commands[0].size(), 9u);  // INFO + 8 sections
+  for (size_t i = 1; i < commands.size(); ++i) {
+    EXPECT_EQ(commands[i], std::vector<std::string>{"INFO"}) << i;
+  }
+  EXPECT_EQ(fake.Accepted(), 1);
+}
+
+TEST(PollerTest, AuthIsSentOncePerConnectionBeforeInfo) {
+  FakeRespServer fake(FakeRespServer::Behaviour::kRespond, [](const std::vector<std::string>& a) {
+    if (a[0] == "AUTH") return std::string("+OK\r\n");
+    return FakeRespServer::Bulk(FakeRespServer::InfoText("7.2.4"));
+  });
+  PollTarget t = Tcp("f", fake.Port());
+  t.username = "watcher";
+  t.password = Secret("pw");
+  RunningPoller p(Options(milliseconds(30)), {t});
+  ASSERT_TRUE(WaitFor([&] { return p.Count() >= 3; }));
+  p.StopAndJoin();
+  const auto commands = fake.Commands();
+  ASSERT_GE(commands.size(), 4u);
+  EXPECT_EQ(commands[0], (std::vector<std::string>{"AUTH", "watcher", "pw"}));
+  for (size_t i = 1; i < commands.size(); ++i) EXPECT_EQ(commands[i][0], "INFO") << i;
+}
+
+TEST(PollerTest, AnIdleConnectionClosedByTheServerIsReplacedQuietly) {
+  RedisServer redis;
+  RunningPoller p(Options(milliseconds(200)), {Tcp("r", redis.Port())});
+  ASSERT_TRUE(p.WaitForResult("r").has_value());
+  // Kills the poller's idle connection (the Cli's own is skipped).
+  ASSERT_EQ(redis.Cli({"CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes"}), "1");
+  ASSERT_TRUE(WaitFor([&] { return p.Count() >= 4; }));
+  for (const PollResult& r : p.Results()) EXPECT_EQ(r.failure, PollFailure::kNone) << r.message;
+}
+
+TEST(PollerTest, AKeptConnectionClosedJustAsItIsUsedIsRetriedOnFreshOne) {
+  std::atomic<int> commands{0};
+  FakeRespServer fake(FakeRespServer::Behaviour::kRespond, [&](const std::vector<std::string>&) {
+    // The second INFO (first reuse of the kept connection) finds it closed.
+    if (++commands == 2) return std::string(FakeRespServer::kCloseConnection);
+    return FakeRespServer::Bulk(FakeRespServer::InfoText("7.2.4"));
+  });
+  RunningPoller p(Options(milliseconds(30)), {Tcp("f", fake.Port())});
+  ASSERT_TRUE(WaitFor([&] { return p.Count() >= 4; }));
+  p.StopAndJoin();
+  for (const PollResult& r : p.Results()) EXPECT_EQ(r.failure, PollFailure::kNone) << r.message;
+  EXPECT_EQ(fake.Accepted(), 2);
+}
+
+TEST(PollerTest, AuthFailuresBackOff) {
+  RedisServer redis({"--requirepass", "right"});
+  PollTarget t = Tcp("r", redis.Port());
+  t.password = Secret("wrong");
+  PollerOptions options = Options(milliseconds(50));
+  options.backoff_max = seconds(30);
+  RunningPoller p(options, {t});
+  WaitFor([] { return false; }, milliseconds(1500));
+  p.StopAndJoin();
+  // Without backoff: 30 attempts. With it: 50, 50-100, 100-200, 200-400, 400-800 ms.
+  const size_t attempts = p.Count();
+  EXPECT_GE(attempts, 3u);
+  EXPECT_LE(attempts, 8u);
+  for (const PollResult& r : p.Results()) EXPECT_EQ(r.failure, PollFailure::kAuth);
+}
+
+TEST(PollerTest, StopMakesRunReturnPromptlyEvenWithAPollInFlight) {
+  FakeRespServer fake(FakeRespServer::Behaviour::kNeverAnswer);
+  RunningPoller p(Options(seconds(10), seconds(10)), {Tcp("f", fake.Port())});
+  ASSERT_TRUE(WaitFor([&] { return fake.Commands().size() == 1; }));
+  const milliseconds took = p.StopAndJoin();
+  std::printf("[ measure  ] Stop() to Run() returning: %ld ms\n", static_cast<long>(took.count()));
+  EXPECT_LT(took, milliseconds(100));
+}
+
+TEST(PollerTest, SetTargetsKeepsChangesAndDrops) {
+  RedisServer a;
+  RedisServer b;
+  RunningPoller p(Options(milliseconds(50)), {Tcp("a", a.Port())});
+  ASSERT_TRUE(p.WaitForResult("a").has_value());
+  const int64_t a_connections = InfoField(a.Cli({"INFO", "stats"}), "total_connections_received");
+
+  p.poller().SetTargets({Tcp("b", b.Port()), Tcp("a", a.Port())});
+  auto b_result = p.WaitForResult("b");
+  ASSERT_TRUE(b_result.has_value());
+  EXPECT_EQ(b_result->target_index, 0u);
+  auto a_moved = p.WaitForResult("a", [](const PollResult& r) { return r.target_index == 1; });
+  ASSERT_TRUE(a_moved.has_value());
+  // "a" was unchanged: same connection (only this Cli call is new).
+  EXPECT_EQ(InfoField(a.Cli({"INFO", "stats"}), "total_connections_received") - a_connections, 1);
+
+  p.poller().SetTargets({Tcp("b", b.Port())});
+  // "a" removed: its connection closes (only the Cli connection remains).
+  EXPECT_TRUE(WaitFor([&] {
+    return InfoField(a.Cli({"INFO", "clients"}), "connected_clients") == 1;
+  }));
+  const size_t a_count = p.Count("a");
+  ASSERT_TRUE(WaitFor([&] { return p.Count("b") >= b_result->target_index + 5; }));
+  EXPECT_EQ(p.Count("a"), a_count);
+}
+
+TEST(PollerTest, SetFastIntervalSpeedsUpOneTarget) {
+  RedisServer redis;
+  RunningPoller p(Options(seconds(2)), {Tcp("r", redis.Port()), Tcp("other", redis.Port())});
+  ASSERT_TRUE(p.WaitForResult("r").has_value());
+  p.poller().SetFastInterval("r", milliseconds(40));
+  ASSERT_TRUE(WaitFor([&] { return p.Count("r") >= 6; }, seconds(2)));
+  EXPECT_EQ(p.Count("other"), 1u);
+  p.poller().SetFastInterval("r", std::nullopt);
+  WaitFor([] { return false; }, milliseconds(300));
+  const size_t settled = p.Count("r");
+  WaitFor([] { return false; }, milliseconds(500));
+  EXPECT_LE(p.Count("r"), settled + 1);
+}
+
+TEST(PollerTest, PollOnceReturnsResultsInIndexOrder) {
+  RedisServer redis;
+  FakeRespServer silent(FakeRespServer::Behaviour::kNeverAnswer);
+  const int dead = FreeLoopbackPort();
+  std::vector<PollResult> results =
+      PollOnce(Options(milliseconds(100), milliseconds(200)),
+               {Tcp("slow", silent.Port()), Tcp("dead", dead), Tcp("ok", redis.Port())});
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0].failure, PollFailure::kTimeout);
+  EXPECT_EQ(results[1].failure, PollFailure::kRefused);
+  EXPECT_EQ(results[2].failure, PollFailure::kNone);
+  for (size_t i = 0; i < 3; ++i) EXPECT_EQ(results[i].target_index, i);
+  EXPECT_TRUE(PollOnce(Options(), {}).empty());
+}
+
+TEST(PollerTest, NoDescriptorLeaksAcrossManyReconnects) {
+  FakeRespServer closing(FakeRespServer::Behaviour::kCloseOnAccept);
+  const int dead = FreeLoopbackPort();
+  PollerOptions options = Options(milliseconds(1), milliseconds(200));
+  options.backoff_max = milliseconds(1);
+  const int fds_before = OpenFdCount();
+  {
+    RunningPoller p(options, {Tcp("dead", dead), Tcp("closing", closing.Port())});
+    ASSERT_TRUE(
+        WaitFor([&] { return p.Count("dead") >= 500 && p.Count("closing") >= 500; }, seconds(30)));
+    // While running: the loop's epoll + eventfd and at most one socket each.
+    EXPECT_LE(OpenFdCount(), fds_before + 4);
+    for (const PollResult& r : p.Results("dead")) ASSERT_EQ(r.failure, PollFailure::kRefused);
+    for (const PollResult& r : p.Results("closing")) ASSERT_EQ(r.failure, PollFailure::kClosed);
+  }
+  EXPECT_EQ(OpenFdCount(), fds_before);
+  for (int i = 0; i < 200; ++i) PollOnce(options, {Tcp("dead", dead)});
+  EXPECT_EQ(OpenFdCount(), fds_before);
+}
+
+}  // namespace
+}  // namespace memwatch::testing
