@@ -52,6 +52,11 @@ int RunDaemon(config::Config config, const std::string& config_path, SystemdNoti
     return kExitListen;
   }
   std::unique_ptr<metrics::HttpServer> server = std::move(http).value();
+  auto wall_seconds = [] {
+    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  };
+  store.RecordReload(true, wall_seconds());
   spdlog::info("redis-memwatch {} watching {} target(s) every {} ms; metrics on http://{}/metrics",
                MEMWATCH_VERSION, config.targets.size(), config.interval.count(),
                // Report the bound port: with port 0 the OS picked it.
@@ -110,6 +115,7 @@ int RunDaemon(config::Config config, const std::string& config_path, SystemdNoti
     if (sig == SIGHUP) {
       notifier->Reloading();
       config::LoadResult next = config::LoadConfigFile(config_path, config::ProcessEnv());
+      store.RecordReload(next.ok(), wall_seconds());
       if (!next.ok()) {
         spdlog::error("reload of {} failed; keeping the running config:", config_path);
         for (const config::ConfigError& e : next.errors) spdlog::error("  {}", e.ToString());
@@ -128,6 +134,9 @@ int RunDaemon(config::Config config, const std::string& config_path, SystemdNoti
   notifier->Stopping();
   poller.Stop();
   poll_thread.join();
+  spdlog::debug("poller stopped");
+  server.reset();
+  spdlog::debug("http server stopped");
   return exit_code;
 }
 

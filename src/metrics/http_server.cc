@@ -1,6 +1,13 @@
 #include "metrics/http_server.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <sstream>
+#include <thread>
 #include <vector>
 
 #include <CivetServer.h>
@@ -85,7 +92,28 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const std::string& listen,
 }
 
 HttpServer::~HttpServer() {
-  if (server_) server_->close();
+  if (!server_) return;
+  // CivetWeb's master thread sleeps in poll() on the listening socket for up
+  // to a second before it sees the stop flag; a connection wakes it, so the
+  // daemon stops well within a second of SIGTERM.
+  std::atomic<bool> closed{false};
+  std::thread closer([&] {
+    server_->close();
+    closed = true;
+  });
+  for (int i = 0; i < 100 && !closed; ++i) {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port_));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd >= 0) {
+      connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+      close(fd);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  closer.join();
 }
 
 }  // namespace memwatch::metrics

@@ -14,7 +14,7 @@ std::span<const std::string_view> AllMetricNames() {
       kDbKeysExpiring,    kUptime,              kRdbLastBgsaveStatus,  kAofLastWriteStatus,
       kFinding,           kProbeDuration,       kPollErrors,           kPollLag,
       kMemoryLimit,       kMemoryUsedRatio,     kTimeToFull,           kKeysWithoutTtl,
-      kLastPollSuccess,   kBuildInfo,
+      kLastPollSuccess,   kBuildInfo,           kReloadSuccessful,     kReloadSuccessTimestamp,
   };
   return kAll;
 }

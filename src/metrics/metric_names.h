@@ -47,6 +47,10 @@ inline constexpr std::string_view kTimeToFull = "redis_memwatch_time_to_full_sec
 inline constexpr std::string_view kKeysWithoutTtl = "redis_memwatch_keys_without_ttl";
 inline constexpr std::string_view kLastPollSuccess = "redis_memwatch_last_successful_poll_timestamp_seconds";
 inline constexpr std::string_view kBuildInfo = "redis_memwatch_build_info";  // {version}
+inline constexpr std::string_view kReloadSuccessful =
+    "redis_memwatch_config_last_reload_successful";
+inline constexpr std::string_view kReloadSuccessTimestamp =
+    "redis_memwatch_config_last_reload_success_timestamp_seconds";
 
 // All of the above, for tests of rules, dashboard and docs. Histogram names
 // appear here without their _bucket/_sum/_count suffixes.

@@ -159,6 +159,12 @@ void MetricsStore::RecordLag(double seconds) {
   lag_.Observe(seconds);
 }
 
+void MetricsStore::RecordReload(bool successful, double wall_seconds) {
+  std::lock_guard lock(mu_);
+  reload_ok_ = successful;
+  if (successful) reload_success_wall_ = wall_seconds;
+}
+
 void MetricsStore::ForEachFamily(
     const std::function<void(const prometheus::MetricFamily&)>& sink) const {
   auto emit = [&](std::string_view name, std::string_view help, MetricType type,
@@ -177,6 +183,14 @@ void MetricsStore::ForEachFamily(
   emit(kBuildInfo, "Version of redis-memwatch; always 1.", MetricType::Gauge,
        [&](std::vector<ClientMetric>& out) {
          out.push_back(Metric({{"version", version_}}, MetricType::Gauge, 1));
+       });
+  emit(kReloadSuccessful, "1 if the last configuration (re)load succeeded.", MetricType::Gauge,
+       [&](std::vector<ClientMetric>& out) {
+         out.push_back(Metric({}, MetricType::Gauge, reload_ok_));
+       });
+  emit(kReloadSuccessTimestamp, "Unix time of the last successful configuration load.",
+       MetricType::Gauge, [&](std::vector<ClientMetric>& out) {
+         out.push_back(Metric({}, MetricType::Gauge, reload_success_wall_));
        });
   emit(kRedisUp, "1 if the last poll of the target succeeded.", MetricType::Gauge,
        [&](std::vector<ClientMetric>& out) {

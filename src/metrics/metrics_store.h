@@ -61,6 +61,8 @@ class MetricsStore {
   void SetTargets(const std::vector<std::string>& names);
   void Record(const std::string& target, TargetUpdate update);
   void RecordLag(double seconds);
+  // The outcome of the last config (re)load; `wall_seconds` is Unix time.
+  void RecordReload(bool successful, double wall_seconds);
 
   // Writes the Prometheus text exposition of every family. Families are
   // built and serialized one at a time, each under a short hold of mu_, so a
@@ -90,6 +92,8 @@ class MetricsStore {
   mutable std::mutex mu_;
   std::map<std::string, TargetState, std::less<>> targets_;  // guarded by mu_
   Histogram lag_;                                            // guarded by mu_
+  bool reload_ok_ = true;                                    // guarded by mu_
+  double reload_success_wall_ = 0;                           // guarded by mu_
 };
 
 }  // namespace memwatch::metrics

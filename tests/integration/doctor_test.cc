@@ -1,0 +1,84 @@
+// `redis-memwatch doctor` against a real redis-server: exit codes, the report
+// text and JSON, and no secret in any output.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/daemon_process.h"
+#include "harness/redis_server.h"
+
+namespace memwatch::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+CommandResult Doctor(std::vector<std::string> args) {
+  args.insert(args.begin(), {MEMWATCH_BINARY, "doctor"});
+  return RunCommand(args);
+}
+
+std::string Url(const RedisServer& r) { return "redis://127.0.0.1:" + std::to_string(r.Port()); }
+
+TEST(DoctorTest, StockRedisWarnsAboutBothSettingsWithFixes) {
+  RedisServer redis;
+  CommandResult r = Doctor({Url(redis)});
+  EXPECT_EQ(r.exit_code, 1) << r.output << r.error;
+  EXPECT_THAT(r.output, HasSubstr("WARNING maxmemory_unset"));
+  EXPECT_THAT(r.output, HasSubstr("WARNING noeviction"));
+  EXPECT_THAT(r.output, HasSubstr("CONFIG SET maxmemory "));
+  EXPECT_THAT(r.output, HasSubstr("CONFIG SET maxmemory-policy "));
+}
+
+TEST(DoctorTest, AConfiguredRedisIsHealthy) {
+  RedisServer redis({"--maxmemory", "100mb", "--maxmemory-policy", "allkeys-lru"});
+  CommandResult r = Doctor({Url(redis)});
+  EXPECT_EQ(r.exit_code, 0) << r.output << r.error;
+  EXPECT_THAT(r.output, HasSubstr("OK: no risk found"));
+}
+
+TEST(DoctorTest, JsonFormat) {
+  RedisServer redis;
+  CommandResult r = Doctor({Url(redis), "--format", "json"});
+  EXPECT_EQ(r.exit_code, 1);
+  nlohmann::json doc = nlohmann::json::parse(r.output);
+  EXPECT_EQ(doc["exit_code"], 1);
+  ASSERT_EQ(doc["targets"].size(), 1u);
+  std::vector<std::string> checks;
+  for (const auto& f : doc["targets"][0]["findings"]) checks.push_back(f["check"]);
+  EXPECT_THAT(checks, ::testing::IsSupersetOf({"maxmemory_unset", "noeviction"}));
+}
+
+TEST(DoctorTest, UnreachableIsExitCode3) {
+  RedisServer redis;
+  int port = redis.Port();
+  redis.Stop();
+  CommandResult r = Doctor({"redis://127.0.0.1:" + std::to_string(port)});
+  EXPECT_EQ(r.exit_code, 3) << r.output << r.error;
+  EXPECT_THAT(r.output, HasSubstr("could not poll it"));
+}
+
+TEST(DoctorTest, WrongPasswordIsExitCode3AndNeverPrinted) {
+  RedisServer redis({"--requirepass", "right-one"});
+  const std::string wrong = "hunter2-wrong-b7e1";
+  CommandResult r =
+      Doctor({"redis://default:" + wrong + "@127.0.0.1:" + std::to_string(redis.Port())});
+  EXPECT_EQ(r.exit_code, 3) << r.output << r.error;
+  EXPECT_THAT(r.output + r.error, Not(HasSubstr(wrong)));
+  EXPECT_THAT(r.output, HasSubstr("auth"));
+}
+
+TEST(DoctorTest, BadConfigIsExitCode3WithTheErrors) {
+  std::string file = ::testing::TempDir() + "/doctor-bad-" + std::to_string(getpid()) + ".yml";
+  std::ofstream(file) << "targets: 3\n";
+  CommandResult r = Doctor({"--config", file});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_THAT(r.error, HasSubstr(file + ":1:"));
+  std::remove(file.c_str());
+}
+
+}  // namespace
+}  // namespace memwatch::testing
