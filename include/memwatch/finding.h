@@ -22,11 +22,11 @@ struct Evidence {
 };
 
 struct Finding {
-  std::string check;    // stable check name, e.g. "maxmemory_unset"
+  std::string check;  // stable check name, e.g. "maxmemory_unset"
   Severity severity = Severity::kWarning;
   std::string summary;  // one line, plain words
   std::vector<Evidence> evidence;
-  std::string fix;      // concrete commands / config lines; may span lines
+  std::string fix;  // concrete commands / config lines; may span lines
   bool operator==(const Finding&) const = default;
 };
 

@@ -14,7 +14,7 @@ namespace memwatch {
 // One `dbN:keys=..,expires=..,avg_ttl=..` line of INFO keyspace.
 struct KeyspaceDb {
   int64_t keys = 0;
-  int64_t expires = 0;   // keys that carry a TTL
+  int64_t expires = 0;  // keys that carry a TTL
   int64_t avg_ttl_ms = 0;
   std::optional<int64_t> subexpiry;  // Redis >= 7.4: hashes with field TTLs
   bool operator==(const KeyspaceDb&) const = default;
@@ -50,13 +50,13 @@ struct Snapshot {
   std::optional<bool> loading;
   std::optional<int64_t> rdb_changes_since_last_save;
   std::optional<bool> rdb_bgsave_in_progress;
-  std::optional<bool> rdb_last_bgsave_ok;        // rdb_last_bgsave_status:ok|err
+  std::optional<bool> rdb_last_bgsave_ok;  // rdb_last_bgsave_status:ok|err
   std::optional<int64_t> rdb_last_cow_size;
   std::optional<int64_t> rdb_last_save_time;
   std::optional<bool> aof_enabled;
   std::optional<bool> aof_rewrite_in_progress;
-  std::optional<bool> aof_last_bgrewrite_ok;     // aof_last_bgrewrite_status
-  std::optional<bool> aof_last_write_ok;         // aof_last_write_status
+  std::optional<bool> aof_last_bgrewrite_ok;  // aof_last_bgrewrite_status
+  std::optional<bool> aof_last_write_ok;      // aof_last_write_status
   std::optional<int64_t> aof_last_cow_size;
 
   // stats

@@ -11,9 +11,9 @@ namespace memwatch::app {
 
 // Exit codes of the daemon and of --check-config.
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailure = 1;      // runtime failure
-inline constexpr int kExitConfig = 2;       // bad configuration or usage
-inline constexpr int kExitListen = 3;       // the HTTP address cannot be bound
+inline constexpr int kExitFailure = 1;  // runtime failure
+inline constexpr int kExitConfig = 2;   // bad configuration or usage
+inline constexpr int kExitListen = 3;   // the HTTP address cannot be bound
 
 struct Command {
   enum class Kind { kDaemon, kCheckConfig, kDoctor, kVersion, kHelp };

@@ -45,8 +45,8 @@ void BlockDaemonSignals() {
 
 int RunDaemon(config::Config config, const std::string& config_path, SystemdNotifier* notifier) {
   metrics::MetricsStore store(MEMWATCH_VERSION);
-  Result<std::unique_ptr<metrics::HttpServer>> http = metrics::HttpServer::Start(config.listen,
-                                                                               &store);
+  Result<std::unique_ptr<metrics::HttpServer>> http =
+      metrics::HttpServer::Start(config.listen, &store);
   if (!http.ok()) {
     spdlog::critical("{}", http.status().message());
     return kExitListen;
@@ -57,20 +57,18 @@ int RunDaemon(config::Config config, const std::string& config_path, SystemdNoti
         .count();
   };
   store.RecordReload(true, wall_seconds());
-  spdlog::info("redis-memwatch {} watching {} target(s) every {} ms; metrics on http://{}/metrics",
-               MEMWATCH_VERSION, config.targets.size(), config.interval.count(),
-               // Report the bound port: with port 0 the OS picked it.
-               config.listen.substr(0, config.listen.rfind(':') + 1) +
-                   std::to_string(server->port()));
+  spdlog::info(
+      "redis-memwatch {} watching {} target(s) every {} ms; metrics on http://{}/metrics",
+      MEMWATCH_VERSION, config.targets.size(), config.interval.count(),
+      // Report the bound port: with port 0 the OS picked it.
+      config.listen.substr(0, config.listen.rfind(':') + 1) + std::to_string(server->port()));
 
   // Guards processor: the poller thread calls Process, a reload calls Reconfigure.
   std::mutex processor_mu;
   PollProcessor processor(config, &store);
   std::atomic<int64_t> last_activity_ns{0};
   std::atomic<bool> first_round{false};
-  auto now_ns = [] {
-    return std::chrono::steady_clock::now().time_since_epoch().count();
-  };
+  auto now_ns = [] { return std::chrono::steady_clock::now().time_since_epoch().count(); };
   last_activity_ns = now_ns();
 
   poller::Poller poller(OptionsOf(config), PollProcessor::PollTargets(config),

@@ -62,8 +62,7 @@ int main(int argc, char** argv) {
       memwatch::config::LoadConfigFile(cmd.config_path, memwatch::config::ProcessEnv());
   if (!loaded.ok()) return PrintConfigErrors(loaded);
   if (cmd.kind == Command::Kind::kCheckConfig) {
-    std::printf("%s: OK, %zu target(s)\n", cmd.config_path.c_str(),
-                loaded.config->targets.size());
+    std::printf("%s: OK, %zu target(s)\n", cmd.config_path.c_str(), loaded.config->targets.size());
     return 0;
   }
   memwatch::app::LibsystemdNotifier notifier;

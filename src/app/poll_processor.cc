@@ -72,8 +72,7 @@ void PollProcessor::Process(const poller::PollResult& r, WallTime wall_now) {
   metrics::TargetUpdate update;
   update.failure = r.failure;
   update.probe_seconds = std::chrono::duration<double>(r.finished - r.started).count();
-  update.wall_seconds =
-      std::chrono::duration<double>(wall_now.time_since_epoch()).count();
+  update.wall_seconds = std::chrono::duration<double>(wall_now.time_since_epoch()).count();
 
   checks::Observation obs;
   obs.at = r.finished;
@@ -116,7 +115,7 @@ void PollProcessor::LogChanges(const Target& t, const std::vector<Finding>& next
   for (const Finding& f : next) {
     const Finding* before = find(t.active, f.check);
     if (before == nullptr || before->severity != f.severity) {
-      auto level = f.severity == Severity::kCritical ? spdlog::level::err
+      auto level = f.severity == Severity::kCritical  ? spdlog::level::err
                    : f.severity == Severity::kWarning ? spdlog::level::warn
                                                       : spdlog::level::info;
       spdlog::log(level, "{}: {} {}: {}", t.name, SeverityName(f.severity), f.check, f.summary);

@@ -28,7 +28,7 @@ struct ParamSpec {
 
 struct CheckSpec {
   std::string_view name;
-  std::string_view help;  // one line, for docs and --help
+  std::string_view help;                 // one line, for docs and --help
   std::span<const Severity> severities;  // the severities it can raise
   std::span<const ParamSpec> params;
   bool enabled_by_default = true;

@@ -40,10 +40,10 @@ std::string MemoryLine(const Snapshot& s, const std::optional<checks::EffectiveL
   if (!s.used_memory) return "memory: used_memory not reported";
   std::string line = fmt::format("memory: {} used", checks::FormatBytes(*s.used_memory));
   if (limit) {
-    line += fmt::format(" of {} ({:.0f}%), limit from {}", checks::FormatBytes(limit->bytes),
-                        100.0 * static_cast<double>(*s.used_memory) /
-                            static_cast<double>(limit->bytes),
-                        limit->source);
+    line +=
+        fmt::format(" of {} ({:.0f}%), limit from {}", checks::FormatBytes(limit->bytes),
+                    100.0 * static_cast<double>(*s.used_memory) / static_cast<double>(limit->bytes),
+                    limit->source);
     if (limit->source == "total_system_memory") line += " (the host's RAM)";
   }
   return line;
@@ -106,8 +106,8 @@ std::string FormatText(const std::vector<TargetReport>& reports) {
       warnings += f.severity == Severity::kWarning;
     }
   }
-  out += fmt::format("{} target(s): {} critical, {} warning(s), {} unreachable\n",
-                     reports.size(), critical, warnings, unreachable);
+  out += fmt::format("{} target(s): {} critical, {} warning(s), {} unreachable\n", reports.size(),
+                     critical, warnings, unreachable);
   return out;
 }
 

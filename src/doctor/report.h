@@ -17,7 +17,7 @@ struct TargetReport {
   std::string name;
   std::string address;  // display form, never with a password
   checks::PollFailure failure = checks::PollFailure::kNone;
-  std::string error;    // when failure != kNone
+  std::string error;  // when failure != kNone
   std::optional<Snapshot> snapshot;
   std::optional<checks::EffectiveLimit> limit;
   std::vector<Finding> findings;

@@ -72,9 +72,9 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const std::string& listen,
   std::unique_ptr<HttpServer> s(new HttpServer());
   // A fixed pool: slow or many clients queue instead of growing threads.
   // request_timeout bounds how long one client can hold a thread.
-  std::vector<std::string> options{"listening_ports", listen,        "num_threads", "4",
-                                   "request_timeout_ms", "10000",    "enable_keep_alive",
-                                   "no",                 "listen_backlog", "128"};
+  std::vector<std::string> options{"listening_ports",    listen,  "num_threads",       "4",
+                                   "request_timeout_ms", "10000", "enable_keep_alive", "no",
+                                   "listen_backlog",     "128"};
   try {
     s->server_ = std::make_unique<CivetServer>(options);
   } catch (const std::exception& e) {

@@ -29,8 +29,8 @@ inline constexpr std::string_view kKeyspaceHits = "redis_keyspace_hits_total";
 inline constexpr std::string_view kKeyspaceMisses = "redis_keyspace_misses_total";
 inline constexpr std::string_view kCommandsProcessed = "redis_commands_processed_total";
 inline constexpr std::string_view kRejectedConnections = "redis_rejected_connections_total";
-inline constexpr std::string_view kErrors = "redis_errors_total";  // {err}
-inline constexpr std::string_view kDbKeys = "redis_db_keys";       // {db}
+inline constexpr std::string_view kErrors = "redis_errors_total";              // {err}
+inline constexpr std::string_view kDbKeys = "redis_db_keys";                   // {db}
 inline constexpr std::string_view kDbKeysExpiring = "redis_db_keys_expiring";  // {db}
 inline constexpr std::string_view kUptime = "redis_uptime_in_seconds";
 inline constexpr std::string_view kRdbLastBgsaveStatus = "redis_rdb_last_bgsave_status";
@@ -45,7 +45,8 @@ inline constexpr std::string_view kMemoryLimit = "redis_memwatch_memory_limit_by
 inline constexpr std::string_view kMemoryUsedRatio = "redis_memwatch_memory_used_ratio";
 inline constexpr std::string_view kTimeToFull = "redis_memwatch_time_to_full_seconds";
 inline constexpr std::string_view kKeysWithoutTtl = "redis_memwatch_keys_without_ttl";
-inline constexpr std::string_view kLastPollSuccess = "redis_memwatch_last_successful_poll_timestamp_seconds";
+inline constexpr std::string_view kLastPollSuccess =
+    "redis_memwatch_last_successful_poll_timestamp_seconds";
 inline constexpr std::string_view kBuildInfo = "redis_memwatch_build_info";  // {version}
 inline constexpr std::string_view kReloadSuccessful =
     "redis_memwatch_config_last_reload_successful";

@@ -167,8 +167,7 @@ void MetricsStore::RecordReload(bool successful, double wall_seconds) {
 
 void MetricsStore::ForEachFamily(
     const std::function<void(const prometheus::MetricFamily&)>& sink) const {
-  auto emit = [&](std::string_view name, std::string_view help, MetricType type,
-                  auto&& fill) {
+  auto emit = [&](std::string_view name, std::string_view help, MetricType type, auto&& fill) {
     MetricFamily f{std::string(name), std::string(help), type, {}};
     {
       std::lock_guard lock(mu_);
@@ -223,16 +222,15 @@ void MetricsStore::ForEachFamily(
            }
          }
        });
-  emit(kDbKeys, "Keys in the database.", MetricType::Gauge,
-       [&](std::vector<ClientMetric>& out) {
-         for (const auto& [name, t] : targets_) {
-           if (!t.snapshot) continue;
-           for (const auto& [db, ks] : t.snapshot->keyspace) {
-             out.push_back(Metric({{"target", name}, {"db", db}}, MetricType::Gauge,
-                                  static_cast<double>(ks.keys)));
-           }
-         }
-       });
+  emit(kDbKeys, "Keys in the database.", MetricType::Gauge, [&](std::vector<ClientMetric>& out) {
+    for (const auto& [name, t] : targets_) {
+      if (!t.snapshot) continue;
+      for (const auto& [db, ks] : t.snapshot->keyspace) {
+        out.push_back(Metric({{"target", name}, {"db", db}}, MetricType::Gauge,
+                             static_cast<double>(ks.keys)));
+      }
+    }
+  });
   emit(kDbKeysExpiring, "Keys with a TTL in the database.", MetricType::Gauge,
        [&](std::vector<ClientMetric>& out) {
          for (const auto& [name, t] : targets_) {
@@ -308,10 +306,9 @@ void MetricsStore::ForEachFamily(
          for (const auto& [name, t] : targets_) {
            if (!t.polled) continue;
            for (checks::PollFailure f : kFailures) {
-             out.push_back(Metric({{"target", name},
-                                   {"reason", std::string(checks::PollFailureName(f))}},
-                                  MetricType::Counter,
-                                  static_cast<double>(t.poll_errors[static_cast<size_t>(f)])));
+             out.push_back(Metric(
+                 {{"target", name}, {"reason", std::string(checks::PollFailureName(f))}},
+                 MetricType::Counter, static_cast<double>(t.poll_errors[static_cast<size_t>(f)])));
            }
          }
        });

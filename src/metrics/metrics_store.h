@@ -27,8 +27,8 @@
 namespace memwatch::metrics {
 
 // Upper bounds (seconds) of the probe-duration and poll-lag histograms.
-inline constexpr std::array<double, 12> kLatencyBuckets{
-    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
+inline constexpr std::array<double, 12> kLatencyBuckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                        0.05,   0.1,   0.25,   0.5,   1,    2.5};
 
 // What one finished poll changed for one target.
 struct TargetUpdate {

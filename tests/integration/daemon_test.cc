@@ -21,11 +21,14 @@ using ::testing::Not;
 std::string ConfigFor(int redis_port, const std::string& interval = "200ms",
                       const std::string& extra_target = "") {
   return "listen: \"127.0.0.1:0\"\n"
-         "interval: " + interval + "\n"
+         "interval: " +
+         interval +
+         "\n"
          "timeout: 500ms\n"
          "targets:\n"
          "  - name: r\n"
-         "    address: 127.0.0.1:" + std::to_string(redis_port) + "\n" + extra_target;
+         "    address: 127.0.0.1:" +
+         std::to_string(redis_port) + "\n" + extra_target;
 }
 
 std::string Finding(const std::string& check, const std::string& severity) {
@@ -49,7 +52,9 @@ TEST(DaemonTest, StockRedisShowsBothFindingsAndAFixClearsThemWithinTwoPolls) {
   EXPECT_EQ(d.Value("redis_memory_max_bytes{target=\"r\"}"), 0.0);
   // The effective limit is the host's RAM when maxmemory is 0: never 0.
   std::string m = d.Metrics();
-  EXPECT_THAT(m, HasSubstr("redis_memwatch_memory_limit_bytes{target=\"r\",source=\"total_system_memory\"}"));
+  EXPECT_THAT(
+      m,
+      HasSubstr("redis_memwatch_memory_limit_bytes{target=\"r\",source=\"total_system_memory\"}"));
 
   redis.Cli({"CONFIG", "SET", "maxmemory", "100mb"});
   redis.Cli({"CONFIG", "SET", "maxmemory-policy", "allkeys-lru"});
@@ -72,14 +77,14 @@ TEST(DaemonTest, RedisGoingAwaySetsUpZeroAndComingBackIsPickedUp) {
   ASSERT_TRUE(WaitFor([&] { return d.Value("redis_up{target=\"r\"}") == 0.0; })) << d.Log();
   EXPECT_TRUE(d.Running());
   EXPECT_THAT(d.Metrics(), Not(HasSubstr("redis_memory_used_bytes{target=\"r\"}")));
-  EXPECT_GE(d.Value("redis_memwatch_poll_errors_total{target=\"r\",reason=\"refused\"}")
-                .value_or(0),
-            1.0);
+  EXPECT_GE(
+      d.Value("redis_memwatch_poll_errors_total{target=\"r\",reason=\"refused\"}").value_or(0),
+      1.0);
 
   RedisServer again({}, port);
   // Reconnects back off from the interval (200 ms) up: well within 10 s here.
-  ASSERT_TRUE(WaitFor([&] { return d.Value("redis_up{target=\"r\"}") == 1.0; },
-                      std::chrono::seconds(15)))
+  ASSERT_TRUE(
+      WaitFor([&] { return d.Value("redis_up{target=\"r\"}") == 1.0; }, std::chrono::seconds(15)))
       << d.Log();
   EXPECT_TRUE(d.Running());
 }
@@ -105,9 +110,9 @@ TEST(DaemonTest, WrongPasswordIsAnErrorStateWithoutTheSecret) {
       d.Value("redis_memwatch_poll_errors_total{target=\"r\",reason=\"auth\"}").value_or(0);
   auto t0 = std::chrono::steady_clock::now();
   WaitFor([] { return false; }, std::chrono::seconds(3));
-  double attempts = d.Value("redis_memwatch_poll_errors_total{target=\"r\",reason=\"auth\"}")
-                        .value_or(0) -
-                    errors_then;
+  double attempts =
+      d.Value("redis_memwatch_poll_errors_total{target=\"r\",reason=\"auth\"}").value_or(0) -
+      errors_then;
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   EXPECT_LT(attempts, seconds / 0.2) << "auth retries did not back off";
 }

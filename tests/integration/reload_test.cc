@@ -51,9 +51,9 @@ TEST(ReloadTest, SighupAddsRemovesAndKeepsTargetsAndRejectsABadConfig) {
   // An invalid config is rejected with its errors; the old one keeps running.
   Rewrite(d, Config(Target("a", a.Port()) + "  - name: c\n    adress: nowhere\n"));
   d.Signal(SIGHUP);
-  ASSERT_TRUE(WaitFor(
-      [&] { return d.Value("redis_memwatch_config_last_reload_successful") == 0.0; }))
-      << d.Log();
+  ASSERT_TRUE(WaitFor([&] {
+    return d.Value("redis_memwatch_config_last_reload_successful") == 0.0;
+  })) << d.Log();
   EXPECT_THAT(d.Log(), HasSubstr(d.ConfigPath() + ":"));
   double b_polls = Polls(d, "b");
   EXPECT_TRUE(WaitFor([&] { return Polls(d, "b") >= b_polls + 2; })) << "b stopped being polled";

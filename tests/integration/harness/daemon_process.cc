@@ -129,8 +129,7 @@ DaemonProcess::DaemonProcess(const std::string& config_yaml, std::vector<std::st
                              std::vector<std::string> extra_env)
     : dir_(MakeTempDir()) {
   std::ofstream(ConfigPath()) << config_yaml;
-  std::vector<std::string> argv{MEMWATCH_BINARY, "--config", ConfigPath(), "--log-level",
-                                "debug"};
+  std::vector<std::string> argv{MEMWATCH_BINARY, "--config", ConfigPath(), "--log-level", "debug"};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   pid_ = Spawn(argv, extra_env, dir_ + "/stdout", dir_ + "/stderr");
 }

@@ -62,8 +62,8 @@ TEST(MetricsStoreTest, ExportsRedisValuesWithRedisExporterNames) {
   EXPECT_THAT(text, HasSubstr("redis_db_keys{target=\"a\",db=\"db0\"} 10"));
   EXPECT_THAT(text, HasSubstr("redis_db_keys_expiring{target=\"a\",db=\"db0\"} 4"));
   EXPECT_THAT(text, HasSubstr("redis_memwatch_keys_without_ttl{target=\"a\"} 6"));
-  EXPECT_THAT(text, HasSubstr(
-                        "redis_memwatch_memory_limit_bytes{target=\"a\",source=\"total_system_"
+  EXPECT_THAT(text,
+              HasSubstr("redis_memwatch_memory_limit_bytes{target=\"a\",source=\"total_system_"
                         "memory\"} 8000"));
   EXPECT_THAT(text, HasSubstr("redis_memwatch_memory_used_ratio{target=\"a\"} 0.125"));
   EXPECT_THAT(text, HasSubstr("redis_memwatch_probe_duration_seconds_bucket{target=\"a\","
@@ -115,8 +115,10 @@ TEST(MetricsStoreTest, ADownTargetExportsUpZeroAndNoStaleValues) {
   std::string text = Text(store);
   EXPECT_THAT(text, HasSubstr("redis_up{target=\"a\"} 0"));
   EXPECT_THAT(text, Not(HasSubstr("redis_memory_used_bytes{target=\"a\"}")));
-  EXPECT_THAT(text, HasSubstr("redis_memwatch_poll_errors_total{target=\"a\",reason=\"refused\"} 1"));
-  EXPECT_THAT(text, HasSubstr("redis_memwatch_poll_errors_total{target=\"a\",reason=\"timeout\"} 0"));
+  EXPECT_THAT(text,
+              HasSubstr("redis_memwatch_poll_errors_total{target=\"a\",reason=\"refused\"} 1"));
+  EXPECT_THAT(text,
+              HasSubstr("redis_memwatch_poll_errors_total{target=\"a\",reason=\"timeout\"} 0"));
 }
 
 TEST(MetricsStoreTest, ReloadKeepsRetainedTargetsAndDropsRemovedOnes) {
