@@ -62,8 +62,18 @@ void PollProcessor::Reconfigure(const config::Config& config) {
 }
 
 void PollProcessor::Process(const poller::PollResult& r, WallTime wall_now) {
-  if (r.target_index >= targets_.size()) return;  // from before a reload
-  Target& t = targets_[r.target_index];
+  // A reload reaches the poller thread later than this object: match by
+  // name (the index is only a hint), and drop results of removed targets.
+  Target* found = nullptr;
+  if (r.target_index < targets_.size() && targets_[r.target_index].name == r.target_name) {
+    found = &targets_[r.target_index];
+  } else {
+    for (Target& candidate : targets_) {
+      if (candidate.name == r.target_name) found = &candidate;
+    }
+  }
+  if (found == nullptr) return;
+  Target& t = *found;
   if (!t.seen) {
     t.seen = true;
     --pending_first_;

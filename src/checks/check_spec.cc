@@ -71,13 +71,14 @@ constexpr std::array<ParamSpec, 1> kOomParams{{
 // anything below 100 ms is not felt by clients. blocked_clients 100: job
 // queues (Sidekiq, Celery, Resque) keep one BRPOP per worker blocked by
 // design, so a low number would fire on healthy queues.
-constexpr std::array<ParamSpec, 4> kTimeoutParams{{
+constexpr std::array<ParamSpec, 5> kTimeoutParams{{
     {"critical_after", ParamKind::kNumber, 3, "consecutive timed-out polls for critical"},
     {"latency_factor", ParamKind::kNumber, 10,
      "warning when a probe is this many times slower than the baseline p99"},
     {"min_latency", ParamKind::kDuration, 0.1,
      "probes faster than this never count as a latency spike"},
     {"blocked_clients", ParamKind::kNumber, 100, "warning when blocked_clients reaches this"},
+    {"quiet", ParamKind::kDuration, 30, "clears this long after the last slow or failed probe"},
 }};
 // 1 h to act (warning) and 10 min (critical); a 15 min window reacts within
 // ~8 min (half of it) yet spans many expiry cycles of typical TTLs.

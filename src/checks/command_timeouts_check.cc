@@ -4,7 +4,7 @@
 // normal probes and more than min_latency (a probe that slow means every
 // client waits as long), or blocked_clients reached its threshold (clients
 // stuck in BLPOP & co.; job queues do this by design, hence a high
-// default). Stays for kQuietSeconds after the last slow sign so one normal
+// default). Stays for the `quiet` param after the last slow sign so one normal
 // probe between slow ones does not clear it.
 #include <algorithm>
 #include <array>
@@ -20,7 +20,6 @@
 namespace memwatch::checks {
 namespace {
 
-constexpr double kQuietSeconds = 30;
 // Normal probes kept for the baseline; spikes are left out so a slow spell
 // does not become the new normal.
 constexpr size_t kBaselineSize = 128;
@@ -78,7 +77,7 @@ class CommandTimeoutsCheck final : public Check {
     if (raw.has_value()) {
       bad_.Mark(obs.at);
       active_ = MakeFinding(*raw, std::move(summary), std::move(evidence), Fix());
-    } else if (!bad_.Active(obs.at, kQuietSeconds)) {
+    } else if (!bad_.Active(obs.at, Param(ctx, "quiet"))) {
       active_.reset();
     }
     return active_;

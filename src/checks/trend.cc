@@ -104,7 +104,10 @@ std::optional<Trend> WindowTrend(const History& h, Series series, MonoTime now,
 
 std::optional<Trend> CachedTrend::Get(const History& h, Series series, MonoTime now,
                                       double window_seconds) {
-  const bool stale = !computed_at_.has_value() || window_seconds != window_seconds_ ||
+  // Without a trend yet (too little history), try again at every poll
+  // rather than waiting out the refresh period.
+  const bool stale = !computed_at_.has_value() || !trend_.has_value() ||
+                     window_seconds != window_seconds_ ||
                      SecondsBetween(*computed_at_, now) >= kRefreshSeconds ||
                      SecondsBetween(*computed_at_, now) < 0;
   if (stale) {

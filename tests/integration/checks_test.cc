@@ -1,0 +1,116 @@
+// The memory-risk checks end to end: the built daemon watching real
+// redis-servers that fill up, reject writes, evict nothing, and hang.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cmath>
+#include <string>
+
+#include "harness/daemon_process.h"
+#include "harness/redis_server.h"
+
+namespace memwatch::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+std::string Target(const std::string& name, int port) {
+  return "  - name: " + name + "\n    address: 127.0.0.1:" + std::to_string(port) + "\n";
+}
+
+std::string Finding(const std::string& target, const std::string& check,
+                    const std::string& severity) {
+  return "redis_memwatch_finding{target=\"" + target + "\",check=\"" + check + "\",severity=\"" +
+         severity + "\"}";
+}
+
+double Polls(DaemonProcess& d, const std::string& target) {
+  return d.Value("redis_memwatch_probe_duration_seconds_count{target=\"" + target + "\"}")
+      .value_or(0);
+}
+
+TEST(ChecksTest, FillingUpGivesATimeToFullBeforeTheFirstOomAndOomWithinTwoPolls) {
+  RedisServer redis({"--maxmemory", "12mb", "--maxmemory-policy", "noeviction"});
+  // Short trend windows (history spans the longest) so the test needs
+  // seconds, not the default 15 min.
+  DaemonProcess d(
+      "listen: \"127.0.0.1:0\"\ninterval: 100ms\ntimeout: 500ms\n"
+      "checks:\n  time_to_full: {window: 6s, warning: 1h, critical: 10m}\n"
+      "  no_ttl_growth: {window: 6s}\n"
+      "targets:\n" +
+      Target("r", redis.Port()));
+  ASSERT_TRUE(WaitFor([&] { return d.Value("redis_up{target=\"r\"}") == 1.0; })) << d.Log();
+
+  const std::string value(20 * 1024, 'x');
+  bool finite_before_oom = false;
+  double polls_at_oom = -1;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  for (int i = 0; std::chrono::steady_clock::now() < deadline; ++i) {
+    // ~20 KiB every ~15 ms: about 1.3 MiB/s, full in several seconds.
+    std::string reply = redis.Cli({"SET", "job:" + std::to_string(i), value});
+    if (reply.find("OOM") != std::string::npos) {
+      polls_at_oom = Polls(d, "r");
+      break;
+    }
+    if (i % 10 == 0) {
+      std::optional<double> ttf = d.Value("redis_memwatch_time_to_full_seconds{target=\"r\"}");
+      finite_before_oom = finite_before_oom || (ttf && std::isfinite(*ttf));
+    }
+    WaitFor([] { return false; }, std::chrono::milliseconds(10));
+  }
+  ASSERT_GE(polls_at_oom, 0) << "the writer never saw an OOM error";
+  EXPECT_TRUE(finite_before_oom) << "time_to_full stayed +Inf or absent until the first OOM";
+  ASSERT_TRUE(WaitFor([&] { return d.Value(Finding("r", "oom_rejections", "critical")) == 1.0; }))
+      << d.Log();
+  // Within two polls of the first OOM error (plus one that was in flight).
+  EXPECT_LE(Polls(d, "r") - polls_at_oom, 3.0);
+  EXPECT_GE(d.Value("redis_errors_total{target=\"r\",err=\"OOM\"}").value_or(0), 1.0);
+}
+
+TEST(ChecksTest, VolatileLruWithOnlyKeysWithoutTtlIsIneffectiveEviction) {
+  RedisServer redis({"--maxmemory", "100mb", "--maxmemory-policy", "allkeys-lru"});
+  for (int i = 0; i < 50; ++i) redis.Cli({"SET", "user:" + std::to_string(i), "v"});
+  DaemonProcess d("listen: \"127.0.0.1:0\"\ninterval: 100ms\ntargets:\n" +
+                  Target("r", redis.Port()));
+  ASSERT_TRUE(WaitFor([&] { return d.Value("redis_up{target=\"r\"}") == 1.0; })) << d.Log();
+  EXPECT_EQ(d.Value(Finding("r", "eviction_ineffective", "warning")), 0.0);
+  redis.Cli({"CONFIG", "SET", "maxmemory-policy", "volatile-lru"});
+  EXPECT_TRUE(WaitFor([&] {
+    return d.Value(Finding("r", "eviction_ineffective", "warning")) == 1.0;
+  })) << d.Metrics();
+}
+
+TEST(ChecksTest, APausedServerTimesOutAndClearsWhileAHealthyOneStaysOnTime) {
+  RedisServer paused;
+  RedisServer healthy;
+  DaemonProcess d(
+      "listen: \"127.0.0.1:0\"\ninterval: 100ms\ntimeout: 300ms\n"
+      "checks:\n  command_timeouts: {quiet: 1s}\n"
+      "targets:\n" +
+      Target("paused", paused.Port()) + Target("healthy", healthy.Port()));
+  ASSERT_TRUE(WaitFor([&] { return d.Value("redis_up{target=\"paused\"}") == 1.0; })) << d.Log();
+  paused.Pause();
+  auto flagged = [&] {
+    return d.Value(Finding("paused", "command_timeouts", "warning")) == 1.0 ||
+           d.Value(Finding("paused", "command_timeouts", "critical")) == 1.0 ||
+           d.Value(Finding("paused", "target_down", "critical")) == 1.0;
+  };
+  double healthy_before = Polls(d, "healthy");
+  auto t0 = std::chrono::steady_clock::now();
+  ASSERT_TRUE(WaitFor(flagged)) << d.Log();
+  // The healthy target kept its 100 ms schedule while the other one hung.
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_GE(Polls(d, "healthy") - healthy_before, seconds / 0.1 * 0.6);
+  EXPECT_GE(
+      d.Value("redis_memwatch_poll_errors_total{target=\"paused\",reason=\"timeout\"}").value_or(0),
+      1.0);
+
+  paused.Resume();
+  EXPECT_TRUE(WaitFor([&] { return !flagged(); }, std::chrono::seconds(20))) << d.Metrics();
+  EXPECT_EQ(d.Value("redis_up{target=\"paused\"}"), 1.0);
+}
+
+}  // namespace
+}  // namespace memwatch::testing
