@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "checks/check_spec.h"
 #include "config/checks_reader.h"
 #include "config/file_reader.h"
 #include "config/text_checks.h"
@@ -306,6 +307,20 @@ LoadResult LoadConfigText(std::string_view yaml, const std::string& file_name,
     result.config = std::move(config);
   }
   return result;
+}
+
+std::vector<std::string> KnownConfigKeys() {
+  std::vector<std::string> keys;
+  for (const Field<FileSpec>& f : kTopLevelFields) keys.emplace_back(f.key);
+  for (const Field<TargetSpec>& f : kTargetFields)
+    keys.push_back("targets[]." + std::string(f.key));
+  for (const checks::CheckSpec& c : checks::AllChecks()) {
+    keys.push_back("checks." + std::string(c.name) + ".enabled");
+    for (const checks::ParamSpec& p : c.params) {
+      keys.push_back("checks." + std::string(c.name) + "." + std::string(p.key));
+    }
+  }
+  return keys;
 }
 
 LoadResult LoadConfigFile(const std::string& path, const EnvLookup& env) {

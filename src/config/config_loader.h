@@ -34,6 +34,11 @@ struct LoadResult {
 // in any value is looked up through `env`. Never throws.
 LoadResult LoadConfigFile(const std::string& path, const EnvLookup& env);
 
+// Every key the loader accepts, as dotted paths: "listen",
+// "targets[].address", "checks.memory_high.warning" (the same check keys
+// are accepted under targets[].checks). For docs and their test.
+std::vector<std::string> KnownConfigKeys();
+
 // Loads config text; `file_name` is used in messages, as
 // Config::source_file and as the base for relative password_file paths.
 LoadResult LoadConfigText(std::string_view yaml, const std::string& file_name,
