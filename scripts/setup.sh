@@ -12,7 +12,7 @@ PACKAGES=(
   redis-server prometheus prometheus-alertmanager prometheus-redis-exporter
   python3 python3-yaml python3-aiosmtpd curl ca-certificates jq procps iproute2 openssl
   # quality gates
-  clang clang-format clang-tidy libclang-rt-14-dev llvm systemd
+  clang clang-format clang-tidy libclang-rt-14-dev llvm systemd lintian dpkg-dev file
 )
 
 missing=()
