@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <ctime>
@@ -98,10 +99,14 @@ int RunDaemon(config::Config config, const std::string& config_path, SystemdNoti
     }
     if (watchdog) {
       // Ping only while the poller makes progress, so a stuck poll loop
-      // gets the daemon restarted. A poll finishes at least every
-      // interval + timeout per target.
+      // gets the daemon restarted.
+      // A target that keeps failing reports nothing while it backs off
+      // (up to backoff_max), and a poll can take a timeout for each of
+      // connect, AUTH and INFO.
       auto quiet = std::chrono::nanoseconds(now_ns() - last_activity_ns.load());
-      if (quiet < config.interval + config.timeout + std::chrono::seconds(5)) {
+      const auto max_quiet = std::max(config.interval, OptionsOf(config).backoff_max) +
+                             3 * config.timeout + std::chrono::seconds(5);
+      if (quiet < max_quiet) {
         notifier->Watchdog();
       }
     }
