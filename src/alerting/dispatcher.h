@@ -1,0 +1,109 @@
+// Delivers outbox notifications to their receivers, retrying per
+// RetryPolicy, so that one slow or dead receiver never delays another.
+//
+// Threads: one worker thread per receiver. Receivers are few (a handful),
+// every attempt is a blocking libcurl easy call bounded by the receiver's
+// timeout, and a thread per receiver gives isolation for free: a black-holed
+// SMTP server or a Slack answering 429 for minutes stalls only its own
+// queue, retry waits are plain interruptible sleeps, and the notifiers stay
+// simple synchronous code that unit tests drive with fakes. A libcurl multi
+// loop would save a few idle threads at the price of a hand-written
+// scheduler (per-receiver backoff timers, SMTP and HTTP in one loop).
+//
+// Per receiver, delivery is in order (a "resolved" never overtakes its
+// "firing"): the worker retries the oldest notification until it is
+// delivered, fails for good or is given up on, then moves to the next.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "alerting/dispatch_observer.h"
+#include "alerting/notifier.h"
+#include "alerting/outbox.h"
+#include "alerting/retry_policy.h"
+#include "alerting/sleeper.h"
+#include "memwatch/clock.h"
+#include "memwatch/result.h"
+
+namespace memwatch::alerting {
+
+struct DispatcherOptions {
+  RetryOptions retry;
+  uint64_t seed = 1;  // jitter; worker i uses seed + i
+};
+
+struct ReceiverStats {
+  uint64_t sent = 0;
+  uint64_t retried = 0;
+  uint64_t failed = 0;
+  uint64_t dropped = 0;
+  size_t queue_length = 0;
+};
+
+class Dispatcher {
+ public:
+  // `notifiers` maps receiver name to its notifier. Nothing is owned; all
+  // must outlive the dispatcher.
+  Dispatcher(Outbox* outbox, std::map<std::string, Notifier*, std::less<>> notifiers,
+             const Clock* clock, Sleeper* sleeper, DispatchObserver* observer,
+             DispatcherOptions options = {});
+  ~Dispatcher();  // Stop()
+  Dispatcher(const Dispatcher&) = delete;
+  Dispatcher& operator=(const Dispatcher&) = delete;
+
+  // Recovers the outbox (notifications left by an earlier run are queued
+  // again; those of receivers no longer configured go to failed/), then
+  // starts the workers. Fails only when the state directory is unusable.
+  Result<RecoveryReport> Start();
+
+  // Stores `n` durably, then wakes its receiver's worker; returns after the
+  // fsync. Fails when the receiver is unknown. A disk error is logged and
+  // returned, but `n` stays queued in memory and is still delivered.
+  Status Submit(const Notification& n);
+
+  // Cuts retry waits short, lets attempts in flight finish (each bounded by
+  // its receiver's timeout) and joins the workers. Undelivered
+  // notifications stay in the outbox for the next run. Idempotent.
+  void Stop();
+
+  ReceiverStats Stats(std::string_view receiver) const;
+
+ private:
+  struct Worker {
+    Worker(std::string n, Notifier* nt, RetryPolicy p)
+        : name(std::move(n)), notifier(nt), policy(std::move(p)) {}
+    const std::string name;
+    Notifier* const notifier;
+    RetryPolicy policy;  // used by the worker thread only
+    std::thread thread;
+    std::mutex mu;
+    std::condition_variable cv;
+    uint64_t version = 0;  // bumped by Submit; guarded by mu
+    std::atomic<uint64_t> sent{0}, retried{0}, failed{0}, dropped{0};
+  };
+
+  void Run(Worker& w);
+  // Returns false when interrupted by Stop().
+  bool Deliver(Worker& w, const Notification& n);
+  void CountDropped(const std::vector<Dropped>& dropped, std::string_view why);
+  void ReportQueue(const Worker& w);
+  Worker* Find(std::string_view receiver) const;
+
+  Outbox* const outbox_;
+  const Clock* const clock_;
+  Sleeper* const sleeper_;
+  DispatchObserver* const observer_;
+  std::map<std::string, std::unique_ptr<Worker>, std::less<>> workers_;
+  std::atomic<bool> started_{false};
+  std::atomic<bool> stopping_{false};
+};
+
+}  // namespace memwatch::alerting

@@ -1,0 +1,95 @@
+// A real HTTP receiver on loopback for the notifier integration tests:
+// tests/integration/harness/http_receiver.py run by /usr/bin/python3 on a
+// port the kernel picks, answering POSTs from a script (200 / 500 / 429 with
+// Retry-After / 400 invalid_payload / slow) and logging each one.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace memwatch::testing {
+
+// A helper server written in Python: started with /usr/bin/python3 (never a
+// pyenv shim, whose PID is not the server's), it prints "PORT <n>" when it
+// listens. Killed by its PID in the destructor. Shared by HttpReceiver and
+// SmtpReceiver.
+class ScriptProcess {
+ public:
+  // Starts `/usr/bin/python3 <script> <args...>` and waits up to 10 s for its
+  // port. On failure port() is 0 and error() says why.
+  ScriptProcess(const std::string& script, const std::vector<std::string>& args);
+  ~ScriptProcess();
+  ScriptProcess(const ScriptProcess&) = delete;
+  ScriptProcess& operator=(const ScriptProcess&) = delete;
+
+  int port() const { return port_; }
+  const std::string& error() const { return error_; }
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+  std::string error_;
+};
+
+// A fresh directory under $TMPDIR, removed with its content by the destructor.
+class ScopedTempDir {
+ public:
+  ScopedTempDir();
+  ~ScopedTempDir();
+  ScopedTempDir(const ScopedTempDir&) = delete;
+  ScopedTempDir& operator=(const ScopedTempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// Polls `condition` every 10 ms until it holds or `timeout` passes.
+bool PollUntil(const std::function<bool()>& condition,
+               std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+class HttpReceiver {
+ public:
+  struct Answer {
+    int status = 200;
+    std::string body = "ok";
+    std::optional<std::string> retry_after;
+    int delay_ms = 0;  // wait this long before answering
+  };
+  struct Request {
+    double t = 0;  // the receiver's monotonic clock, seconds
+    std::string path;
+    std::map<std::string, std::string> headers;
+    std::string body;
+    int status = 0;  // what it answered
+  };
+
+  // Answers POSTs with `script` in order, then 200 "ok".
+  explicit HttpReceiver(const std::vector<Answer>& script = {});
+
+  int port() const { return process_->port(); }
+  const std::string& error() const { return process_->error(); }
+  std::string Url(const std::string& path = "/hook") const;
+
+  // Every POST received so far, in arrival order.
+  std::vector<Request> Requests() const;
+  bool WaitForRequests(size_t n,
+                       std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
+
+ private:
+  ScopedTempDir dir_;
+  std::string log_;
+  std::unique_ptr<ScriptProcess> process_;
+};
+
+// A TCP port on 127.0.0.1 with nothing listening (bound, then closed).
+int ClosedLoopbackPort();
+
+}  // namespace memwatch::testing
