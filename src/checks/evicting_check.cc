@@ -4,6 +4,8 @@
 // for its working set, and under any policy for data that must be kept it is
 // data loss. Clears after `quiet` seconds without an eviction, so a cache
 // that evicts in bursts does not flap.
+#include <limits>
+
 #include <fmt/format.h>
 
 #include "checks/all_checks.h"
@@ -32,7 +34,10 @@ class EvictingCheck final : public Check {
           episode_evicted_ = 0;
         }
         any_.Mark(now);
-        episode_evicted_ += *delta;
+        // Saturates: a hostile or broken server may report counters near INT64_MAX.
+        if (__builtin_add_overflow(episode_evicted_, *delta, &episode_evicted_)) {
+          episode_evicted_ = std::numeric_limits<int64_t>::max();
+        }
         last_rate_ = static_cast<double>(*delta) / dt;
         if (last_rate_ >= Param(ctx, "warning_rate")) high_.Mark(now);
       }

@@ -37,7 +37,8 @@ Bucket FromSample(const Sample& s) {
   b.samples = 1;
   b.probe_max_us = Saturate<uint32_t>(s.probe.count());
   if (s.used_memory.has_value()) {
-    b.used_kib = Saturate<uint32_t>((*s.used_memory + 512) / 1024);
+    // Rounded to the nearest KiB without overflowing near INT64_MAX.
+    b.used_kib = Saturate<uint32_t>(*s.used_memory / 1024 + (*s.used_memory % 1024 + 512) / 1024);
     b.used_samples = 1;
   }
   if (s.keys.has_value() && s.expires.has_value()) {

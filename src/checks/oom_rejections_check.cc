@@ -6,6 +6,8 @@
 // whose counter grew (never on the first poll or across a restart or
 // CONFIG RESETSTAT: those are no new rejections), stays while rejections
 // continue and for `quiet` seconds after the last one.
+#include <limits>
+
 #include <fmt/format.h>
 
 #include "checks/all_checks.h"
@@ -64,7 +66,10 @@ class OomRejectionsCheck final : public Check {
         episode_total_ = 0;
       }
       last_.Mark(now);
-      episode_total_ += r->count;
+      // Saturates: a hostile or broken server may report counters near INT64_MAX.
+      if (__builtin_add_overflow(episode_total_, r->count, &episode_total_)) {
+        episode_total_ = std::numeric_limits<int64_t>::max();
+      }
       source_ = r->source;
       now_count = r->count;
     }

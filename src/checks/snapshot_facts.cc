@@ -29,7 +29,7 @@ bool PersistenceLikelyOn(const Snapshot& s) {
   if (MeasuredCowBytes(s).has_value()) return true;
   // A replica's full sync forks a BGSAVE whatever the save setting.
   if (s.connected_slaves.value_or(0) > 0) return true;
-  constexpr int64_t kTwoHours = 2 * 3600;
+  constexpr int64_t kTwoHours = int64_t{2} * 3600;
   const bool aof_off = s.aof_enabled.has_value();             // known, and not true (checked above)
   const bool never_forked = s.rdb_last_cow_size.has_value();  // known, and 0 (checked above)
   const bool long_up = s.uptime_in_seconds.value_or(0) > kTwoHours;

@@ -89,7 +89,7 @@ std::vector<Finding> TargetMonitor::Observe(const Observation& obs) {
     if (snapshot != nullptr || !check.NeedsSnapshot()) last_[i] = check.Evaluate(ctx);
     if (last_[i].has_value()) findings.push_back(*last_[i]);
   }
-  if (counters.has_value()) previous_ = std::move(counters);
+  if (counters.has_value()) previous_ = counters;
   return findings;
 }
 

@@ -17,7 +17,7 @@ inline constexpr std::size_t kMaxKeyspaceDbs = 1024;
 inline constexpr std::size_t kMaxErrorstats = 256;  // Redis itself keeps 128
 inline constexpr std::size_t kMaxSections = 64;
 // Longest line looked at; real INFO lines are under 200 bytes.
-inline constexpr std::size_t kMaxLineBytes = 64 * 1024;
+inline constexpr std::size_t kMaxLineBytes = std::size_t{64} * 1024;
 // Longest string value kept (executable and config_file are paths).
 inline constexpr std::size_t kMaxStringValueBytes = 4096;
 
