@@ -90,8 +90,8 @@ struct AlertingConfig {
   std::string state_dir = kDefaultStateDir;  // the outbox lives in <state_dir>/outbox
   Duration repeat_interval = std::chrono::hours(4);
   bool send_resolved = true;
-  // Poll interval the daemon switches a target to while a critical alert
-  // fires on it (wired by the daemon, not used here).
+  // Poll interval the daemon switches a target to while it is close to
+  // refusing writes (see src/app/fast_polling.h; not used here).
   Duration fast_interval = std::chrono::milliseconds(250);
   std::string external_url;  // dashboard link put in every message; "" = none
   // Per-check `for:`: how long a finding must stay active before it fires.

@@ -20,6 +20,8 @@ Usage:
   redis-memwatch --config FILE --check-config        validate the config and exit
   redis-memwatch doctor redis://[user:pass@]host:port [--format text|json] [--timeout 2s]
   redis-memwatch doctor --config FILE [--format text|json] [--timeout 2s]
+  redis-memwatch test-alert --config FILE [--receiver NAME]
+                                                     send a test message to each receiver
   redis-memwatch --version | --help
 
 Options:
@@ -28,9 +30,11 @@ Options:
   --check-config     exit 0 if the config is valid, 2 with every error otherwise
   --format FORMAT    doctor output: text (default) or json
   --timeout DUR      doctor: per-request timeout (default: the config's, else 2s)
+  --receiver NAME    test-alert: only this receiver
 
 Exit codes: daemon 0 stopped, 1 failure, 2 bad config, 3 cannot listen;
-doctor 0 healthy, 1 warnings, 2 critical, 3 could not connect or bad config.
+doctor 0 healthy, 1 warnings, 2 critical, 3 could not connect or bad config;
+test-alert 0 all delivered, 1 any failed, 2 bad config or no such receiver.
 )";
 }
 
@@ -40,6 +44,9 @@ Result<Command> ParseCommandLine(const std::vector<std::string>& args) {
   size_t i = 0;
   if (!args.empty() && args[0] == "doctor") {
     cmd.kind = Command::Kind::kDoctor;
+    i = 1;
+  } else if (!args.empty() && args[0] == "test-alert") {
+    cmd.kind = Command::Kind::kTestAlert;
     i = 1;
   }
   bool check_config = false;
@@ -91,6 +98,10 @@ Result<Command> ParseCommandLine(const std::vector<std::string>& args) {
       Result<std::string> v = take();
       if (!v.ok()) return v.status();
       cmd.timeout = v.value();
+    } else if (flag == "--receiver" && cmd.kind == Command::Kind::kTestAlert) {
+      Result<std::string> v = take();
+      if (!v.ok()) return v.status();
+      cmd.receiver = v.value();
     } else if (cmd.kind == Command::Kind::kDoctor && !a.starts_with("-") && !cmd.url) {
       cmd.url = a;
     } else {
@@ -106,6 +117,10 @@ Result<Command> ParseCommandLine(const std::vector<std::string>& args) {
     return cmd;
   }
   if (cmd.config_path.empty()) return Status::Error("--config FILE is required");
+  if (cmd.kind == Command::Kind::kTestAlert) {
+    if (check_config) return Status::Error("--check-config does not go with test-alert");
+    return cmd;
+  }
   if (check_config) cmd.kind = Command::Kind::kCheckConfig;
   return cmd;
 }

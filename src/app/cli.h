@@ -16,13 +16,14 @@ inline constexpr int kExitConfig = 2;   // bad configuration or usage
 inline constexpr int kExitListen = 3;   // the HTTP address cannot be bound
 
 struct Command {
-  enum class Kind { kDaemon, kCheckConfig, kDoctor, kVersion, kHelp };
+  enum class Kind { kDaemon, kCheckConfig, kDoctor, kTestAlert, kVersion, kHelp };
   Kind kind = Kind::kHelp;
   std::string config_path;             // --config
   std::string log_level = "info";      // --log-level
   std::optional<std::string> url;      // doctor redis://...
   bool json = false;                   // doctor --format json
   std::optional<std::string> timeout;  // doctor --timeout (a duration)
+  std::optional<std::string> receiver;  // test-alert --receiver NAME
 };
 
 Result<Command> ParseCommandLine(const std::vector<std::string>& args);

@@ -7,10 +7,13 @@
 #include <chrono>
 #include <ctime>
 #include <mutex>
+#include <random>
 #include <thread>
 
 #include <spdlog/spdlog.h>
 
+#include "alerting/dispatch_observer.h"
+#include "app/alert_delivery.h"
 #include "app/cli.h"
 #include "app/poll_processor.h"
 #include "config/config_loader.h"
@@ -64,9 +67,32 @@ int RunDaemon(config::Config config, const std::string& config_path, SystemdNoti
       // Report the bound port: with port 0 the OS picked it.
       config.listen.substr(0, config.listen.rfind(':') + 1) + std::to_string(server->port()));
 
+  // Alert delivery runs before the first poll so that what an earlier run
+  // left in the outbox goes out at once.
+  SystemClock clock;
+  alerting::NullDispatchObserver notification_metrics;
+  AlertDelivery delivery(&notification_metrics, &clock);
+  if (Status s = delivery.Configure(config.alerting); !s.ok()) {
+    spdlog::critical("{}", s.message());
+    return kExitFailure;
+  }
+  if (!config.alerting.receivers.empty()) {
+    spdlog::info("alerting to {} receiver(s); outbox in {}/outbox", config.alerting.receivers.size(),
+                 config.alerting.state_dir);
+  }
+
   // Guards processor: the poller thread calls Process, a reload calls Reconfigure.
   std::mutex processor_mu;
-  PollProcessor processor(config, &store);
+  poller::Poller* poller_ptr = nullptr;  // set below, before the poller runs
+  PollProcessorHooks hooks;
+  hooks.notify = [&delivery](std::vector<alerting::Notification> n) {
+    delivery.Submit(std::move(n));
+  };
+  hooks.set_fast_interval = [&poller_ptr](const std::string& name, std::optional<Duration> iv) {
+    poller_ptr->SetFastInterval(name, iv);
+  };
+  hooks.id_nonce = std::random_device{}();
+  PollProcessor processor(config, &store, std::move(hooks));
   std::atomic<int64_t> last_activity_ns{0};
   std::atomic<bool> first_round{false};
   auto now_ns = [] { return std::chrono::steady_clock::now().time_since_epoch().count(); };
@@ -81,6 +107,7 @@ int RunDaemon(config::Config config, const std::string& config_path, SystemdNoti
                             first_round = true;
                           }
                         });
+  poller_ptr = &poller;
   std::thread poll_thread([&] { poller.Run(); });
 
   bool ready_sent = false;
@@ -89,6 +116,13 @@ int RunDaemon(config::Config config, const std::string& config_path, SystemdNoti
   // Upper bound on how long the loop sleeps: short enough to notice the
   // first round promptly and ping the watchdog well within its period.
   const timespec tick{0, 100 * 1000 * 1000};
+  // Once ready, wake only for signals and, under a watchdog, to ping it.
+  timespec idle_tick{3600, 0};
+  if (watchdog) {
+    const auto third = *watchdog / 3;
+    idle_tick = {static_cast<time_t>(third.count() / 1000000),
+                 static_cast<long>(third.count() % 1000000) * 1000};
+  }
   int exit_code = kExitOk;
   for (;;) {
     if (!ready_sent && first_round.load()) {
@@ -110,7 +144,7 @@ int RunDaemon(config::Config config, const std::string& config_path, SystemdNoti
         notifier->Watchdog();
       }
     }
-    int sig = sigtimedwait(&signals, nullptr, &tick);
+    int sig = sigtimedwait(&signals, nullptr, ready_sent ? &idle_tick : &tick);
     if (sig == SIGINT || sig == SIGTERM) {
       spdlog::info("received {}, stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
       break;
@@ -129,7 +163,11 @@ int RunDaemon(config::Config config, const std::string& config_path, SystemdNoti
           processor.Reconfigure(config);
           poller.SetTargets(PollProcessor::PollTargets(config));
         }
-        spdlog::info("reloaded {}: {} target(s)", config_path, config.targets.size());
+        if (Status s = delivery.Configure(config.alerting); !s.ok()) {
+          spdlog::error("{}; alerts are not delivered until a reload succeeds", s.message());
+        }
+        spdlog::info("reloaded {}: {} target(s), {} receiver(s)", config_path,
+                     config.targets.size(), config.alerting.receivers.size());
       }
       notifier->Ready();
     }
@@ -138,6 +176,9 @@ int RunDaemon(config::Config config, const std::string& config_path, SystemdNoti
   poller.Stop();
   poll_thread.join();
   spdlog::debug("poller stopped");
+  // After the poller: every notification the last polls produced is stored
+  // in the outbox before the workers stop.
+  delivery.Stop();
   server.reset();
   spdlog::debug("http server stopped");
   return exit_code;

@@ -10,6 +10,7 @@
 #include "app/daemon.h"
 #include "app/doctor_command.h"
 #include "app/systemd_notify.h"
+#include "app/test_alert_command.h"
 #include "config/config_loader.h"
 
 namespace {
@@ -51,6 +52,9 @@ int main(int argc, char** argv) {
     case Command::Kind::kDoctor:
       SetUpLogging(cmd.log_level == "info" ? "warn" : cmd.log_level);
       return memwatch::app::RunDoctor(cmd);
+    case Command::Kind::kTestAlert:
+      SetUpLogging(cmd.log_level == "info" ? "warn" : cmd.log_level);
+      return memwatch::app::RunTestAlert(cmd);
     case Command::Kind::kCheckConfig:
     case Command::Kind::kDaemon:
       break;

@@ -5,6 +5,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "alerting/alert_policy.h"
+#include "app/fast_polling.h"
 #include "info/info_parser.h"
 
 namespace memwatch::app {
@@ -18,8 +20,12 @@ checks::CheckSettings SettingsOf(const config::Config& c, const config::TargetCo
 
 }  // namespace
 
-PollProcessor::PollProcessor(const config::Config& config, metrics::MetricsStore* store)
-    : store_(store) {
+PollProcessor::PollProcessor(const config::Config& config, metrics::MetricsStore* store,
+                             PollProcessorHooks hooks)
+    : store_(store),
+      hooks_(std::move(hooks)),
+      alerts_(alerting::PolicyFrom(config.alerting), hooks_.id_nonce),
+      fast_interval_(config.alerting.fast_interval) {
   Reconfigure(config);
 }
 
@@ -33,6 +39,9 @@ std::vector<poller::PollTarget> PollProcessor::PollTargets(const config::Config&
 }
 
 void PollProcessor::Reconfigure(const config::Config& config) {
+  alerts_.SetPolicy(alerting::PolicyFrom(config.alerting));
+  const bool fast_interval_changed = fast_interval_ != config.alerting.fast_interval;
+  fast_interval_ = config.alerting.fast_interval;
   std::map<std::string, Target> old;
   for (Target& t : targets_) old.emplace(t.name, std::move(t));
   targets_.clear();
@@ -43,10 +52,14 @@ void PollProcessor::Reconfigure(const config::Config& config) {
     auto it = old.find(tc.name);
     if (it != old.end()) {
       Target t = std::move(it->second);
+      old.erase(it);
       t.display_address = tc.display_address;
       t.memory_limit = tc.memory_limit;
       t.monitor->Reconfigure(InfoOf(tc), SettingsOf(config, tc));
       if (!t.seen) ++pending_first_;
+      if (t.fast && fast_interval_changed && hooks_.set_fast_interval) {
+        hooks_.set_fast_interval(t.name, fast_interval_);
+      }
       targets_.push_back(std::move(t));
     } else {
       Target t;
@@ -58,7 +71,33 @@ void PollProcessor::Reconfigure(const config::Config& config) {
       targets_.push_back(std::move(t));
     }
   }
+  // Removed targets: their alerts end without a word (the person removed
+  // them on purpose), and the poller forgets them with their fast mode.
+  for (const auto& entry : old) alerts_.Forget(entry.first);
   store_->SetTargets(names);
+}
+
+bool PollProcessor::FastPolling(const std::string& name) const {
+  for (const Target& t : targets_) {
+    if (t.name == name) return t.fast;
+  }
+  return false;
+}
+
+void PollProcessor::UpdatePollingMode(Target& t, const Snapshot* snapshot,
+                                      std::optional<checks::EffectiveLimit> limit) {
+  const bool fast = WantsFastPolling(t.fast, snapshot, limit, t.active);
+  if (fast == t.fast) return;
+  t.fast = fast;
+  if (fast) {
+    spdlog::info("{}: close to its limit; polling every {} ms until it is not", t.name,
+                 fast_interval_.count());
+  } else {
+    spdlog::info("{}: away from its limit; back to the normal polling interval", t.name);
+  }
+  if (hooks_.set_fast_interval) {
+    hooks_.set_fast_interval(t.name, fast ? std::optional<Duration>(fast_interval_) : std::nullopt);
+  }
 }
 
 void PollProcessor::Process(const poller::PollResult& r, WallTime wall_now) {
@@ -104,13 +143,18 @@ void PollProcessor::Process(const poller::PollResult& r, WallTime wall_now) {
 
   std::vector<Finding> findings = t.monitor->Observe(obs);
   LogChanges(t, findings);
+  // Alerts first: the metrics below do not delay a rejected write's page.
+  std::vector<alerting::Notification> notifications =
+      alerts_.Evaluate(t.name, findings, r.finished, wall_now);
+  if (!notifications.empty() && hooks_.notify) hooks_.notify(std::move(notifications));
   if (snapshot) {
     update.limit = checks::ComputeEffectiveLimit(*snapshot, t.memory_limit);
     update.time_to_full_seconds = t.monitor->TimeToFullSeconds();
   }
-  update.snapshot = std::move(snapshot);
   update.findings = findings;
   t.active = std::move(findings);
+  UpdatePollingMode(t, snapshot ? &*snapshot : nullptr, update.limit);
+  update.snapshot = std::move(snapshot);
   store_->Record(t.name, std::move(update));
   store_->RecordLag(std::chrono::duration<double>(r.started - r.due).count());
 }

@@ -44,7 +44,7 @@ Result<int> ParsePort(std::string_view text, int min_port) {
   return port;
 }
 
-struct HostPort {
+struct SplitAddress {
   std::string host;  // IPv6 without brackets; may be empty when allowed
   std::optional<int> port;
   bool bracketed = false;
@@ -52,8 +52,8 @@ struct HostPort {
 
 // Splits "host", "host:port", "[v6]" or "[v6]:port". Never sees credentials:
 // callers strip everything up to a URL's last '@' first.
-Result<HostPort> SplitHostPort(std::string_view text, int min_port, bool empty_host_ok) {
-  HostPort out;
+Result<SplitAddress> SplitHostPort(std::string_view text, int min_port, bool empty_host_ok) {
+  SplitAddress out;
   std::string_view port_text;
   bool has_port = false;
   if (!text.empty() && text[0] == '[') {
@@ -101,7 +101,7 @@ Result<HostPort> SplitHostPort(std::string_view text, int min_port, bool empty_h
   return out;
 }
 
-std::string JoinHostPort(const HostPort& hp, int port) {
+std::string JoinHostPort(const SplitAddress& hp, int port) {
   return hp.bracketed ? fmt::format("[{}]:{}", hp.host, port) : fmt::format("{}:{}", hp.host, port);
 }
 
@@ -171,7 +171,7 @@ Result<ParsedAddress> ParseRedisUrl(std::string_view rest) {
     out.endpoint.db = db;
   }
   if (authority.empty()) return Status::Error("the host name is missing, e.g. redis://host:6379");
-  Result<HostPort> hp = SplitHostPort(authority, 1, /*empty_host_ok=*/false);
+  Result<SplitAddress> hp = SplitHostPort(authority, 1, /*empty_host_ok=*/false);
   if (!hp.ok()) return hp.status();
   out.endpoint.kind = Endpoint::Kind::kTcp;
   out.endpoint.host = hp.value().host;
@@ -229,7 +229,7 @@ Result<ParsedAddress> ParseAddress(std::string_view text) {
     return Status::Error(
         "credentials are only accepted in a redis:// URL: redis://user:password@host:port");
   }
-  Result<HostPort> hp = SplitHostPort(text, 1, /*empty_host_ok=*/false);
+  Result<SplitAddress> hp = SplitHostPort(text, 1, /*empty_host_ok=*/false);
   if (!hp.ok()) return hp.status();
   if (!hp.value().port) {
     return Status::Error(
@@ -246,13 +246,28 @@ Result<ParsedAddress> ParseAddress(std::string_view text) {
 Result<ListenAddress> ParseListenAddress(std::string_view text) {
   constexpr std::string_view kListenForms = "host:port, [ipv6]:port or :port, e.g. 127.0.0.1:9479";
   if (text.empty()) return Status::Error(fmt::format("expected {}", kListenForms));
-  Result<HostPort> hp = SplitHostPort(text, 0, /*empty_host_ok=*/true);
+  Result<SplitAddress> hp = SplitHostPort(text, 0, /*empty_host_ok=*/true);
   if (!hp.ok())
     return Status::Error(fmt::format("{}; expected {}", hp.status().message(), kListenForms));
   if (!hp.value().port) {
     return Status::Error(fmt::format("the port is missing; expected {}", kListenForms));
   }
   return ListenAddress{hp.value().host, *hp.value().port};
+}
+
+Result<HostPort> ParseHostPort(std::string_view text, int example_port) {
+  if (text.empty()) return Status::Error("expected host:port, e.g. smtp.example.com:587");
+  Result<SplitAddress> hp = SplitHostPort(text, 1, /*empty_host_ok=*/false);
+  if (!hp.ok()) return hp.status();
+  if (!hp.value().port) {
+    return Status::Error(
+        fmt::format("the port is missing: write {}", JoinHostPort(hp.value(), example_port)));
+  }
+  return HostPort{hp.value().host, *hp.value().port};
+}
+
+bool IsLoopbackHost(std::string_view host) {
+  return Lower(host) == "localhost" || host == "::1" || host.starts_with("127.");
 }
 
 }  // namespace memwatch::config

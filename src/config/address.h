@@ -42,4 +42,17 @@ struct ListenAddress {
 };
 Result<ListenAddress> ParseListenAddress(std::string_view text);
 
+// A server that is not Redis, such as an email receiver's `smtp:`:
+// host:port or [ipv6]:port, the port required. `example_port` is the port
+// the message suggests when it is missing.
+struct HostPort {
+  std::string host;  // IPv6 without brackets
+  int port = 0;
+};
+Result<HostPort> ParseHostPort(std::string_view text, int example_port);
+
+// True for "localhost", "127.x.x.x" and "::1": a server on this machine,
+// where plain text does not cross a network.
+bool IsLoopbackHost(std::string_view host);
+
 }  // namespace memwatch::config

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "alerting/alerting_config.h"
 #include "checks/check_settings.h"
 #include "memwatch/clock.h"
 #include "memwatch/secret.h"
@@ -47,6 +48,7 @@ struct Config {
   Duration timeout = std::chrono::milliseconds(500);
   checks::ChecksBlock checks;  // global overrides
   std::vector<TargetConfig> targets;
+  alerting::AlertingConfig alerting;  // state_dir, alerting:, receivers:
 };
 
 }  // namespace memwatch::config

@@ -9,8 +9,10 @@
 #include <yaml-cpp/yaml.h>
 
 #include "checks/check_spec.h"
+#include "config/alerting_reader.h"
 #include "config/checks_reader.h"
 #include "config/file_reader.h"
+#include "config/receivers_reader.h"
 #include "config/text_checks.h"
 #include "config/yaml_document.h"
 #include "config/yaml_walker.h"
@@ -19,16 +21,9 @@ namespace memwatch::config {
 namespace {
 
 constexpr size_t kMaxConfigBytes = size_t{1024} * 1024;
-constexpr size_t kMaxPasswordFileBytes = size_t{64} * 1024;
 constexpr std::string_view kNoTargets = "at least one target is required";
-
-// A value read from one key, with where it was written, for rules that
-// involve several keys.
-template <typename T>
-struct Located {
-  T value;
-  Value at;
-};
+// Set by systemd's StateDirectory=; several directories are separated by ':'.
+constexpr std::string_view kStateDirectoryVariable = "STATE_DIRECTORY";
 
 // A target as written: each key read and checked alone.
 struct TargetSpec {
@@ -49,25 +44,17 @@ struct TargetSpec {
 struct FileSpec {
   Config config;
   std::vector<TargetSpec> targets;
+  bool interval_invalid = false;  // then no rule compares it
+  std::optional<std::string> state_dir;
+  AlertingSpec alerting;
+  // Read once the target names are known: receivers may filter on them.
+  std::optional<Value> receivers;
 };
 
 // ---- Target keys -----------------------------------------------------------
 
-bool IsLabelChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-         c == '.' || c == ':' || c == '-';
-}
-
 void ReadName(Walker& w, const Value& v, TargetSpec& t) {
-  std::optional<std::string> name = w.String(v);
-  if (!name) return;
-  if (name->empty() || !std::all_of(name->begin(), name->end(), IsLabelChar)) {
-    w.Error(v, fmt::format("expected a name of letters, digits, '_', '.', ':' and '-' (it becomes "
-                           "a Prometheus label value), got '{}'",
-                           *name));
-    return;
-  }
-  t.name = {std::move(*name), v};
+  if (std::optional<std::string> name = w.LabelName(v)) t.name = {std::move(*name), v};
 }
 
 void ReadAddress(Walker& w, const Value& v, TargetSpec& t) {
@@ -81,29 +68,19 @@ void ReadAddress(Walker& w, const Value& v, TargetSpec& t) {
   t.address = {std::move(address).value(), v};
 }
 
-// A non-empty string; `what` names it in the message.
-std::optional<std::string> NonEmptyString(Walker& w, const Value& v, std::string_view what) {
-  std::optional<std::string> text = w.String(v);
-  if (text && text->empty()) {
-    w.Error(v, fmt::format("expected {}, got an empty value", what));
-    return std::nullopt;
-  }
-  return text;
-}
-
 void ReadUsername(Walker& w, const Value& v, TargetSpec& t) {
   t.username_key = v;
-  if (auto user = NonEmptyString(w, v, "a user name")) t.username = {std::move(*user), v};
+  if (auto user = w.NonEmptyString(v, "a user name")) t.username = {std::move(*user), v};
 }
 
 void ReadPassword(Walker& w, const Value& v, TargetSpec& t) {
   t.password_key = v;
-  if (auto pass = NonEmptyString(w, v, "a password")) t.password = {Secret(std::move(*pass)), v};
+  if (auto pass = w.NonEmptyString(v, "a password")) t.password = {Secret(std::move(*pass)), v};
 }
 
 void ReadPasswordFile(Walker& w, const Value& v, TargetSpec& t) {
   t.password_file_key = v;
-  if (auto path = NonEmptyString(w, v, "a file path")) t.password_file = {std::move(*path), v};
+  if (auto path = w.NonEmptyString(v, "a file path")) t.password_file = {std::move(*path), v};
 }
 
 void ReadMemoryLimit(Walker& w, const Value& v, TargetSpec& t) {
@@ -140,7 +117,9 @@ void ReadListen(Walker& w, const Value& v, FileSpec& f) {
 }
 
 void ReadInterval(Walker& w, const Value& v, FileSpec& f) {
-  if (std::optional<Duration> d = w.PositiveDuration(v)) f.config.interval = *d;
+  std::optional<Duration> d = w.PositiveDuration(v);
+  if (d) f.config.interval = *d;
+  f.interval_invalid = !d;
 }
 
 void ReadTimeout(Walker& w, const Value& v, FileSpec& f) {
@@ -163,24 +142,33 @@ void ReadTargets(Walker& w, const Value& v, FileSpec& f) {
   });
 }
 
-// Later issues add state_dir, alerting and receivers here.
+void ReadStateDir(Walker& w, const Value& v, FileSpec& f) {
+  std::optional<std::string> dir = w.NonEmptyString(v, "a directory");
+  if (!dir) return;
+  if (!std::filesystem::path(*dir).is_absolute()) {
+    w.Error(v, fmt::format("expected an absolute directory such as {}, got '{}'",
+                           alerting::kDefaultStateDir, *dir));
+    return;
+  }
+  f.state_dir = std::move(*dir);
+}
+
+void ReadAlerting(Walker& w, const Value& v, FileSpec& f) { ReadAlertingBlock(w, v, f.alerting); }
+
+void ReadReceiversLater(Walker&, const Value& v, FileSpec& f) { f.receivers = v; }
+
 constexpr Field<FileSpec> kTopLevelFields[] = {
     {"listen", ReadListen},        // default kDefaultListen
     {"interval", ReadInterval},    // default 1s
     {"timeout", ReadTimeout},      // default 500ms
     {"checks", ReadGlobalChecks},  // default: no overrides
     {"targets", ReadTargets, kNoTargets},
+    {"state_dir", ReadStateDir},        // default $STATE_DIRECTORY, else kDefaultStateDir
+    {"alerting", ReadAlerting},         // default: every alerting default
+    {"receivers", ReadReceiversLater},  // default: none (alerting off)
 };
 
 // ---- Cross-key rules -------------------------------------------------------
-
-// Relative password files are found next to the config file, not in
-// whatever directory the daemon was started from.
-std::string ResolvePath(const std::string& path, const std::string& config_file) {
-  const std::filesystem::path p(path);
-  if (p.is_absolute()) return path;
-  return (std::filesystem::path(config_file).parent_path() / p).string();
-}
 
 // Chooses the target's password among the URL, `password` and
 // `password_file`, which are mutually exclusive.
@@ -196,20 +184,13 @@ void ResolvePassword(Walker& w, const TargetSpec& spec, TargetConfig& out) {
   } else if (spec.password) {
     out.password = spec.password->value;
   } else if (spec.password_file) {
-    const std::string path = ResolvePath(spec.password_file->value, w.file());
-    Result<std::string> content = ReadSmallFile(path, kMaxPasswordFileBytes);
-    if (!content.ok()) {
-      w.Error(spec.password_file->at,
-              fmt::format("cannot read '{}': {}", path, content.status().message()));
+    const std::string path = ResolveConfigPath(spec.password_file->value, w.file());
+    Result<Secret> secret = ReadSecretFile(path, "a password");
+    if (!secret.ok()) {
+      w.Error(spec.password_file->at, secret.status().message());
       return;
     }
-    std::string secret = std::move(content).value();
-    while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
-    if (secret.empty()) {
-      w.Error(spec.password_file->at, fmt::format("'{}' is empty; expected a password", path));
-      return;
-    }
-    out.password = Secret(std::move(secret));
+    out.password = std::move(secret).value();
   }
 }
 
@@ -256,12 +237,49 @@ TargetConfig BuildTarget(Walker& w, const TargetSpec& spec,
   return out;
 }
 
-Config Validate(Walker& w, FileSpec& spec) {
+// The state directory when the file names none: systemd's StateDirectory=
+// (the first, if several), else the packaged default.
+std::string DefaultStateDir(const EnvLookup& env) {
+  std::optional<std::string> dirs = env(kStateDirectoryVariable);
+  if (dirs) {
+    std::string first = dirs->substr(0, dirs->find(':'));
+    if (!first.empty()) return first;
+  }
+  return alerting::kDefaultStateDir;
+}
+
+alerting::AlertingConfig BuildAlerting(Walker& w, FileSpec& spec, const Config& config,
+                                       const EnvLookup& env) {
+  alerting::AlertingConfig out = std::move(spec.alerting.config);
+  out.state_dir = spec.state_dir ? *spec.state_dir : DefaultStateDir(env);
+  if (spec.alerting.fast_interval) {
+    if (!spec.interval_invalid && spec.alerting.fast_interval->value >= config.interval) {
+      w.Error(spec.alerting.fast_interval->at,
+              fmt::format("expected a duration shorter than interval ({}): targets close to "
+                          "their limit are polled faster, not slower",
+                          FormatDuration(config.interval)));
+    }
+  } else if (out.fast_interval > config.interval) {
+    // Polling is already at least as fast as the default fast interval.
+    out.fast_interval = config.interval;
+  }
+  if (spec.receivers) {
+    std::vector<std::string> target_names;
+    for (const TargetConfig& t : config.targets) {
+      if (!t.name.empty()) target_names.push_back(t.name);
+    }
+    out.receivers = ReadReceivers(w, *spec.receivers, target_names);
+  }
+  return out;
+}
+
+Config Validate(Walker& w, FileSpec& spec, const EnvLookup& env) {
   Config config = std::move(spec.config);
   std::map<std::string, int> first_lines;
   for (const TargetSpec& target : spec.targets) {
     config.targets.push_back(BuildTarget(w, target, first_lines));
   }
+  config.alerting = BuildAlerting(w, spec, config, env);
   return config;
 }
 
@@ -295,7 +313,7 @@ LoadResult LoadConfigText(std::string_view yaml, const std::string& file_name,
     } else if (doc) {
       FileSpec spec;
       walker.ReadFields<FileSpec>(Value{doc->root, "", doc->root.Mark()}, kTopLevelFields, spec);
-      config = Validate(walker, spec);
+      config = Validate(walker, spec, env);
     }
   } catch (const YAML::Exception& e) {
     // Not expected once parsed; keep it from crossing the module's edge.
@@ -314,6 +332,8 @@ std::vector<std::string> KnownConfigKeys() {
   for (const Field<FileSpec>& f : kTopLevelFields) keys.emplace_back(f.key);
   for (const Field<TargetSpec>& f : kTargetFields)
     keys.push_back("targets[]." + std::string(f.key));
+  for (std::string& k : AlertingKeys()) keys.push_back(std::move(k));
+  for (std::string& k : ReceiverKeys()) keys.push_back(std::move(k));
   for (const checks::CheckSpec& c : checks::AllChecks()) {
     keys.push_back("checks." + std::string(c.name) + ".enabled");
     for (const checks::ParamSpec& p : c.params) {

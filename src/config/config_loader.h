@@ -1,8 +1,8 @@
 // Loads the YAML config file into a validated Config, reporting every
 // problem at once, each with file:line:column, the key and what was
 // expected. Loading goes in stages: raw text checks (binary, tabs) -> YAML
-// -> per-key values (yaml_walker, checks_reader) -> cross-key rules
-// (duplicates, credentials) -> Config.
+// -> per-key values (yaml_walker, checks_reader, alerting_reader) ->
+// cross-key rules (duplicates, credentials, receivers_reader) -> Config.
 #pragma once
 
 #include <optional>
@@ -30,13 +30,17 @@ struct LoadResult {
 };
 
 // Reads `path` (at most 1 MiB) and loads it. Reads the files named by
-// `password_file`, relative ones against the config file's directory; ${VAR}
-// in any value is looked up through `env`. Never throws.
+// `password_file` and `webhook_url_file` and checks that `ca_file`s are
+// readable, relative ones against the config file's directory. ${VAR} in
+// any value, and STATE_DIRECTORY (state_dir's default), are looked up
+// through `env`. Never throws.
 LoadResult LoadConfigFile(const std::string& path, const EnvLookup& env);
 
 // Every key the loader accepts, as dotted paths: "listen",
 // "targets[].address", "checks.memory_high.warning" (the same check keys
-// are accepted under targets[].checks). For docs and their test.
+// are accepted under targets[].checks), "alerting.for",
+// "receivers[].webhook_url" (receiver keys of every type). For docs and
+// their test.
 std::vector<std::string> KnownConfigKeys();
 
 // Loads config text; `file_name` is used in messages, as

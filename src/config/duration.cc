@@ -1,6 +1,7 @@
 #include "config/duration.h"
 
 #include <cstdint>
+#include <iterator>
 #include <limits>
 #include <string>
 
@@ -67,6 +68,15 @@ Result<Duration> ParseDuration(std::string_view text) {
     total += *millis;
   }
   return Duration(total);
+}
+
+std::string FormatDuration(Duration d) {
+  const int64_t ms = d.count();
+  if (ms == 0) return "0s";
+  for (auto it = std::rbegin(kUnits); it != std::rend(kUnits); ++it) {
+    if (ms % it->millis == 0) return fmt::format("{}{}", ms / it->millis, it->name);
+  }
+  return fmt::format("{}ms", ms);
 }
 
 }  // namespace memwatch::config

@@ -2,6 +2,7 @@
 // of such parts ("1m30s"). Millisecond resolution, like memwatch::Duration.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "memwatch/clock.h"
@@ -16,5 +17,9 @@ namespace memwatch::config {
 // unknown unit, a sign, spaces, anything finer than 1ms and overflow. The
 // error text quotes the input, so never pass a secret.
 Result<Duration> ParseDuration(std::string_view text);
+
+// The duration in its largest whole unit, as ParseDuration reads it back:
+// "4h", "90s", "250ms", "0s".
+std::string FormatDuration(Duration d);
 
 }  // namespace memwatch::config

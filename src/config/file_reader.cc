@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <filesystem>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -12,8 +13,14 @@
 namespace memwatch::config {
 namespace {
 
+constexpr size_t kMaxSecretFileBytes = size_t{64} * 1024;
+
 // strerror's text, without strerror's shared buffer.
 std::string ErrnoText(int err) { return std::generic_category().message(err); }
+
+std::string CannotRead(const std::string& path, const std::string& reason) {
+  return fmt::format("cannot read '{}': {}", path, reason);
+}
 
 // Closes the descriptor on every return path.
 class FdCloser {
@@ -53,6 +60,32 @@ Result<std::string> ReadSmallFile(const std::string& path, size_t max_bytes) {
     }
   }
   return content;
+}
+
+std::string ResolveConfigPath(const std::string& path, const std::string& config_file) {
+  const std::filesystem::path p(path);
+  if (p.is_absolute()) return path;
+  return (std::filesystem::path(config_file).parent_path() / p).string();
+}
+
+Result<Secret> ReadSecretFile(const std::string& path, std::string_view what) {
+  Result<std::string> content = ReadSmallFile(path, kMaxSecretFileBytes);
+  if (!content.ok()) return Status::Error(CannotRead(path, content.status().message()));
+  std::string secret = std::move(content).value();
+  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+  if (secret.empty()) return Status::Error(fmt::format("'{}' is empty; expected {}", path, what));
+  return Secret(std::move(secret));
+}
+
+Status CheckReadableFile(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return Status::Error(CannotRead(path, ErrnoText(errno)));
+  FdCloser closer(fd);
+  struct stat st;
+  if (::fstat(fd, &st) != 0) return Status::Error(CannotRead(path, ErrnoText(errno)));
+  if (S_ISDIR(st.st_mode)) return Status::Error(CannotRead(path, ErrnoText(EISDIR)));
+  if (!S_ISREG(st.st_mode)) return Status::Error(CannotRead(path, "not a regular file"));
+  return Status::Ok();
 }
 
 }  // namespace memwatch::config

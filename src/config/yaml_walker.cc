@@ -115,16 +115,34 @@ bool Walker::ForEachItem(const Value& list, const std::function<void(const Value
   return true;
 }
 
+bool Walker::ForEachOneOrMore(const Value& v, std::string_view expected,
+                              const std::function<void(const Value&)>& fn) {
+  if (v.node.IsScalar()) {
+    fn(v);
+    return true;
+  }
+  if (!v.node.IsSequence()) {
+    Error(v, fmt::format("expected {}, or a list of them, found {}", expected, Describe(v.node)));
+    return false;
+  }
+  return ForEachItem(v, fn);
+}
+
 void Walker::UnknownKey(const Entry& entry, std::span<const std::string_view> allowed,
                         std::string_view kind) {
-  const std::string_view suggestion = ClosestMatch(entry.key, allowed);
+  UnknownName(entry.key_mark, entry.value.path, entry.key, allowed, kind);
+}
+
+void Walker::UnknownName(const YAML::Mark& at, std::string key, std::string_view name,
+                         std::span<const std::string_view> allowed, std::string_view kind) {
+  const std::string_view suggestion = ClosestMatch(name, allowed);
   if (!suggestion.empty()) {
-    Error(entry.key_mark, entry.value.path,
-          fmt::format("unknown {} '{}'; did you mean '{}'?", kind, entry.key, suggestion));
+    Error(at, std::move(key),
+          fmt::format("unknown {} '{}'; did you mean '{}'?", kind, name, suggestion));
   } else {
-    Error(entry.key_mark, entry.value.path,
-          fmt::format("unknown {} '{}'; expected one of: {}", kind, entry.key,
-                      fmt::join(allowed, ", ")));
+    Error(
+        at, std::move(key),
+        fmt::format("unknown {} '{}'; expected one of: {}", kind, name, fmt::join(allowed, ", ")));
   }
 }
 
@@ -147,6 +165,15 @@ std::optional<std::string> Walker::Scalar(const Value& v, std::string_view expec
 
 std::optional<std::string> Walker::String(const Value& v) { return Scalar(v, "a string"); }
 
+std::optional<std::string> Walker::NonEmptyString(const Value& v, std::string_view what) {
+  std::optional<std::string> text = String(v);
+  if (text && text->empty()) {
+    Error(v, fmt::format("expected {}, got an empty value", what));
+    return std::nullopt;
+  }
+  return text;
+}
+
 std::optional<Duration> Walker::PositiveDuration(const Value& v) {
   std::optional<std::string> text = Scalar(v, "a duration such as 500ms, 1s, 2m or 1h");
   if (!text) return std::nullopt;
@@ -157,6 +184,17 @@ std::optional<Duration> Walker::PositiveDuration(const Value& v) {
   }
   if (d.value() <= Duration::zero()) {
     Error(v, fmt::format("expected a duration greater than 0, got '{}'", *text));
+    return std::nullopt;
+  }
+  return d.value();
+}
+
+std::optional<Duration> Walker::NonNegativeDuration(const Value& v) {
+  std::optional<std::string> text = Scalar(v, "a duration such as 0s, 30s, 5m or 1h");
+  if (!text) return std::nullopt;
+  Result<Duration> d = ParseDuration(*text);
+  if (!d.ok()) {
+    Error(v, d.status().message());
     return std::nullopt;
   }
   return d.value();
@@ -222,6 +260,22 @@ std::optional<bool> Walker::Bool(const Value& v) {
   if (lower == "false") return false;
   Error(v, fmt::format("expected true or false, got '{}'", *text));
   return std::nullopt;
+}
+
+std::optional<std::string> Walker::LabelName(const Value& v) {
+  std::optional<std::string> name = String(v);
+  if (!name) return std::nullopt;
+  const auto is_label_char = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '.' || c == ':' || c == '-';
+  };
+  if (name->empty() || !std::all_of(name->begin(), name->end(), is_label_char)) {
+    Error(v, fmt::format("expected a name of letters, digits, '_', '.', ':' and '-' (it becomes "
+                         "a Prometheus label value), got '{}'",
+                         *name));
+    return std::nullopt;
+  }
+  return name;
 }
 
 YAML::Mark Walker::ItemMark(const YAML::Node& item, const YAML::Mark& list_mark) const {

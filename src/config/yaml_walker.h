@@ -31,6 +31,14 @@ struct Value {
   YAML::Mark mark;
 };
 
+// A value read from one key, with where it was written, for rules that
+// involve several keys.
+template <typename T>
+struct Located {
+  T value;
+  Value at;
+};
+
 // One key: value pair of a mapping.
 struct Entry {
   std::string key;
@@ -78,6 +86,11 @@ class Walker {
   // Calls fn for each item of a list. Returns false, after reporting it,
   // when `list` is not a list.
   bool ForEachItem(const Value& list, const std::function<void(const Value& item)>& fn);
+  // Like ForEachItem, but a single value also counts as a list of one (`to:
+  // a@example.com`); fn then gets `v` itself. Returns false, after
+  // reporting it, when `v` is neither (a mapping, or nothing).
+  bool ForEachOneOrMore(const Value& v, std::string_view expected,
+                        const std::function<void(const Value& item)>& fn);
 
   // Reads a mapping by its table of fields: an unknown key is reported with
   // the nearest allowed one, an absent required key at the mapping itself.
@@ -88,16 +101,25 @@ class Walker {
   // `allowed`. `kind` names what the key is: "key", "check".
   void UnknownKey(const Entry& entry, std::span<const std::string_view> allowed,
                   std::string_view kind = "key");
+  // Reports `name`, written at `at`, as not one of `allowed`: "unknown
+  // <kind> '<name>'; did you mean ...?" or the list of allowed names.
+  void UnknownName(const YAML::Mark& at, std::string key, std::string_view name,
+                   std::span<const std::string_view> allowed, std::string_view kind);
 
   // Typed readers. Each returns nullopt after reporting what was expected.
   // Scalars pass through ${VAR} expansion first. String() never quotes the
   // value in a message (it may be a password); the others do.
   std::optional<std::string> String(const Value& v);
+  // A string that is not empty; `what` names it in the message.
+  std::optional<std::string> NonEmptyString(const Value& v, std::string_view what);
   std::optional<Duration> PositiveDuration(const Value& v);
+  std::optional<Duration> NonNegativeDuration(const Value& v);  // 0s allowed
   std::optional<int64_t> PositiveSize(const Value& v);
   std::optional<double> Percent(const Value& v);  // "85%" or 0.85 -> 0.85; (0, 1]
   std::optional<double> PositiveNumber(const Value& v);
   std::optional<bool> Bool(const Value& v);  // true|false, any case
+  // A non-empty [A-Za-z0-9_.:-]+ name: it becomes a Prometheus label value.
+  std::optional<std::string> LabelName(const Value& v);
 
   // For messages: "a mapping", "a list", "nothing", "a single value".
   static std::string_view Describe(const YAML::Node& node);

@@ -225,5 +225,36 @@ TEST(ParseListenAddressTest, Errors) {
   EXPECT_FALSE(ParseListenAddress("").ok());
 }
 
+TEST(ParseHostPortTest, Forms) {
+  Result<HostPort> name = ParseHostPort("smtp.example.com:587", 587);
+  ASSERT_TRUE(name.ok());
+  EXPECT_EQ(name.value().host, "smtp.example.com");
+  EXPECT_EQ(name.value().port, 587);
+  Result<HostPort> v6 = ParseHostPort("[2001:db8::25]:25", 587);
+  ASSERT_TRUE(v6.ok());
+  EXPECT_EQ(v6.value().host, "2001:db8::25");
+  EXPECT_EQ(v6.value().port, 25);
+}
+
+TEST(ParseHostPortTest, Errors) {
+  EXPECT_EQ(ParseHostPort("smtp.example.com", 587).status().message(),
+            "the port is missing: write smtp.example.com:587");
+  EXPECT_EQ(ParseHostPort("[::1]", 465).status().message(), "the port is missing: write [::1]:465");
+  EXPECT_EQ(ParseHostPort("", 587).status().message(),
+            "expected host:port, e.g. smtp.example.com:587");
+  EXPECT_EQ(ParseHostPort("h:0", 587).status().message(),
+            "port '0' is not a number between 1 and 65535");
+}
+
+TEST(IsLoopbackHostTest, LoopbackNamesAndAddresses) {
+  for (std::string_view host : {"localhost", "LocalHost", "127.0.0.1", "127.1.2.3", "::1"}) {
+    EXPECT_TRUE(IsLoopbackHost(host)) << host;
+  }
+  for (std::string_view host :
+       {"smtp.example.com", "10.0.0.1", "::2", "localhost.example.com", "1127.0.0.1"}) {
+    EXPECT_FALSE(IsLoopbackHost(host)) << host;
+  }
+}
+
 }  // namespace
 }  // namespace memwatch::config

@@ -56,9 +56,9 @@ TEST(UnknownKeyTest, TopLevelSuggestsNearestKey) {
 }
 
 TEST(UnknownKeyTest, TopLevelWithoutNearKeyListsTheKeys) {
-  EXPECT_EQ(OnlyError(Load(std::string("state_dir: /var/lib\n") + kTarget)),
-            "memwatch.yaml:1:1: state_dir: unknown key 'state_dir'; expected one of: listen, "
-            "interval, timeout, checks, targets");
+  EXPECT_EQ(OnlyError(Load(std::string("outbox: /var/lib\n") + kTarget)),
+            "memwatch.yaml:1:1: outbox: unknown key 'outbox'; expected one of: listen, "
+            "interval, timeout, checks, targets, state_dir, alerting, receivers");
 }
 
 TEST(UnknownKeyTest, InTarget) {

@@ -26,6 +26,12 @@ inline constexpr const char* kTarget =
     "  - name: a\n"
     "    address: 127.0.0.1:6379\n";
 
+// kTarget (lines 1-3), then `receivers:` on line 4 and `list`: the first
+// receiver starts on line 5.
+inline std::string Receivers(std::string_view list) {
+  return std::string(kTarget) + "receivers:\n" + std::string(list);
+}
+
 inline EnvLookup FakeEnv(std::map<std::string, std::string> vars = {}) {
   return [vars = std::move(vars)](std::string_view name) -> std::optional<std::string> {
     auto it = vars.find(std::string(name));

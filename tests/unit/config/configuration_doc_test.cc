@@ -48,12 +48,15 @@ TEST(ConfigurationDocTest, TheDocumentedExampleLoads) {
   std::string yaml = doc.substr(start, doc.find("```", start) - start);
   // password_file must exist to load; the example is checked without it.
   yaml = std::regex_replace(yaml, std::regex(".*password_file.*\n"), "");
-  LoadResult r = LoadConfigText(yaml, "configuration.md", [](std::string_view) {
-    return std::optional<std::string>("secret");
+  // Variables named *_URL hold URLs, the others passwords and tokens.
+  LoadResult r = LoadConfigText(yaml, "configuration.md", [](std::string_view name) {
+    return std::optional<std::string>(name.ends_with("_URL") ? "https://hooks.example.com/x"
+                                                             : "secret");
   });
   for (const ConfigError& e : r.errors) ADD_FAILURE() << e.ToString();
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r.config->targets.size(), 2u);
+  EXPECT_EQ(r.config->alerting.receivers.size(), 5u);
 }
 
 }  // namespace

@@ -84,5 +84,18 @@ TEST(ParseDurationTest, RejectsOverflow) {
   EXPECT_EQ(Parsed("9223372036854775807ms"), milliseconds(9223372036854775807));
 }
 
+TEST(FormatDurationTest, LargestWholeUnit) {
+  EXPECT_EQ(FormatDuration(Duration::zero()), "0s");
+  EXPECT_EQ(FormatDuration(milliseconds(250)), "250ms");
+  EXPECT_EQ(FormatDuration(milliseconds(1500)), "1500ms");
+  EXPECT_EQ(FormatDuration(seconds(90)), "90s");
+  EXPECT_EQ(FormatDuration(minutes(5)), "5m");
+  EXPECT_EQ(FormatDuration(hours(4)), "4h");
+  for (Duration d :
+       {Duration(1), Duration(seconds(61)), Duration(minutes(90)), Duration(hours(48))}) {
+    EXPECT_EQ(Parsed(FormatDuration(d)), d);
+  }
+}
+
 }  // namespace
 }  // namespace memwatch::config

@@ -1,0 +1,33 @@
+#include "app/fast_polling.h"
+
+#include <algorithm>
+
+namespace memwatch::app {
+namespace {
+
+bool Active(const std::vector<Finding>& findings, std::string_view check,
+            Severity at_least = Severity::kInfo) {
+  return std::any_of(findings.begin(), findings.end(), [&](const Finding& f) {
+    return f.check == check && f.severity >= at_least;
+  });
+}
+
+}  // namespace
+
+bool WantsFastPolling(bool currently_fast, const Snapshot* snapshot,
+                      std::optional<checks::EffectiveLimit> limit,
+                      const std::vector<Finding>& findings) {
+  if (snapshot == nullptr) return currently_fast;
+  if (Active(findings, "oom_rejections")) return true;
+  if (Active(findings, "time_to_full", Severity::kCritical)) return true;
+  const bool cannot_make_room =
+      snapshot->maxmemory_policy == "noeviction" || Active(findings, "eviction_ineffective");
+  if (!cannot_make_room || !limit.has_value() || limit->bytes <= 0 ||
+      !snapshot->used_memory.has_value()) {
+    return false;
+  }
+  const double used = static_cast<double>(*snapshot->used_memory) / static_cast<double>(limit->bytes);
+  return used >= (currently_fast ? kFastPollingLeave : kFastPollingEnter);
+}
+
+}  // namespace memwatch::app

@@ -1,0 +1,66 @@
+// Adaptive polling: fast only while the next thing Redis may do is refuse
+// writes, with hysteresis so a target at the threshold does not flip.
+#include "app/fast_polling.h"
+
+#include <gtest/gtest.h>
+
+namespace memwatch::app {
+namespace {
+
+constexpr int64_t kLimit = 1000000;
+
+Snapshot At(double used_share, const std::string& policy) {
+  Snapshot s;
+  s.used_memory = static_cast<int64_t>(used_share * kLimit);
+  s.maxmemory_policy = policy;
+  return s;
+}
+
+checks::EffectiveLimit Limit() { return {kLimit, "maxmemory"}; }
+
+Finding Active(const std::string& check, Severity severity = Severity::kCritical) {
+  return Finding{.check = check, .severity = severity};
+}
+
+TEST(FastPollingTest, NoevictionNearTheLimitIsPolledFast) {
+  Snapshot s = At(0.92, "noeviction");
+  EXPECT_TRUE(WantsFastPolling(false, &s, Limit(), {}));
+}
+
+TEST(FastPollingTest, AnEvictingPolicyNearTheLimitIsNot) {
+  Snapshot s = At(0.99, "allkeys-lru");
+  EXPECT_FALSE(WantsFastPolling(false, &s, Limit(), {}));
+}
+
+TEST(FastPollingTest, IneffectiveEvictionNearTheLimitIs) {
+  Snapshot s = At(0.95, "volatile-lru");
+  EXPECT_TRUE(WantsFastPolling(false, &s, Limit(), {Active("eviction_ineffective")}));
+}
+
+TEST(FastPollingTest, RejectionsOrACriticalForecastAreFastWhateverTheLevel) {
+  Snapshot s = At(0.10, "allkeys-lru");
+  EXPECT_TRUE(WantsFastPolling(false, &s, Limit(), {Active("oom_rejections")}));
+  EXPECT_TRUE(WantsFastPolling(false, &s, Limit(), {Active("time_to_full")}));
+  EXPECT_FALSE(WantsFastPolling(false, &s, Limit(), {Active("time_to_full", Severity::kWarning)}));
+}
+
+TEST(FastPollingTest, HysteresisBetweenEnterAndLeave) {
+  Snapshot s = At(0.88, "noeviction");
+  EXPECT_FALSE(WantsFastPolling(false, &s, Limit(), {}));  // not yet at 90 %
+  EXPECT_TRUE(WantsFastPolling(true, &s, Limit(), {}));    // not yet below 85 %
+  Snapshot low = At(0.84, "noeviction");
+  EXPECT_FALSE(WantsFastPolling(true, &low, Limit(), {}));
+}
+
+TEST(FastPollingTest, AFailedPollKeepsTheMode) {
+  EXPECT_TRUE(WantsFastPolling(true, nullptr, Limit(), {}));
+  EXPECT_FALSE(WantsFastPolling(false, nullptr, Limit(), {}));
+}
+
+TEST(FastPollingTest, NoLimitKnownMeansNoFastPollingOnLevel) {
+  Snapshot s = At(0.99, "noeviction");
+  EXPECT_FALSE(WantsFastPolling(false, &s, std::nullopt, {}));
+}
+
+}  // namespace
+}  // namespace memwatch::app

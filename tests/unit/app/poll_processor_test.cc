@@ -1,0 +1,146 @@
+// PollProcessor across a reload: results polled under the old target list
+// must never be booked to another target.
+#include "app/poll_processor.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+namespace memwatch::app {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+config::Config WithTargets(const std::vector<std::string>& names) {
+  config::Config c;
+  for (const std::string& n : names) {
+    config::TargetConfig t;
+    t.name = n;
+    t.endpoint.host = "127.0.0.1";
+    c.targets.push_back(t);
+  }
+  return c;
+}
+
+poller::PollResult Result(size_t index, const std::string& name, int64_t used_memory) {
+  poller::PollResult r;
+  r.target_index = index;
+  r.target_name = name;
+  r.info = "# Memory\r\nused_memory:" + std::to_string(used_memory) + "\r\n";
+  return r;
+}
+
+std::string Text(const metrics::MetricsStore& store) {
+  std::ostringstream out;
+  store.WriteText(out);
+  return out.str();
+}
+
+TEST(PollProcessorTest, AResultFromBeforeAReloadIsNotBookedToAnotherTarget) {
+  metrics::MetricsStore store("test");
+  PollProcessor processor(WithTargets({"a", "b"}), &store);
+  processor.Process(Result(1, "b", 2000), WallTime{});
+  // Reload drops "a": "b" moves to index 0. The poller applies its new list
+  // asynchronously, so a poll of "a" (old index 0) may still come in.
+  processor.Reconfigure(WithTargets({"b"}));
+  processor.Process(Result(0, "a", 111111), WallTime{});
+  const std::string text = Text(store);
+  EXPECT_THAT(text, Not(HasSubstr("111111")));
+  EXPECT_THAT(text, HasSubstr("redis_memory_used_bytes{target=\"b\"} 2000"));
+  // Results under the new list are booked as usual.
+  processor.Process(Result(0, "b", 3000), WallTime{});
+  EXPECT_THAT(Text(store), HasSubstr("redis_memory_used_bytes{target=\"b\"} 3000"));
+}
+
+
+// ---- Alerts and adaptive polling -------------------------------------------
+
+config::Config WithWebhook(const std::vector<std::string>& names) {
+  config::Config c = WithTargets(names);
+  alerting::ReceiverConfig r;
+  r.name = "hook";
+  r.min_severity = Severity::kCritical;
+  r.checks = {"oom_rejections"};
+  r.settings = alerting::WebhookSettings{Secret("http://127.0.0.1:1/hook"), {}};
+  c.alerting.receivers.push_back(r);
+  return c;
+}
+
+// A noeviction Redis at `used` of a 1,000,000-byte maxmemory that has
+// rejected `oom` writes so far.
+poller::PollResult Full(const std::string& name, int64_t used, int oom, int64_t at_ms) {
+  poller::PollResult r;
+  r.target_name = name;
+  r.finished = MonoTime(std::chrono::milliseconds(at_ms));
+  r.started = r.finished;
+  r.due = r.finished;
+  r.info = "# Memory\r\nused_memory:" + std::to_string(used) +
+           "\r\nmaxmemory:1000000\r\nmaxmemory_policy:noeviction\r\n"
+           "# Errorstats\r\nerrorstat_OOM:count=" +
+           std::to_string(oom) + "\r\n";
+  return r;
+}
+
+struct Recorded {
+  std::vector<alerting::Notification> notifications;
+  std::vector<std::pair<std::string, std::optional<Duration>>> intervals;
+};
+
+PollProcessorHooks RecordInto(Recorded* rec) {
+  PollProcessorHooks h;
+  h.notify = [rec](std::vector<alerting::Notification> n) {
+    for (auto& x : n) rec->notifications.push_back(std::move(x));
+  };
+  h.set_fast_interval = [rec](const std::string& name, std::optional<Duration> iv) {
+    rec->intervals.emplace_back(name, iv);
+  };
+  return h;
+}
+
+TEST(PollProcessorTest, TheFirstRejectionIsNotifiedAtOnceAndPollingGoesFast) {
+  metrics::MetricsStore store("test");
+  Recorded rec;
+  PollProcessor processor(WithWebhook({"r"}), &store, RecordInto(&rec));
+  processor.Process(Full("r", 500000, 0, 1000), WallTime{});
+  EXPECT_TRUE(rec.intervals.empty());
+  processor.Process(Full("r", 950000, 0, 2000), WallTime{});
+  ASSERT_EQ(rec.intervals.size(), 1u);
+  EXPECT_EQ(rec.intervals[0].second, std::chrono::milliseconds(250));
+  EXPECT_TRUE(processor.FastPolling("r"));
+  EXPECT_TRUE(rec.notifications.empty());
+  processor.Process(Full("r", 990000, 3, 2250), WallTime{});
+  ASSERT_EQ(rec.notifications.size(), 1u);
+  EXPECT_EQ(rec.notifications[0].receiver, "hook");
+  EXPECT_EQ(rec.notifications[0].target, "r");
+  ASSERT_EQ(rec.notifications[0].alerts.size(), 1u);
+  EXPECT_EQ(rec.notifications[0].alerts[0].check, "oom_rejections");
+}
+
+TEST(PollProcessorTest, RoomAgainEndsFastPolling) {
+  metrics::MetricsStore store("test");
+  Recorded rec;
+  PollProcessor processor(WithWebhook({"r"}), &store, RecordInto(&rec));
+  processor.Process(Full("r", 950000, 0, 1000), WallTime{});
+  ASSERT_TRUE(processor.FastPolling("r"));
+  processor.Process(Full("r", 100000, 0, 2000), WallTime{});
+  EXPECT_FALSE(processor.FastPolling("r"));
+  ASSERT_EQ(rec.intervals.size(), 2u);
+  EXPECT_EQ(rec.intervals[1].second, std::nullopt);
+}
+
+TEST(PollProcessorTest, ARemovedTargetsAlertsAreForgottenSilently) {
+  metrics::MetricsStore store("test");
+  Recorded rec;
+  PollProcessor processor(WithWebhook({"r", "s"}), &store, RecordInto(&rec));
+  processor.Process(Full("r", 500000, 0, 1000), WallTime{});
+  processor.Process(Full("r", 990000, 5, 2000), WallTime{});
+  ASSERT_EQ(rec.notifications.size(), 1u);
+  processor.Reconfigure(WithWebhook({"s"}));
+  processor.Process(Full("s", 100, 0, 3000), WallTime{});
+  EXPECT_EQ(rec.notifications.size(), 1u);  // no "resolved" for a removed target
+}
+
+}  // namespace
+}  // namespace memwatch::app
