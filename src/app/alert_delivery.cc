@@ -50,9 +50,8 @@ Status AlertDelivery::Configure(const alerting::AlertingConfig& config) {
         &next->fs, alerting::OutboxOptions{.state_dir = config.state_dir});
     alerting::DispatcherOptions options;
     options.seed = std::random_device{}();
-    next->dispatcher =
-        std::make_unique<alerting::Dispatcher>(next->outbox.get(), std::move(by_name), clock_,
-                                               &next->sleeper, observer_, options);
+    next->dispatcher = std::make_unique<alerting::Dispatcher>(
+        next->outbox.get(), std::move(by_name), clock_, &next->sleeper, observer_, options);
   }
   // The old workers stop before the new ones recover the same outbox: two
   // dispatchers must never claim the same files.

@@ -18,11 +18,11 @@ inline constexpr int kExitListen = 3;   // the HTTP address cannot be bound
 struct Command {
   enum class Kind { kDaemon, kCheckConfig, kDoctor, kTestAlert, kVersion, kHelp };
   Kind kind = Kind::kHelp;
-  std::string config_path;             // --config
-  std::string log_level = "info";      // --log-level
-  std::optional<std::string> url;      // doctor redis://...
-  bool json = false;                   // doctor --format json
-  std::optional<std::string> timeout;  // doctor --timeout (a duration)
+  std::string config_path;              // --config
+  std::string log_level = "info";       // --log-level
+  std::optional<std::string> url;       // doctor redis://...
+  bool json = false;                    // doctor --format json
+  std::optional<std::string> timeout;   // doctor --timeout (a duration)
   std::optional<std::string> receiver;  // test-alert --receiver NAME
 };
 

@@ -12,13 +12,13 @@
 
 #include <spdlog/spdlog.h>
 
-#include "alerting/dispatch_observer.h"
 #include "app/alert_delivery.h"
 #include "app/cli.h"
 #include "app/poll_processor.h"
 #include "config/config_loader.h"
 #include "metrics/http_server.h"
 #include "metrics/metrics_store.h"
+#include "metrics/notification_metrics.h"
 #include "poller/poller.h"
 
 namespace memwatch::app {
@@ -70,15 +70,20 @@ int RunDaemon(config::Config config, const std::string& config_path, SystemdNoti
   // Alert delivery runs before the first poll so that what an earlier run
   // left in the outbox goes out at once.
   SystemClock clock;
-  alerting::NullDispatchObserver notification_metrics;
+  metrics::NotificationMetrics notification_metrics;
+  std::vector<std::string> receiver_names;
+  for (const auto& r : config.alerting.receivers) receiver_names.push_back(r.name);
+  notification_metrics.SetReceivers(receiver_names);
+  store.SetNotificationMetrics(&notification_metrics);
   AlertDelivery delivery(&notification_metrics, &clock);
   if (Status s = delivery.Configure(config.alerting); !s.ok()) {
     spdlog::critical("{}", s.message());
+    server.reset();  // no scrape may outlive notification_metrics
     return kExitFailure;
   }
   if (!config.alerting.receivers.empty()) {
-    spdlog::info("alerting to {} receiver(s); outbox in {}/outbox", config.alerting.receivers.size(),
-                 config.alerting.state_dir);
+    spdlog::info("alerting to {} receiver(s); outbox in {}/outbox",
+                 config.alerting.receivers.size(), config.alerting.state_dir);
   }
 
   // Guards processor: the poller thread calls Process, a reload calls Reconfigure.
@@ -163,6 +168,9 @@ int RunDaemon(config::Config config, const std::string& config_path, SystemdNoti
           processor.Reconfigure(config);
           poller.SetTargets(PollProcessor::PollTargets(config));
         }
+        receiver_names.clear();
+        for (const auto& r : config.alerting.receivers) receiver_names.push_back(r.name);
+        notification_metrics.SetReceivers(receiver_names);
         if (Status s = delivery.Configure(config.alerting); !s.ok()) {
           spdlog::error("{}; alerts are not delivered until a reload succeeds", s.message());
         }

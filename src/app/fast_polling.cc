@@ -7,9 +7,8 @@ namespace {
 
 bool Active(const std::vector<Finding>& findings, std::string_view check,
             Severity at_least = Severity::kInfo) {
-  return std::any_of(findings.begin(), findings.end(), [&](const Finding& f) {
-    return f.check == check && f.severity >= at_least;
-  });
+  return std::any_of(findings.begin(), findings.end(),
+                     [&](const Finding& f) { return f.check == check && f.severity >= at_least; });
 }
 
 }  // namespace
@@ -26,7 +25,8 @@ bool WantsFastPolling(bool currently_fast, const Snapshot* snapshot,
       !snapshot->used_memory.has_value()) {
     return false;
   }
-  const double used = static_cast<double>(*snapshot->used_memory) / static_cast<double>(limit->bytes);
+  const double used =
+      static_cast<double>(*snapshot->used_memory) / static_cast<double>(limit->bytes);
   return used >= (currently_fast ? kFastPollingLeave : kFastPollingEnter);
 }
 

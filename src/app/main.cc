@@ -69,6 +69,6 @@ int main(int argc, char** argv) {
     std::printf("%s: OK, %zu target(s)\n", cmd.config_path.c_str(), loaded.config->targets.size());
     return 0;
   }
-  memwatch::app::LibsystemdNotifier notifier;
+  memwatch::app::SocketSystemdNotifier notifier;
   return memwatch::app::RunDaemon(std::move(*loaded.config), cmd.config_path, &notifier);
 }

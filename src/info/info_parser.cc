@@ -428,7 +428,12 @@ void Parser::Note(std::string_view key, std::string_view attr, std::string_view 
   std::string note = "line " + std::to_string(line_no_) + ": ";
   if (!key.empty()) {
     note += Printable(key);
-    if (!attr.empty()) note += "." + Printable(attr);
+    // Appended piece by piece: `"." + Printable(attr)` trips GCC 12's
+    // -Werror=restrict at -O3 (a false positive, GCC bug 105329).
+    if (!attr.empty()) {
+      note += '.';
+      note += Printable(attr);
+    }
     note += ": ";
   }
   note += problem;

@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -16,14 +15,15 @@
 namespace memwatch::metrics {
 namespace {
 
-void Reply(mg_connection* conn, int status, std::string_view status_text,
+// A whole response with a known body; HEAD gets the same head, no body.
+void Reply(mg_connection* conn, bool head, int status, std::string_view status_text,
            std::string_view content_type, std::string_view body) {
   mg_printf(conn,
             "HTTP/1.1 %d %.*s\r\nContent-Type: %.*s\r\nContent-Length: %zu\r\n"
             "Connection: close\r\n\r\n",
             status, static_cast<int>(status_text.size()), status_text.data(),
             static_cast<int>(content_type.size()), content_type.data(), body.size());
-  mg_write(conn, body.data(), body.size());
+  if (!head) mg_write(conn, body.data(), body.size());
 }
 
 }  // namespace
@@ -33,36 +33,50 @@ class HttpServer::Handler : public CivetHandler {
   Handler(const MetricsStore* store, const HttpServer* server) : store_(store), server_(server) {}
 
   bool handleGet(CivetServer*, mg_connection* conn) override {
-    const mg_request_info* req = mg_get_request_info(conn);
-    std::string_view uri = req->local_uri ? req->local_uri : "";
-    if (uri == "/metrics") {
-      std::ostringstream out;
-      store_->WriteText(out);
-      Reply(conn, 200, "OK", "text/plain; version=0.0.4; charset=utf-8", out.str());
-    } else if (uri == "/-/healthy") {
-      Reply(conn, 200, "OK", "text/plain; charset=utf-8", "redis-memwatch is Healthy.\n");
-    } else if (uri == "/-/ready") {
-      if (server_->ready()) {
-        Reply(conn, 200, "OK", "text/plain; charset=utf-8", "redis-memwatch is Ready.\n");
-      } else {
-        Reply(conn, 503, "Service Unavailable", "text/plain; charset=utf-8",
-              "redis-memwatch is not ready: the first poll round is not complete.\n");
-      }
-    } else if (uri == "/") {
-      Reply(conn, 200, "OK", "text/html; charset=utf-8",
-            "<html><head><title>redis-memwatch</title></head><body><h1>redis-memwatch</h1>"
-            "<p><a href=\"/metrics\">Metrics</a></p></body></html>\n");
-    } else {
-      Reply(conn, 404, "Not Found", "text/plain; charset=utf-8", "404 page not found\n");
-    }
+    Serve(conn, /*head=*/false);
     return true;
   }
 
-  bool handleHead(CivetServer* server, mg_connection* conn) override {
-    return handleGet(server, conn);
+  bool handleHead(CivetServer*, mg_connection* conn) override {
+    Serve(conn, /*head=*/true);
+    return true;
   }
 
  private:
+  void Serve(mg_connection* conn, bool head) {
+    const mg_request_info* req = mg_get_request_info(conn);
+    std::string_view uri = req->local_uri ? req->local_uri : "";
+    if (uri == "/metrics") {
+      // Streamed as the store writes it, in ~64 KiB chunks: no copy of the
+      // whole exposition (5 MB at 1,000 targets) is ever held. The length is
+      // not known up front; the body ends when the connection closes (every
+      // response closes it), which HTTP/1.0 and 1.1 clients all read.
+      mg_printf(conn,
+                "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
+                "Connection: close\r\n\r\n");
+      if (head) return;
+      store_->WriteText([conn](std::string_view chunk) {
+        // A client that went away stops the scrape.
+        return mg_write(conn, chunk.data(), chunk.size()) > 0;
+      });
+    } else if (uri == "/-/healthy") {
+      Reply(conn, head, 200, "OK", "text/plain; charset=utf-8", "redis-memwatch is Healthy.\n");
+    } else if (uri == "/-/ready") {
+      if (server_->ready()) {
+        Reply(conn, head, 200, "OK", "text/plain; charset=utf-8", "redis-memwatch is Ready.\n");
+      } else {
+        Reply(conn, head, 503, "Service Unavailable", "text/plain; charset=utf-8",
+              "redis-memwatch is not ready: the first poll round is not complete.\n");
+      }
+    } else if (uri == "/") {
+      Reply(conn, head, 200, "OK", "text/html; charset=utf-8",
+            "<html><head><title>redis-memwatch</title></head><body><h1>redis-memwatch</h1>"
+            "<p><a href=\"/metrics\">Metrics</a></p></body></html>\n");
+    } else {
+      Reply(conn, head, 404, "Not Found", "text/plain; charset=utf-8", "404 page not found\n");
+    }
+  }
+
   const MetricsStore* store_;
   const HttpServer* server_;
 };
@@ -108,7 +122,8 @@ HttpServer::~HttpServer() {
     addr.sin_port = htons(static_cast<uint16_t>(port_));
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     if (fd >= 0) {
-      connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+      // Only a wake-up: whether the connect succeeds does not matter.
+      (void)connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
       close(fd);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));

@@ -42,6 +42,9 @@ std::span<const std::string_view> AllMetricNames() {
       kBuildInfo,
       kReloadSuccessful,
       kReloadSuccessTimestamp,
+      kNotifications,
+      kNotificationQueueLength,
+      kNotificationLatency,
   };
   return kAll;
 }

@@ -52,6 +52,13 @@ inline constexpr std::string_view kReloadSuccessful =
     "redis_memwatch_config_last_reload_successful";
 inline constexpr std::string_view kReloadSuccessTimestamp =
     "redis_memwatch_config_last_reload_success_timestamp_seconds";
+// Alert delivery, per receiver (docs/alerting.md).
+inline constexpr std::string_view kNotifications =
+    "redis_memwatch_notifications_total";  // {receiver,result}
+inline constexpr std::string_view kNotificationQueueLength =
+    "redis_memwatch_notification_queue_length";  // {receiver}
+inline constexpr std::string_view kNotificationLatency =
+    "redis_memwatch_notification_latency_seconds";  // {receiver}, histogram
 
 // All of the above, for tests of rules, dashboard and docs. Histogram names
 // appear here without their _bucket/_sum/_count suffixes.

@@ -1,28 +1,30 @@
-// The latest state of every target, kept compact and turned into Prometheus
-// metric families only when /metrics is scraped. Written by the poller
+// The latest state of every target, kept compact and written as Prometheus
+// text only when /metrics is scraped. Written by the poller
 // thread after each poll, read by the HTTP threads; every member below is
 // guarded by mu_.
 //
 // Why not one prometheus::Gauge per series: with 1,000 targets and ~70 series
 // each, per-series objects cost tens of MiB; this store keeps one Snapshot per
-// target and builds the families on demand.
+// target and writes the text exposition on demand, streamed in chunks
+// (TextWriter) without building the families as objects.
 #pragma once
 
 #include <array>
-#include <functional>
+#include <atomic>
+#include <initializer_list>
+#include <iosfwd>
 #include <map>
 #include <mutex>
 #include <optional>
-#include <ostream>
 #include <string>
 #include <vector>
-
-#include <prometheus/metric_family.h>
 
 #include "checks/observation.h"
 #include "checks/target_monitor.h"
 #include "memwatch/finding.h"
 #include "memwatch/snapshot.h"
+#include "metrics/notification_metrics.h"
+#include "metrics/text_writer.h"
 
 namespace memwatch::metrics {
 
@@ -44,7 +46,8 @@ struct TargetUpdate {
 class Histogram {
  public:
   void Observe(double v);
-  void AppendTo(prometheus::ClientMetric* m) const;
+  // One histogram series (_count, _sum, _bucket) of the writer's family.
+  void WriteTo(TextWriter* w, std::initializer_list<Label> labels) const;
 
  private:
   std::array<uint64_t, kLatencyBuckets.size()> counts_{};  // non-cumulative
@@ -63,14 +66,18 @@ class MetricsStore {
   void RecordLag(double seconds);
   // The outcome of the last config (re)load; `wall_seconds` is Unix time.
   void RecordReload(bool successful, double wall_seconds);
+  // Exports the alert-delivery families from `n` (not owned; must outlive
+  // every scrape), or none for nullptr.
+  void SetNotificationMetrics(const NotificationMetrics* n) { notifications_ = n; }
 
-  // Writes the Prometheus text exposition of every family. Families are
-  // built and serialized one at a time, each under a short hold of mu_, so a
-  // scrape neither holds a copy of everything nor stalls the poller long.
+  // Writes the Prometheus text exposition of every family to `sink`, in
+  // chunks of about `chunk_bytes`. mu_ is held for a family, or for a batch
+  // of targets, at a time and never while the sink runs, so a slow client
+  // never stalls the poller and a scrape never holds a copy of everything.
+  // Stops early once the sink returns false.
+  void WriteText(const ChunkSink& sink, size_t chunk_bytes = kDefaultChunkBytes) const;
+  // The same into a stream (tests, fuzzing).
   void WriteText(std::ostream& out) const;
-
-  // Everything at once, for tests.
-  std::vector<prometheus::MetricFamily> Collect() const;
 
  private:
   struct TargetState {
@@ -85,8 +92,7 @@ class MetricsStore {
     std::array<uint64_t, 9> poll_errors{};  // by PollFailure
   };
 
-  // Calls `sink` once per family, building each under its own hold of mu_.
-  void ForEachFamily(const std::function<void(const prometheus::MetricFamily&)>& sink) const;
+  void WriteTo(TextWriter* w) const;
 
   const std::string version_;
   mutable std::mutex mu_;
@@ -94,6 +100,7 @@ class MetricsStore {
   Histogram lag_;                                            // guarded by mu_
   bool reload_ok_ = true;                                    // guarded by mu_
   double reload_success_wall_ = 0;                           // guarded by mu_
+  std::atomic<const NotificationMetrics*> notifications_{nullptr};
 };
 
 }  // namespace memwatch::metrics

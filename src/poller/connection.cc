@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <system_error>
 
 #include "poller/protocol.h"
 
@@ -18,7 +19,11 @@ using checks::PollFailure;
 // Bytes read per wake-up before returning to the loop, so one target sending
 // a large reply cannot starve the others (epoll is level-triggered: the rest
 // is reported again at once).
-constexpr size_t kMaxReadPerWakeup = 256 * 1024;
+constexpr size_t kMaxReadPerWakeup = size_t{256} * 1024;
+
+// strerror's text without its shared buffer (the poller runs beside other
+// threads).
+std::string ErrnoText(int error) { return std::generic_category().message(error); }
 
 PollFailure ConnectFailure(int error) {
   return error == ETIMEDOUT ? PollFailure::kTimeout : PollFailure::kRefused;
@@ -116,7 +121,7 @@ std::optional<PollOutcome> Connection::ConnectNextAddress(MonoTime now) {
     return std::nullopt;
   }
   return Fail(ConnectFailure(last_connect_errno_),
-              "connect to " + last_connect_address_ + ": " + std::strerror(last_connect_errno_));
+              "connect to " + last_connect_address_ + ": " + ErrnoText(last_connect_errno_));
 }
 
 std::optional<PollOutcome> Connection::OnConnected(MonoTime now) {
@@ -151,7 +156,7 @@ std::optional<PollOutcome> Connection::Flush(MonoTime now) {
       break;
     } else {
       if (ClosedBeforeReply()) return Connect(now);
-      return Fail(PollFailure::kClosed, "send to " + address_ + ": " + std::strerror(errno));
+      return Fail(PollFailure::kClosed, "send to " + address_ + ": " + ErrnoText(errno));
     }
   }
   if (out_offset_ == out_.size()) {
@@ -243,7 +248,7 @@ std::optional<PollOutcome> Connection::ReadAndParse(MonoTime now) {
     }
     if (ClosedBeforeReply()) return Connect(now);
     const char* waiting_for = state_ == State::kAuthenticating ? "AUTH" : "INFO";
-    std::string how = eof ? "closed the connection" : std::string(std::strerror(read_errno));
+    std::string how = eof ? "closed the connection" : ErrnoText(read_errno);
     std::string message = address_ + " " + how + " while waiting for the " + waiting_for + " reply";
     if (reader_.buffered_bytes() > 0) {
       message += " (" + std::to_string(reader_.buffered_bytes()) + " bytes of it received)";

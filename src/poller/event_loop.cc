@@ -9,6 +9,7 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <system_error>
 
 namespace memwatch::poller {
 namespace {
@@ -31,7 +32,8 @@ EventLoop::EventLoop() {
   epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
   wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (epoll_fd_ < 0 || wake_fd_ < 0 || !Watch(wake_fd_, EPOLLIN, kWakeTag)) {
-    spdlog::critical("poller: cannot create epoll/eventfd: {}", std::strerror(errno));
+    spdlog::critical("poller: cannot create epoll/eventfd: {}",
+                     std::generic_category().message(errno));
     std::abort();
   }
 }
@@ -70,7 +72,7 @@ void EventLoop::Wait(std::optional<MonoTime> deadline, std::vector<Ready>* ready
   if (n < 0) {
     if (errno == EINTR) return;
     // EBADF, EFAULT, EINVAL: our bug, not the network's.
-    spdlog::critical("poller: epoll_wait: {}", std::strerror(errno));
+    spdlog::critical("poller: epoll_wait: {}", std::generic_category().message(errno));
     std::abort();
   }
   for (int i = 0; i < n; ++i) {

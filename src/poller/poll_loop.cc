@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "poller/protocol.h"
+#include "poller/schedule.h"
 
 namespace memwatch::poller {
 namespace {
@@ -112,11 +113,13 @@ void PollLoop::ApplyFastInterval(const std::string& name, std::optional<Duration
   }
   for (auto& [id, t] : targets_) {
     // A healthy, idle target moves its next poll earlier if the new interval
-    // asks for it; a target backing off keeps its backoff.
+    // asks for it (at once if one new interval has passed since the last
+    // poll was due); a target backing off keeps its backoff; one in flight
+    // is scheduled by the new interval when it finishes.
     if (t->spec.name != name || t->in_flight || t->backoff.failures() > 0) continue;
-    const MonoTime sooner = std::max(now, t->due + IntervalFor(*t));
-    if (sooner < t->next_due) {
-      t->next_due = sooner;
+    const MonoTime next = NextDueAfterIntervalChange(t->due, t->next_due, IntervalFor(*t), now);
+    if (next < t->next_due) {
+      t->next_due = next;
       Arm(*t);
     }
   }
@@ -153,10 +156,19 @@ void PollLoop::Finish(Target& t, PollOutcome outcome, MonoTime now) {
   if (outcome.failure == PollFailure::kNone) {
     t.backoff.Reset();
     // Fixed cadence from the due time; slots the poll outlasted are skipped
-    // (never two polls in flight, never a burst to catch up).
-    const Duration interval = IntervalFor(t);
-    t.next_due = t.due + interval;
-    if (t.next_due < now) t.next_due += ((now - t.next_due) / interval + 1) * interval;
+    // (never two polls in flight, never a burst to catch up). Every target is
+    // polled at once when added; after its first success it moves to its own
+    // phase, so 1,000 targets do not all come due in the same millisecond
+    // (and keep the poll lag low). A target on a fast interval is wanted
+    // soon, not spread: it gets no phase.
+    Duration phase = Duration::zero();
+    if (!t.phased) {
+      t.phased = true;
+      if (!fast_intervals_.contains(t.spec.name)) {
+        phase = PhaseOffset(t.index, targets_.size(), options_.interval);
+      }
+    }
+    t.next_due = NextDueAfterSuccess(t.due, IntervalFor(t), phase, now);
   } else {
     // Until then the target reports nothing: no result per skipped slot.
     t.next_due = now + t.backoff.NextDelay();

@@ -62,6 +62,9 @@ class PollLoop {
     MonoTime started;   // when it started
     bool in_flight = false;
     bool reported = false;  // PollOnce: its result is in
+    // Its phase (PhaseOffset) was added after its first successful poll:
+    // from then on it keeps its place in the interval.
+    bool phased = false;
     // The state last logged: nullopt before the first result, kNone when up.
     std::optional<checks::PollFailure> logged;
   };

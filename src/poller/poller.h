@@ -30,7 +30,7 @@ struct PollTarget {
 struct PollerOptions {
   Duration interval = std::chrono::seconds(1);
   Duration timeout = std::chrono::milliseconds(500);  // connect, AUTH and INFO each
-  size_t max_reply_bytes = 8 * 1024 * 1024;
+  size_t max_reply_bytes = size_t{8} * 1024 * 1024;
   Duration backoff_max = std::chrono::seconds(30);
 };
 
@@ -67,6 +67,8 @@ class Poller {
   // at once, then every `interval` (or its fast interval, see
   // SetFastInterval) from when it was due; a poll that outlasts its interval
   // skips the slots it missed (never two polls of a target in flight).
+  // Targets are spread over the interval: after its first successful poll,
+  // the target at position i of n waits i/n of an interval longer, once.
   // Returns at once if Stop() was called before.
   void Run();
   // Thread-safe; Run() returns promptly (one loop wake-up, ~1 ms).
@@ -82,6 +84,9 @@ class Poller {
 
   // Thread-safe. Polls target `name` every `interval` instead of the default
   // until called again with std::nullopt (adaptive polling near the limit).
+  // Takes effect promptly: an idle, healthy target is polled at once if one
+  // new interval has passed since its last poll was due, else one new
+  // interval after it; a target backing off keeps its backoff.
   void SetFastInterval(const std::string& name, std::optional<Duration> interval);
 
  private:

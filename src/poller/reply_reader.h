@@ -47,7 +47,9 @@ class ReplyReader {
   bool Feed(std::string_view bytes);
 
   // Takes the next complete reply out of the buffer. After kTooLarge or
-  // kProtocolError the reader stays failed until Reset().
+  // kProtocolError the reader stays failed until Reset(). Once every byte
+  // fed belongs to a returned reply, the buffer is freed: an idle
+  // connection holds no reply-sized buffer between polls.
   Outcome Next(Reply* reply);
 
   // Why Next() answered kProtocolError ("" otherwise).

@@ -550,6 +550,54 @@ TEST(PollerTest, SetFastIntervalSpeedsUpOneTarget) {
   EXPECT_LE(p.Count("r"), settled + 1);
 }
 
+TEST(PollerTest, TargetsAreSpreadOverTheIntervalAfterTheirFirstPoll) {
+  RedisServer redis;
+  std::vector<PollTarget> targets;
+  for (int i = 0; i < 4; ++i) targets.push_back(Tcp("t" + std::to_string(i), redis.Port()));
+  RunningPoller p(Options(milliseconds(400)), targets);
+  ASSERT_TRUE(WaitFor([&] { return p.Count() >= 12; }));
+  p.StopAndJoin();
+  for (int i = 0; i < 4; ++i) {
+    const std::vector<PollResult> r = p.Results("t" + std::to_string(i));
+    ASSERT_GE(r.size(), 2u);
+    // All polled at once, then target i moves i/4 of an interval later,
+    // once, and keeps that phase.
+    const auto first_step = r[1].due - r[0].due;
+    EXPECT_GE(first_step, milliseconds(400 + 100 * i)) << i;
+    EXPECT_EQ((first_step - milliseconds(100 * i)) % milliseconds(400),
+              steady_clock::duration::zero())
+        << i;
+    for (size_t k = 2; k < r.size(); ++k) {
+      EXPECT_EQ((r[k].due - r[1].due) % milliseconds(400), steady_clock::duration::zero()) << i;
+    }
+  }
+}
+
+TEST(PollerTest, AFastIntervalTakesEffectPromptlyWhateverTheTargetsPhase) {
+  // The last of 10 targets has a phase of 9/10 of the 2 s interval: switched
+  // to 50 ms right after its first poll, it must not wait out that phase.
+  RedisServer redis;
+  std::vector<PollTarget> targets;
+  for (int i = 0; i < 10; ++i) targets.push_back(Tcp("t" + std::to_string(i), redis.Port()));
+  RunningPoller p(Options(seconds(2)), targets);
+  ASSERT_TRUE(p.WaitForResult("t9").has_value());
+  const auto switched = steady_clock::now();
+  p.poller().SetFastInterval("t9", milliseconds(50));
+  auto second = p.WaitForResult(
+      "t9", [](const PollResult&) { return true; }, seconds(5), 1);
+  ASSERT_TRUE(second.has_value());
+  std::printf("[ measure  ] first poll at the fast interval %ld ms after the switch\n",
+              Millis(second->started - switched));
+  EXPECT_LT(second->started - switched, milliseconds(50 + 150));
+  // Then every 50 ms: 8 more polls within well under the 2 s interval.
+  ASSERT_TRUE(WaitFor([&] { return p.Count("t9") >= 10; }, seconds(1)));
+  const std::vector<PollResult> r = p.Results("t9");
+  for (size_t k = 2; k < r.size(); ++k) {
+    EXPECT_EQ((r[k].due - r[k - 1].due) % milliseconds(50), steady_clock::duration::zero()) << k;
+  }
+  EXPECT_LE(p.Count("t0"), 2u);
+}
+
 TEST(PollerTest, PollOnceReturnsResultsInIndexOrder) {
   RedisServer redis;
   FakeRespServer silent(FakeRespServer::Behaviour::kNeverAnswer);

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -25,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "app/systemd_notify.h"
 #include "harness/daemon_process.h"
 #include "harness/redis_server.h"
 
@@ -310,6 +312,97 @@ TEST_F(SystemdNotifyTest, WatchdogPingsContinueWhileEveryTargetIsDown) {
       << "the watchdog pings paused while the poller was backing off; under "
          "WatchdogSec= systemd would kill and restart a healthy daemon";
   EXPECT_TRUE(d.Running());
+}
+
+// The protocol itself, in process (the daemon links no libsystemd): one
+// datagram per message, to a path or to an abstract-namespace name.
+class SystemdNotifyProtocolTest : public ::testing::Test {
+ protected:
+  void TearDown() override {
+    unsetenv("NOTIFY_SOCKET");
+    unsetenv("WATCHDOG_USEC");
+    unsetenv("WATCHDOG_PID");
+  }
+};
+
+// Reads one datagram from `fd` within a second; nullopt if none came.
+std::optional<std::string> ReadDatagram(int fd) {
+  pollfd p{fd, POLLIN, 0};
+  if (poll(&p, 1, 1000) != 1) return std::nullopt;
+  char buf[4096];
+  const ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+  if (n < 0) return std::nullopt;
+  return std::string(buf, static_cast<size_t>(n));
+}
+
+TEST_F(SystemdNotifyProtocolTest, SendsOneDatagramPerMessageToAPathSocket) {
+  NotifySocket notify;
+  const std::string env = notify.Env();
+  setenv("NOTIFY_SOCKET", env.substr(env.find('=') + 1).c_str(), 1);
+  app::SocketSystemdNotifier notifier;
+  notifier.Ready();
+  notifier.Status("polling 3 targets");
+  notifier.Watchdog();
+  const auto deadline = Clock::now() + std::chrono::seconds(1);
+  std::vector<std::string> texts;
+  while (auto note = notify.Receive(deadline)) texts.push_back(note->text);
+  EXPECT_THAT(texts, ::testing::ElementsAre("READY=1\nSTATUS=Watching Redis",
+                                            "STATUS=polling 3 targets", "WATCHDOG=1"));
+  for (const Notification& n : notify.Received()) EXPECT_EQ(n.sender, getpid());
+}
+
+TEST_F(SystemdNotifyProtocolTest, AnAtSignNamesAnAbstractSocket) {
+  const std::string name = "memwatch-test-" + std::to_string(getpid());
+  const int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  name.copy(addr.sun_path + 1, name.size());  // sun_path[0] == '\0': abstract
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr),
+                 static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + name.size())),
+            0)
+      << std::strerror(errno);
+  setenv("NOTIFY_SOCKET", ("@" + name).c_str(), 1);
+  app::SocketSystemdNotifier().Stopping();
+  EXPECT_EQ(ReadDatagram(fd), "STOPPING=1");
+  // The name is exactly as long as given: a trailing NUL would name another
+  // socket, and nothing would arrive.
+  EXPECT_TRUE(app::SendNotifyDatagram("@" + name, "RELOADING=1"));
+  EXPECT_EQ(ReadDatagram(fd), "RELOADING=1");
+  close(fd);
+}
+
+TEST_F(SystemdNotifyProtocolTest, NoSocketOrAnUnusableNameIsANoOp) {
+  unsetenv("NOTIFY_SOCKET");
+  app::SocketSystemdNotifier().Ready();  // nothing to send to, no crash
+  EXPECT_FALSE(app::SendNotifyDatagram("", "READY=1"));
+  EXPECT_FALSE(app::SendNotifyDatagram("relative/path", "READY=1"));
+  EXPECT_FALSE(app::SendNotifyDatagram("@", "READY=1"));
+  EXPECT_FALSE(app::SendNotifyDatagram("/" + std::string(200, 'x'), "READY=1"));
+  EXPECT_FALSE(app::SendNotifyDatagram("/nonexistent-dir/notify", "READY=1"));
+}
+
+TEST_F(SystemdNotifyProtocolTest, WatchdogPeriodAsSdWatchdogEnabledReadsIt) {
+  using std::chrono::microseconds;
+  const pid_t self = getpid();
+  const std::string me = std::to_string(self);
+  EXPECT_EQ(app::ParseWatchdogPeriod("2000000", nullptr, self), microseconds(2000000));
+  EXPECT_EQ(app::ParseWatchdogPeriod("2000000", me.c_str(), self), microseconds(2000000));
+  // Meant for another process (e.g. our parent's service manager).
+  EXPECT_EQ(app::ParseWatchdogPeriod("2000000", std::to_string(self + 1).c_str(), self),
+            std::nullopt);
+  EXPECT_EQ(app::ParseWatchdogPeriod("2000000", "not-a-pid", self), std::nullopt);
+  EXPECT_EQ(app::ParseWatchdogPeriod(nullptr, nullptr, self), std::nullopt);
+  for (const char* bad :
+       {"", "0", "-5", " 5", "5s", "1e6", "18446744073709551615", "99999999999999999999999"}) {
+    EXPECT_EQ(app::ParseWatchdogPeriod(bad, nullptr, self), std::nullopt) << bad;
+  }
+  // Through the environment, as the daemon reads it.
+  setenv("WATCHDOG_USEC", "500000", 1);
+  setenv("WATCHDOG_PID", me.c_str(), 1);
+  EXPECT_EQ(app::SocketSystemdNotifier().WatchdogPeriod(), microseconds(500000));
+  setenv("WATCHDOG_PID", "1", 1);
+  EXPECT_EQ(app::SocketSystemdNotifier().WatchdogPeriod(), std::nullopt);
 }
 
 }  // namespace

@@ -54,7 +54,6 @@ TEST(PollProcessorTest, AResultFromBeforeAReloadIsNotBookedToAnotherTarget) {
   EXPECT_THAT(Text(store), HasSubstr("redis_memory_used_bytes{target=\"b\"} 3000"));
 }
 
-
 // ---- Alerts and adaptive polling -------------------------------------------
 
 config::Config WithWebhook(const std::vector<std::string>& names) {

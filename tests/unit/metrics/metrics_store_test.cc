@@ -3,7 +3,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
 #include <sstream>
+#include <string_view>
+#include <vector>
 
 #include "checks/check_spec.h"
 #include "metrics/metric_names.h"
@@ -143,9 +147,107 @@ TEST(MetricsStoreTest, EveryExportedFamilyIsDeclaredInMetricNames) {
   store.Record("a", std::move(u));
   store.RecordLag(0.001);
   auto names = AllMetricNames();
-  for (const prometheus::MetricFamily& f : store.Collect()) {
-    EXPECT_NE(std::find(names.begin(), names.end(), f.name), names.end()) << f.name;
+  std::istringstream in(Text(store));
+  std::string line;
+  int families = 0;
+  while (std::getline(in, line)) {
+    if (line.rfind("# TYPE ", 0) != 0) continue;
+    const std::string name = line.substr(7, line.find(' ', 7) - 7);
+    EXPECT_NE(std::find(names.begin(), names.end(), name), names.end()) << name;
+    ++families;
   }
+  EXPECT_GE(families, 15);
+}
+
+// A store with `n` polled targets, every kind of series for each.
+void Fill(MetricsStore* store, int n) {
+  std::vector<std::string> names;
+  for (int i = 0; i < n; ++i) names.push_back("target-" + std::to_string(1000 + i));
+  store->SetTargets(names);
+  for (const std::string& name : names) store->Record(name, Up(StockRedis()));
+  store->RecordLag(0.01);
+}
+
+TEST(MetricsStoreTest, ChunkedOutputIsTheSameTextWhateverTheChunkSize) {
+  MetricsStore store("v");
+  Fill(&store, 300);
+  const std::string whole = Text(store);
+  ASSERT_GT(whole.size(), 3 * kDefaultChunkBytes);
+  for (size_t chunk_bytes : {size_t{1}, size_t{100}, size_t{4096}, kDefaultChunkBytes}) {
+    std::vector<std::string> chunks;
+    store.WriteText(
+        [&](std::string_view c) {
+          chunks.emplace_back(c);
+          return true;
+        },
+        chunk_bytes);
+    std::string joined;
+    for (size_t i = 0; i < chunks.size(); ++i) {
+      joined += chunks[i];
+      EXPECT_EQ(chunks[i].back(), '\n') << "chunk " << i << " of " << chunk_bytes;
+      if (i + 1 < chunks.size()) {
+        EXPECT_GE(chunks[i].size(), chunk_bytes);
+      }
+    }
+    EXPECT_EQ(joined, whole) << chunk_bytes;
+    if (chunk_bytes == kDefaultChunkBytes) {
+      EXPECT_GE(chunks.size(), whole.size() / kDefaultChunkBytes);
+      for (const std::string& c : chunks) {
+        EXPECT_LT(c.size(), kDefaultChunkBytes + 16 * 1024) << "one target past the threshold";
+      }
+    }
+  }
+}
+
+TEST(MetricsStoreTest, TheStoreIsNotLockedWhileAChunkIsBeingSent) {
+  // The sink runs outside the store's lock: a poll result or a reload can
+  // land between two chunks (with the lock held this test would deadlock).
+  MetricsStore store("v");
+  Fill(&store, 300);
+  std::string text;
+  int chunks = 0;
+  store.WriteText(
+      [&](std::string_view c) {
+        text += c;
+        if (++chunks == 3) {
+          store.RecordLag(0.5);
+          store.Record("target-1100", Up(StockRedis()));
+          // A reload drops most targets and adds one that sorts last.
+          store.SetTargets({"target-1000", "target-1299", "zzz"});
+          store.Record("zzz", Up(StockRedis()));
+        }
+        return true;
+      },
+      4096);
+  ASSERT_GT(chunks, 3);
+  // Still a valid exposition: every family's header once, every line whole.
+  std::istringstream in(text);
+  std::string line;
+  std::map<std::string, int> types;
+  while (std::getline(in, line)) {
+    if (line.rfind("# TYPE ", 0) == 0) {
+      ++types[line];
+    } else if (line[0] != '#') {
+      EXPECT_THAT(line, ::testing::MatchesRegex("[a-z_]+(\\{[^}]*\\})? [-+0-9.e]+(Inf)?")) << line;
+    }
+  }
+  for (const auto& [type_line, count] : types) EXPECT_EQ(count, 1) << type_line;
+  // The reload shows in the families written after it.
+  EXPECT_THAT(text, HasSubstr("redis_memwatch_poll_errors_total{target=\"zzz\""));
+  EXPECT_THAT(text, Not(HasSubstr("redis_memwatch_poll_errors_total{target=\"target-1100\"")));
+}
+
+TEST(MetricsStoreTest, StopsWritingOnceTheClientIsGone) {
+  MetricsStore store("v");
+  Fill(&store, 300);
+  int calls = 0;
+  store.WriteText(
+      [&](std::string_view) {
+        ++calls;
+        return false;
+      },
+      1024);
+  EXPECT_EQ(calls, 1);
 }
 
 }  // namespace

@@ -1,0 +1,106 @@
+#include "metrics/notification_metrics.h"
+
+#include <chrono>
+
+#include "metrics/metric_names.h"
+
+namespace memwatch::metrics {
+
+void NotificationMetrics::SetReceivers(const std::vector<std::string>& names) {
+  std::lock_guard lock(mu_);
+  std::map<std::string, ReceiverNotificationStats, std::less<>> next;
+  for (const std::string& name : names) {
+    auto it = by_receiver_.find(name);
+    ReceiverNotificationStats s;
+    if (it != by_receiver_.end()) s = it->second;
+    s.receiver = name;
+    next.emplace(name, std::move(s));
+  }
+  by_receiver_ = std::move(next);
+}
+
+ReceiverNotificationStats& NotificationMetrics::Entry(std::string_view receiver) {
+  auto it = by_receiver_.find(receiver);
+  if (it == by_receiver_.end()) {
+    ReceiverNotificationStats s;
+    s.receiver = std::string(receiver);
+    it = by_receiver_.emplace(s.receiver, std::move(s)).first;
+  }
+  return it->second;
+}
+
+void NotificationMetrics::OnNotification(std::string_view receiver,
+                                         alerting::NotificationResult result) {
+  std::lock_guard lock(mu_);
+  ReceiverNotificationStats& s = Entry(receiver);
+  switch (result) {
+    case alerting::NotificationResult::kSent:
+      ++s.sent;
+      break;
+    case alerting::NotificationResult::kRetried:
+      ++s.retried;
+      break;
+    case alerting::NotificationResult::kFailed:
+      ++s.failed;
+      break;
+    case alerting::NotificationResult::kDropped:
+      ++s.dropped;
+      break;
+  }
+}
+
+void NotificationMetrics::OnQueueLength(std::string_view receiver, size_t length) {
+  std::lock_guard lock(mu_);
+  Entry(receiver).queue_length = length;
+}
+
+void NotificationMetrics::OnDelivered(std::string_view receiver, Duration latency) {
+  const double seconds = std::chrono::duration<double>(latency).count();
+  std::lock_guard lock(mu_);
+  ReceiverNotificationStats& s = Entry(receiver);
+  for (size_t i = 0; i < kNotificationLatencyBuckets.size(); ++i) {
+    if (seconds <= kNotificationLatencyBuckets[i]) {
+      ++s.latency_buckets[i];
+      break;
+    }
+  }
+  ++s.latency_count;
+  s.latency_sum += seconds;
+}
+
+std::vector<ReceiverNotificationStats> NotificationMetrics::Snapshot() const {
+  std::lock_guard lock(mu_);
+  std::vector<ReceiverNotificationStats> out;
+  out.reserve(by_receiver_.size());
+  for (const auto& [name, s] : by_receiver_) out.push_back(s);
+  return out;
+}
+
+void WriteNotificationMetrics(TextWriter* w, const std::vector<ReceiverNotificationStats>& stats) {
+  if (stats.empty()) return;
+  w->BeginFamily(kNotifications,
+                 "Notifications by outcome: sent (accepted), retried (an attempt failed), failed "
+                 "(given up, kept in <state_dir>/failed), dropped (pushed out of a full queue).",
+                 MetricType::kCounter);
+  for (const ReceiverNotificationStats& s : stats) {
+    w->Sample({{"receiver", s.receiver}, {"result", "sent"}}, static_cast<double>(s.sent));
+    w->Sample({{"receiver", s.receiver}, {"result", "retried"}}, static_cast<double>(s.retried));
+    w->Sample({{"receiver", s.receiver}, {"result", "failed"}}, static_cast<double>(s.failed));
+    w->Sample({{"receiver", s.receiver}, {"result", "dropped"}}, static_cast<double>(s.dropped));
+  }
+  w->BeginFamily(kNotificationQueueLength, "Notifications waiting for the receiver.",
+                 MetricType::kGauge);
+  for (const ReceiverNotificationStats& s : stats) {
+    w->Sample({{"receiver", s.receiver}}, static_cast<double>(s.queue_length));
+  }
+  w->BeginFamily(kNotificationLatency,
+                 "From the evaluation that produced a notification to the receiver's acceptance.",
+                 MetricType::kHistogram);
+  for (const ReceiverNotificationStats& s : stats) {
+    w->Histogram({{"receiver", s.receiver}}, kNotificationLatencyBuckets, s.latency_buckets,
+                 s.latency_count, s.latency_sum);
+  }
+  w->MaybeFlush();
+}
+
+}  // namespace memwatch::metrics
