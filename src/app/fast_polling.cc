@@ -14,6 +14,7 @@ bool Active(const std::vector<Finding>& findings, std::string_view check,
 }  // namespace
 
 bool WantsFastPolling(bool currently_fast, const Snapshot* snapshot,
+                      std::optional<int64_t> previous_used,
                       std::optional<checks::EffectiveLimit> limit,
                       const std::vector<Finding>& findings) {
   if (snapshot == nullptr) return currently_fast;
@@ -25,9 +26,14 @@ bool WantsFastPolling(bool currently_fast, const Snapshot* snapshot,
       !snapshot->used_memory.has_value()) {
     return false;
   }
-  const double used =
-      static_cast<double>(*snapshot->used_memory) / static_cast<double>(limit->bytes);
-  return used >= (currently_fast ? kFastPollingLeave : kFastPollingEnter);
+  const auto share = [&](int64_t bytes) {
+    return static_cast<double>(bytes) / static_cast<double>(limit->bytes);
+  };
+  const int64_t used = *snapshot->used_memory;
+  if (currently_fast) return share(used) >= kFastPollingLeave;
+  const int64_t growth =
+      previous_used.has_value() && used > *previous_used ? used - *previous_used : 0;
+  return share(used) >= kFastPollingEnter || share(used + growth) >= kFastPollingEnter;
 }
 
 }  // namespace memwatch::app

@@ -22,13 +22,18 @@ inline constexpr double kFastPollingLeave = 0.85;
 // Returns true iff the target should be polled at the fast interval after
 // this poll. `currently_fast` is the previous answer; `snapshot` is null
 // when the poll failed (the mode is then kept: a failing target is retried
-// on its backoff schedule anyway); `findings` are the active ones.
+// on its backoff schedule anyway); `previous_used` is used_memory at the
+// previous successful poll, if any; `findings` are the active ones.
 //
 // Fast while any of: writes are being rejected (oom_rejections), the
 // memory trend reaches the limit soon (time_to_full critical), or used
-// memory is near the limit and nothing will be evicted to make room
-// (policy noeviction, or eviction_ineffective active).
+// memory is near the limit, or will be at the next poll if it keeps growing
+// as it did since the last one, and nothing will be evicted to make room
+// (policy noeviction, or eviction_ineffective active). The projection
+// matters when the last 10 % fills within one interval: without it the
+// first rejection would be seen a whole interval late.
 bool WantsFastPolling(bool currently_fast, const Snapshot* snapshot,
+                      std::optional<int64_t> previous_used,
                       std::optional<checks::EffectiveLimit> limit,
                       const std::vector<Finding>& findings);
 

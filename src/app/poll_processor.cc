@@ -86,7 +86,9 @@ bool PollProcessor::FastPolling(const std::string& name) const {
 
 void PollProcessor::UpdatePollingMode(Target& t, const Snapshot* snapshot,
                                       std::optional<checks::EffectiveLimit> limit) {
-  const bool fast = WantsFastPolling(t.fast, snapshot, limit, t.active);
+  const bool fast = WantsFastPolling(t.fast, snapshot, t.previous_used, limit, t.active);
+  if (snapshot != nullptr && snapshot->used_memory.has_value())
+    t.previous_used = snapshot->used_memory;
   if (fast == t.fast) return;
   t.fast = fast;
   if (fast) {

@@ -61,7 +61,8 @@ class PollProcessor {
     std::vector<Finding> active;  // findings after the last poll
     bool seen = false;
     bool parse_warned = false;
-    bool fast = false;  // polled at fast_interval
+    bool fast = false;                     // polled at fast_interval
+    std::optional<int64_t> previous_used;  // used_memory at the last successful poll
   };
 
   void UpdatePollingMode(Target& t, const Snapshot* snapshot,

@@ -25,7 +25,10 @@ AlertmanagerNotifier::AlertmanagerNotifier(std::string receiver,
 
 alerting::DeliveryAttempt AlertmanagerNotifier::Deliver(const alerting::Notification& n) {
   const std::string body = FormatAlertmanager(n, clock_->WallNow(), options_);
-  std::optional<alerting::DeliveryAttempt> retryable;
+  // Every Alertmanager of a cluster must hold the alert: peers gossip only
+  // silences and the notification log, not alerts. Delivered when any one
+  // accepted (as Prometheus does); the others catch up at the next re-post.
+  std::optional<alerting::DeliveryAttempt> delivered, retryable;
   alerting::DeliveryAttempt last;
   last.transport = alerting::TransportError::kBadRequest;
   last.where = Where("alertmanager", receiver_, "");
@@ -36,9 +39,13 @@ alerting::DeliveryAttempt AlertmanagerNotifier::Deliver(const alerting::Notifica
         http_->Post(url, {{"Content-Type", Secret("application/json")}}, body, timeout_);
     last = ToAttempt(r, Where("alertmanager", receiver_, url.Reveal()));
     const alerting::Verdict v = alerting::Classify(last).verdict;
-    if (v == alerting::Verdict::kDelivered) return last;
-    if (!retryable && v != alerting::Verdict::kPermanent) retryable = last;
+    if (v == alerting::Verdict::kDelivered) {
+      if (!delivered) delivered = last;
+    } else if (!retryable && v != alerting::Verdict::kPermanent) {
+      retryable = last;
+    }
   }
+  if (delivered) return *delivered;
   return retryable ? *retryable : last;
 }
 

@@ -1,6 +1,9 @@
-// Posts FormatAlertmanager() to <url>/api/v2/alerts of each configured
-// Alertmanager in turn until one accepts (an HA pair gossips the alert to
-// its peer). The clock gives endsAt its base at sending time.
+// Posts FormatAlertmanager() to <url>/api/v2/alerts of every configured
+// Alertmanager, one after the other (each bounded by the timeout): the
+// peers of a cluster gossip silences and what they notified, not alerts, so
+// each must hold the alert for the cluster to de-duplicate and to survive a
+// peer's loss. Delivered when at least one accepted. The clock gives endsAt
+// its base at sending time.
 #pragma once
 
 #include <string>

@@ -55,7 +55,7 @@ TEST(NotifyWebhookTest, PostsTheVersionedBodyWithHeadersAndIdempotencyKey) {
   EXPECT_EQ(body["alerts"][0]["check"], "oom_rejections");
 }
 
-TEST(NotifyWebhookTest, AlertmanagerFailsOverToTheNextUrl) {
+TEST(NotifyWebhookTest, AlertmanagerDeliversDespiteADeadPeer) {
   HttpReceiver am;
   ASSERT_GT(am.port(), 0) << am.error();
   net::CurlHttpClient http;

@@ -24,42 +24,53 @@ Finding Active(const std::string& check, Severity severity = Severity::kCritical
 
 TEST(FastPollingTest, NoevictionNearTheLimitIsPolledFast) {
   Snapshot s = At(0.92, "noeviction");
-  EXPECT_TRUE(WantsFastPolling(false, &s, Limit(), {}));
+  EXPECT_TRUE(WantsFastPolling(false, &s, std::nullopt, Limit(), {}));
 }
 
 TEST(FastPollingTest, AnEvictingPolicyNearTheLimitIsNot) {
   Snapshot s = At(0.99, "allkeys-lru");
-  EXPECT_FALSE(WantsFastPolling(false, &s, Limit(), {}));
+  EXPECT_FALSE(WantsFastPolling(false, &s, std::nullopt, Limit(), {}));
 }
 
 TEST(FastPollingTest, IneffectiveEvictionNearTheLimitIs) {
   Snapshot s = At(0.95, "volatile-lru");
-  EXPECT_TRUE(WantsFastPolling(false, &s, Limit(), {Active("eviction_ineffective")}));
+  EXPECT_TRUE(WantsFastPolling(false, &s, std::nullopt, Limit(), {Active("eviction_ineffective")}));
 }
 
 TEST(FastPollingTest, RejectionsOrACriticalForecastAreFastWhateverTheLevel) {
   Snapshot s = At(0.10, "allkeys-lru");
-  EXPECT_TRUE(WantsFastPolling(false, &s, Limit(), {Active("oom_rejections")}));
-  EXPECT_TRUE(WantsFastPolling(false, &s, Limit(), {Active("time_to_full")}));
-  EXPECT_FALSE(WantsFastPolling(false, &s, Limit(), {Active("time_to_full", Severity::kWarning)}));
+  EXPECT_TRUE(WantsFastPolling(false, &s, std::nullopt, Limit(), {Active("oom_rejections")}));
+  EXPECT_TRUE(WantsFastPolling(false, &s, std::nullopt, Limit(), {Active("time_to_full")}));
+  EXPECT_FALSE(WantsFastPolling(false, &s, std::nullopt, Limit(),
+                                {Active("time_to_full", Severity::kWarning)}));
 }
 
 TEST(FastPollingTest, HysteresisBetweenEnterAndLeave) {
   Snapshot s = At(0.88, "noeviction");
-  EXPECT_FALSE(WantsFastPolling(false, &s, Limit(), {}));  // not yet at 90 %
-  EXPECT_TRUE(WantsFastPolling(true, &s, Limit(), {}));    // not yet below 85 %
+  EXPECT_FALSE(WantsFastPolling(false, &s, std::nullopt, Limit(), {}));  // not yet at 90 %
+  EXPECT_TRUE(WantsFastPolling(true, &s, std::nullopt, Limit(), {}));    // not yet below 85 %
   Snapshot low = At(0.84, "noeviction");
-  EXPECT_FALSE(WantsFastPolling(true, &low, Limit(), {}));
+  EXPECT_FALSE(WantsFastPolling(true, &low, std::nullopt, Limit(), {}));
 }
 
 TEST(FastPollingTest, AFailedPollKeepsTheMode) {
-  EXPECT_TRUE(WantsFastPolling(true, nullptr, Limit(), {}));
-  EXPECT_FALSE(WantsFastPolling(false, nullptr, Limit(), {}));
+  EXPECT_TRUE(WantsFastPolling(true, nullptr, std::nullopt, Limit(), {}));
+  EXPECT_FALSE(WantsFastPolling(false, nullptr, std::nullopt, Limit(), {}));
+}
+
+TEST(FastPollingTest, GrowthThatWouldReachTheThresholdByTheNextPollIsFastNow) {
+  Snapshot s = At(0.80, "noeviction");
+  // +8 % since the last poll: 88 % at the next one, not yet 90 %.
+  EXPECT_FALSE(WantsFastPolling(false, &s, int64_t{720000}, Limit(), {}));
+  // +12 %: 92 % at the next poll, or full before it.
+  EXPECT_TRUE(WantsFastPolling(false, &s, int64_t{680000}, Limit(), {}));
+  // Shrinking is no growth.
+  EXPECT_FALSE(WantsFastPolling(false, &s, int64_t{990000}, Limit(), {}));
 }
 
 TEST(FastPollingTest, NoLimitKnownMeansNoFastPollingOnLevel) {
   Snapshot s = At(0.99, "noeviction");
-  EXPECT_FALSE(WantsFastPolling(false, &s, std::nullopt, {}));
+  EXPECT_FALSE(WantsFastPolling(false, &s, std::nullopt, std::nullopt, {}));
 }
 
 }  // namespace

@@ -71,7 +71,7 @@ TEST(WebhookNotifierTest, SendsConfiguredHeadersAndAnIdempotencyKey) {
   EXPECT_EQ(nlohmann::json::parse(p.body)["version"], "1");
 }
 
-TEST(AlertmanagerNotifierTest, PostsToEachUrlUntilOneAccepts) {
+TEST(AlertmanagerNotifierTest, ADeadPeerDoesNotStopDelivery) {
   FakeHttpClient http(
       {Failure(net::NetError::kConnect, "Couldn't connect to server"), Status(200)});
   alerting::testing::FakeClock clock;
@@ -84,6 +84,18 @@ TEST(AlertmanagerNotifierTest, PostsToEachUrlUntilOneAccepts) {
               ElementsAre("http://am-1:9093/api/v2/alerts", "http://am-2:9093/api/v2/alerts"));
   const auto body = nlohmann::json::parse(http.posts()[1].body);
   EXPECT_EQ(body[0]["endsAt"], "2024-05-01T12:05:00.000Z");  // the clock's now + 5 min
+}
+
+// Peers gossip silences and the notification log, not alerts: each must
+// hold the alert for the cluster to de-duplicate and to survive a peer.
+TEST(AlertmanagerNotifierTest, PostsToEveryPeerEvenAfterOneAccepted) {
+  FakeHttpClient http({Status(200), Status(200)});
+  alerting::testing::FakeClock clock;
+  alerting::AlertmanagerSettings s{{Secret("http://am-1:9093"), Secret("http://am-2:9093")}};
+  AlertmanagerNotifier am("am", s, {kOptions}, &http, &clock, std::chrono::seconds(2));
+  EXPECT_EQ(alerting::Classify(am.Deliver(OomNotification())).verdict, Verdict::kDelivered);
+  ASSERT_EQ(http.posts().size(), 2u);
+  EXPECT_EQ(http.posts()[1].url, "http://am-2:9093/api/v2/alerts");
 }
 
 TEST(AlertmanagerNotifierTest, PrefersARetryableFailureOverAPermanentOne) {
