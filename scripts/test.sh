@@ -1,24 +1,51 @@
 #!/usr/bin/env bash
 # Sets everything up, builds, and runs every test and quality gate:
-#   1. clang-format check over our sources
-#   2. release build (-Werror): unit + integration tests
-#   3. ASan+UBSan build: unit + integration tests again
+#   format   clang-format check over our sources
+#   release  release build (-Werror): unit + integration tests
+#   asan     ASan+UBSan build (gcc): unit + integration tests again
+#   fuzz     libFuzzer targets (clang, ASan+UBSan): every corpus input, then
+#            MEMWATCH_FUZZ_SECONDS of fuzzing per target (scripts/fuzz.sh)
+#   tsan     ThreadSanitizer build (clang): unit + integration tests (scripts/tsan.sh)
+#   tidy     clang-tidy with .clang-tidy over src/, findings fail (scripts/tidy.sh)
 # Usage: scripts/test.sh            (CI runs exactly this via .ci/run)
-# Env:   MEMWATCH_SKIP_SANITIZERS=1 skips step 3 for a quick local run.
+# Env:   MEMWATCH_PHASES="release asan"  run only these phases (default: all, in
+#                                          the order above); CI may split the
+#                                          matrix into jobs this way.
+#        MEMWATCH_SKIP_SANITIZERS=1  skips asan, fuzz and tsan for a quick local run.
+#        MEMWATCH_FUZZ_SECONDS       fuzzing time per target (default 30).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 jobs=$(nproc)
+phases=${MEMWATCH_PHASES:-format release asan fuzz tsan tidy}
+if [ "${MEMWATCH_SKIP_SANITIZERS:-0}" = 1 ]; then
+  phases=$(tr ' ' '\n' <<<"$phases" | grep -vxE 'asan|fuzz|tsan' | tr '\n' ' ')
+fi
+started=$(date +%s)
+timings=()
 
 step() { printf '\n=== %s\n' "$*"; }
+wants() { [[ " $phases " == *" $1 "* ]]; }
+# Runs one phase and records how long it took.
+phase() {
+  local name=$1 t0
+  shift
+  wants "$name" || return 0
+  t0=$(date +%s)
+  "$@"
+  timings+=("$name $(($(date +%s) - t0)) s")
+}
 
 step "setup"
 scripts/setup.sh
 
-step "clang-format"
-mapfile -t sources < <(find include src tests bench -name '*.h' -o -name '*.cc' 2>/dev/null | sort)
-clang-format --dry-run --Werror "${sources[@]}"
-echo "clang-format: ${#sources[@]} files clean"
+format() {
+  step "clang-format"
+  local sources
+  mapfile -t sources < <(find include src tests bench -name '*.h' -o -name '*.cc' 2>/dev/null | sort)
+  clang-format --dry-run --Werror "${sources[@]}"
+  echo "clang-format: ${#sources[@]} files clean"
+}
 
 run_tests() {
   local dir=$1
@@ -26,16 +53,41 @@ run_tests() {
   ctest --test-dir "$dir" -L integration --output-on-failure -j "$jobs" --timeout 300
 }
 
-step "build (RelWithDebInfo, -Werror)"
-scripts/build.sh build
-step "tests"
-run_tests build
+release() {
+  step "build (RelWithDebInfo, -Werror)"
+  scripts/build.sh build
+  step "tests"
+  run_tests build
+}
 
-if [ "${MEMWATCH_SKIP_SANITIZERS:-0}" != 1 ]; then
+asan() {
   step "build (ASan+UBSan)"
   scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DMEMWATCH_SANITIZE=address,undefined
   step "tests under ASan+UBSan"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run_tests build-asan
-fi
-step "all tests passed"
+}
+
+fuzz() {
+  step "fuzz (clang libFuzzer + ASan+UBSan, ${MEMWATCH_FUZZ_SECONDS:-30} s per target)"
+  FUZZ_SECONDS=${MEMWATCH_FUZZ_SECONDS:-30} scripts/fuzz.sh
+}
+
+tsan() {
+  step "ThreadSanitizer (clang): unit + integration tests"
+  scripts/tsan.sh
+}
+
+tidy() {
+  step "clang-tidy"
+  scripts/tidy.sh
+}
+
+phase format format
+phase release release
+phase asan asan
+phase fuzz fuzz
+phase tsan tsan
+phase tidy tidy
+step "all passed: ${phases}"
+printf '  %s\n' "${timings[@]}" "total $(($(date +%s) - started)) s"

@@ -22,8 +22,8 @@ Alert MakeAlert(const Finding& f, Severity severity, WallTime started_at) {
 
 // Firing before resolved, most severe first, then by check name.
 bool AlertOrder(const Alert& a, const Alert& b) {
-  return std::make_tuple(a.resolved, -static_cast<int>(a.severity), std::string_view(a.check)) <
-         std::make_tuple(b.resolved, -static_cast<int>(b.severity), std::string_view(b.check));
+  return std::make_tuple(a.resolved, -static_cast<int>(a.severity), std::string_view{a.check}) <
+         std::make_tuple(b.resolved, -static_cast<int>(b.severity), std::string_view{b.check});
 }
 
 }  // namespace

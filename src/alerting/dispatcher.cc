@@ -18,12 +18,13 @@ std::string_view ResultLabel(NotificationResult r) {
   return "unknown";
 }
 
-Dispatcher::Dispatcher(Outbox* outbox, std::map<std::string, Notifier*, std::less<>> notifiers,
+Dispatcher::Dispatcher(Outbox* outbox,
+                       const std::map<std::string, Notifier*, std::less<>>& notifiers,
                        const Clock* clock, Sleeper* sleeper, DispatchObserver* observer,
                        DispatcherOptions options)
     : outbox_(outbox), clock_(clock), sleeper_(sleeper), observer_(observer) {
   uint64_t i = 0;
-  for (auto& [name, notifier] : notifiers) {
+  for (const auto& [name, notifier] : notifiers) {
     workers_.emplace(name, std::make_unique<Worker>(
                                name, notifier, RetryPolicy(options.retry, options.seed + i++)));
   }

@@ -52,7 +52,7 @@ class Dispatcher {
  public:
   // `notifiers` maps receiver name to its notifier. Nothing is owned; all
   // must outlive the dispatcher.
-  Dispatcher(Outbox* outbox, std::map<std::string, Notifier*, std::less<>> notifiers,
+  Dispatcher(Outbox* outbox, const std::map<std::string, Notifier*, std::less<>>& notifiers,
              const Clock* clock, Sleeper* sleeper, DispatchObserver* observer,
              DispatcherOptions options = {});
   ~Dispatcher();  // Stop()
@@ -79,7 +79,7 @@ class Dispatcher {
  private:
   struct Worker {
     Worker(std::string n, Notifier* nt, RetryPolicy p)
-        : name(std::move(n)), notifier(nt), policy(std::move(p)) {}
+        : name(std::move(n)), notifier(nt), policy(p) {}
     const std::string name;
     Notifier* const notifier;
     RetryPolicy policy;  // used by the worker thread only

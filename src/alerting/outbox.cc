@@ -104,8 +104,9 @@ Result<RecoveryReport> Outbox::Recover() {
       ++report.unreadable;
       continue;
     }
-    receiver_of_[id] = n.value().receiver;
-    queues_[n.value().receiver].push_back(Item{std::move(n).value(), false});
+    const std::string receiver = n.value().receiver;
+    receiver_of_[id] = receiver;
+    queues_[receiver].push_back(Item{std::move(n).value(), false});
     ++report.recovered;
   }
   for (auto& [receiver, q] : queues_) {

@@ -79,7 +79,7 @@ std::optional<WallTime> Make(int year, int month0, int day, int seconds_of_day) 
   // spans only 1678-2262: saturate instead of overflowing.
   constexpr seconds kMin = duration_cast<seconds>(WallTime::min().time_since_epoch());
   constexpr seconds kMax = duration_cast<seconds>(WallTime::max().time_since_epoch());
-  const seconds t = sys_days(ymd).time_since_epoch() + seconds(seconds_of_day);
+  const seconds t = sys_days{ymd}.time_since_epoch() + seconds(seconds_of_day);
   return WallTime(std::clamp(t, kMin, kMax));
 }
 

@@ -96,7 +96,8 @@ Duration BackoffDelay(int failures, double jitter, const RetryOptions& options) 
   const auto full =
       std::min<int64_t>(options.initial_backoff.count() << doublings, options.max_backoff.count());
   jitter = std::clamp(jitter, 0.0, 1.0);
-  return Duration(full / 2 + static_cast<int64_t>(static_cast<double>(full / 2) * jitter));
+  const int64_t half = full / 2;
+  return Duration(half + static_cast<int64_t>(static_cast<double>(half) * jitter));
 }
 
 RetryPolicy::RetryPolicy(RetryOptions options, uint64_t seed) : options_(options), rng_(seed) {}

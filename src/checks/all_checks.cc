@@ -40,8 +40,8 @@ std::vector<std::unique_ptr<Check>> NewAllChecks() {
       if (f.name == spec.name) found = &f;
     }
     if (found == nullptr) {
-      std::fprintf(stderr, "memwatch: check '%.*s' has no implementation\n",
-                   static_cast<int>(spec.name.size()), spec.name.data());
+      (void)std::fprintf(stderr, "memwatch: check '%.*s' has no implementation\n",
+                         static_cast<int>(spec.name.size()), spec.name.data());
       std::abort();
     }
     checks.push_back(found->make());

@@ -12,9 +12,10 @@ namespace {
 // error (the config loader rejects unknown names), so it crashes loudly
 // instead of returning a made-up value.
 [[noreturn]] void DieUnknown(std::string_view what, std::string_view check, std::string_view key) {
-  std::fprintf(stderr, "memwatch: unknown %.*s '%.*s%s%.*s' asked of CheckSettings\n",
-               static_cast<int>(what.size()), what.data(), static_cast<int>(check.size()),
-               check.data(), key.empty() ? "" : ".", static_cast<int>(key.size()), key.data());
+  (void)std::fprintf(stderr, "memwatch: unknown %.*s '%.*s%s%.*s' asked of CheckSettings\n",
+                     static_cast<int>(what.size()), what.data(), static_cast<int>(check.size()),
+                     check.data(), key.empty() ? "" : ".", static_cast<int>(key.size()),
+                     key.data());
   std::abort();
 }
 

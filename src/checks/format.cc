@@ -51,7 +51,7 @@ std::string FormatDuration(double seconds) {
   if (s < 60) return fmt::format("{}{} s", sign, s);
   const int64_t minutes = (s + 30) / 60;
   if (minutes < 60) return fmt::format("{}{} min", sign, minutes);
-  if (minutes < 24 * 60) {
+  if (minutes < int64_t{24} * 60) {
     const int64_t h = minutes / 60, m = minutes % 60;
     return m == 0 ? fmt::format("{}{} h", sign, h) : fmt::format("{}{} h {} min", sign, h, m);
   }

@@ -21,17 +21,22 @@ class PersistenceFailingCheck final : public Check {
     const Snapshot& s = *ctx.snapshot;
     std::vector<Evidence> evidence;
     std::vector<std::string_view> what;
+    // A named Evidence, not push_back({...}): modernize-use-emplace would
+    // ask for emplace_back(name, value), which clang 14 cannot compile for
+    // an aggregate.
+    auto failed = [&](const char* status_field, std::string_view description) {
+      Evidence e{status_field, "err"};
+      evidence.push_back(std::move(e));
+      what.push_back(description);
+    };
     if (s.rdb_last_bgsave_ok == false) {
-      evidence.push_back({"rdb_last_bgsave_status", "err"});
-      what.push_back("the last background save (RDB)");
+      failed("rdb_last_bgsave_status", "the last background save (RDB)");
     }
     if (s.aof_last_write_ok == false) {
-      evidence.push_back({"aof_last_write_status", "err"});
-      what.push_back("the last append-only file write");
+      failed("aof_last_write_status", "the last append-only file write");
     }
     if (s.aof_last_bgrewrite_ok == false) {
-      evidence.push_back({"aof_last_bgrewrite_status", "err"});
-      what.push_back("the last append-only file rewrite");
+      failed("aof_last_bgrewrite_status", "the last append-only file rewrite");
     }
     if (what.empty()) return std::nullopt;
 

@@ -1,6 +1,7 @@
 #include "checks/snapshot_facts.h"
 
 #include <algorithm>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -10,10 +11,15 @@ namespace memwatch::checks {
 
 std::optional<KeyspaceTotals> SumKeyspace(const Snapshot& s) {
   if (!s.has_keyspace_section && s.keyspace.empty()) return std::nullopt;
+  // Saturates: a hostile or broken server may report many dbs near
+  // INT64_MAX keys each (the sum overflowed before; found by hostile_test).
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
   KeyspaceTotals t;
   for (const auto& [name, db] : s.keyspace) {
-    t.keys += std::max<int64_t>(db.keys, 0);
-    t.expires += std::max<int64_t>(db.expires, 0);
+    if (__builtin_add_overflow(t.keys, std::max<int64_t>(db.keys, 0), &t.keys)) t.keys = kMax;
+    if (__builtin_add_overflow(t.expires, std::max<int64_t>(db.expires, 0), &t.expires)) {
+      t.expires = kMax;
+    }
   }
   return t;
 }

@@ -240,7 +240,8 @@ TEST(AlertmanagerTest, AlertmanagerDownThenUpDeliversWhatWaitedInTheOutbox) {
   // next one comes within about 8 s.
   ASSERT_TRUE(PollUntil([&] { return !FiringPerGroup(hook).empty(); }, seconds(20)))
       << d.Log() << am.Log();
-  for (const Json& a : Notifications(hook).front()["alerts"]) {
+  const auto notifications = Notifications(hook);
+  for (const Json& a : notifications.front()["alerts"]) {
     EXPECT_EQ(a["labels"].value("target", ""), kTarget);
   }
   EXPECT_TRUE(PollUntil([&] { return d.Value(kQueueLength) == 0.0 && d.Value(kSent) >= 1.0; }))

@@ -90,6 +90,7 @@ void FakeRespServer::Serve(int fd) {
   redisReader* reader = redisReaderCreate();
   char buffer[16 * 1024];
   bool open = true;
+  bool answered = false;  // kPartialThenStall: the half reply went out
   while (open && WaitFor(fd, POLLIN)) {
     const ssize_t n = recv(fd, buffer, sizeof(buffer), 0);
     if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) break;
@@ -132,6 +133,10 @@ void FakeRespServer::Serve(int fd) {
           if (open) open = SendAll(fd, "\r\n");
           break;
         }
+        case Behaviour::kPartialThenStall:
+          if (!answered) open = SendAll(fd, "$1000\r\n" + std::string(500, 'x'));
+          answered = true;
+          break;
         default:  // kNeverAnswer (kCloseOnAccept never gets here)
           break;
       }

@@ -28,6 +28,9 @@ class FakeRespServer {
     kCloseMidReply,  // answers the first command with half a bulk string, then closes
     kHugeBulk,       // answers the first command with a bulk of huge_bulk_bytes,
                      // streamed (never held in memory) until the client stops reading
+    // Answers the first command with half a bulk string, then keeps the
+    // connection open, reading, and never writes again.
+    kPartialThenStall,
   };
   // Returns the raw bytes to send (see Bulk, Error) for one parsed command,
   // or kCloseConnection to close the connection without answering.

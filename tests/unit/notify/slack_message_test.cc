@@ -144,7 +144,9 @@ TEST(SlackMessageTest, HugeTextsAreCutAtCharacterBoundaries) {
 TEST(SlackMessageTest, InvalidUtf8FromRedisDoesNotThrow) {
   alerting::Notification n = OomNotification();
   n.alerts[0].evidence.push_back({"biggest key", std::string("user:\xff\xfe", 7)});
-  EXPECT_NO_THROW(nlohmann::json::parse(FormatSlackMessage(n, kOptions)));
+  nlohmann::json parsed;
+  EXPECT_NO_THROW(parsed = nlohmann::json::parse(FormatSlackMessage(n, kOptions)));
+  EXPECT_TRUE(parsed.is_object());
 }
 
 }  // namespace
