@@ -120,7 +120,7 @@ int RunDaemon(config::Config config, const std::string& config_path, SystemdNoti
   sigset_t signals = DaemonSignals();
   // Upper bound on how long the loop sleeps: short enough to notice the
   // first round promptly and ping the watchdog well within its period.
-  const timespec tick{0, 100 * 1000 * 1000};
+  const timespec tick{0, 100L * 1000 * 1000};
   // Once ready, wake only for signals and, under a watchdog, to ping it.
   timespec idle_tick{3600, 0};
   if (watchdog) {

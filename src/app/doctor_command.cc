@@ -46,14 +46,14 @@ Result<config::Config> ConfigFor(const Command& cmd) {
 int RunDoctor(const Command& cmd) {
   Result<config::Config> loaded = ConfigFor(cmd);
   if (!loaded.ok()) {
-    std::fprintf(stderr, "redis-memwatch doctor: %s\n", loaded.status().message().c_str());
+    (void)std::fprintf(stderr, "redis-memwatch doctor: %s\n", loaded.status().message().c_str());
     return doctor::kDoctorUnreachable;
   }
   config::Config& config = loaded.value();
   if (cmd.timeout) {
     Result<Duration> d = config::ParseDuration(*cmd.timeout);
     if (!d.ok() || d.value().count() <= 0) {
-      std::fprintf(stderr, "redis-memwatch doctor: --timeout: expected a duration like 2s\n");
+      (void)std::fprintf(stderr, "redis-memwatch doctor: --timeout: expected a duration like 2s\n");
       return doctor::kDoctorUnreachable;
     }
     config.timeout = d.value();
@@ -88,7 +88,7 @@ int RunDoctor(const Command& cmd) {
     reports.push_back(std::move(report));
   }
   std::string text = cmd.json ? doctor::FormatJson(reports) : doctor::FormatText(reports);
-  std::fputs(text.c_str(), stdout);
+  (void)std::fputs(text.c_str(), stdout);
   return doctor::ExitCode(reports);
 }
 

@@ -28,25 +28,27 @@ void SetUpLogging(const std::string& level) {
 }
 
 int PrintConfigErrors(const memwatch::config::LoadResult& r) {
-  for (const auto& e : r.errors) std::fprintf(stderr, "%s\n", e.ToString().c_str());
-  std::fprintf(stderr, "%zu error(s) in the configuration\n", r.errors.size());
+  for (const auto& e : r.errors) (void)std::fprintf(stderr, "%s\n", e.ToString().c_str());
+  (void)std::fprintf(stderr, "%zu error(s) in the configuration\n", r.errors.size());
   return memwatch::app::kExitConfig;
 }
 
 }  // namespace
 
-int main(int argc, char** argv) {
+// Expected failures are values; an exception escaping main is a bug, and
+// std::terminate's abort (with a core) is the right answer to it.
+int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   std::vector<std::string> args(argv + 1, argv + argc);
   memwatch::Result<Command> parsed = memwatch::app::ParseCommandLine(args);
   if (!parsed.ok()) {
-    std::fprintf(stderr, "redis-memwatch: %s\n\n%s", parsed.status().message().c_str(),
-                 memwatch::app::UsageText().c_str());
+    (void)std::fprintf(stderr, "redis-memwatch: %s\n\n%s", parsed.status().message().c_str(),
+                       memwatch::app::UsageText().c_str());
     return memwatch::app::kExitConfig;
   }
   const Command& cmd = parsed.value();
   switch (cmd.kind) {
     case Command::Kind::kHelp:
-      std::fputs(memwatch::app::UsageText().c_str(), stdout);
+      (void)std::fputs(memwatch::app::UsageText().c_str(), stdout);
       return 0;
     case Command::Kind::kVersion:
       std::printf("redis-memwatch %s\n", MEMWATCH_VERSION);
@@ -67,7 +69,8 @@ int main(int argc, char** argv) {
   // receiver that is megabytes of RSS that only grows as more threads get
   // used. The hot path (polling, checks) runs on one thread; two arenas
   // are plenty and keep RSS flat.
-  mallopt(M_ARENA_MAX, 2);
+  // Before any thread exists: mallopt is then safe.
+  (void)mallopt(M_ARENA_MAX, 2);  // NOLINT(concurrency-mt-unsafe)
   memwatch::app::BlockDaemonSignals();
   SetUpLogging(cmd.log_level);
   memwatch::config::LoadResult loaded =

@@ -14,9 +14,9 @@ int RunTestAlert(const Command& cmd) {
   config::LoadResult loaded = config::LoadConfigFile(cmd.config_path, config::ProcessEnv());
   if (!loaded.ok()) {
     for (const config::ConfigError& e : loaded.errors) {
-      std::fprintf(stderr, "%s\n", e.ToString().c_str());
+      (void)std::fprintf(stderr, "%s\n", e.ToString().c_str());
     }
-    std::fprintf(stderr, "%zu error(s) in the configuration\n", loaded.errors.size());
+    (void)std::fprintf(stderr, "%zu error(s) in the configuration\n", loaded.errors.size());
     return kExitConfig;
   }
   alerting::AlertingConfig alerting = loaded.config->alerting;
@@ -24,13 +24,13 @@ int RunTestAlert(const Command& cmd) {
     std::erase_if(alerting.receivers,
                   [&](const alerting::ReceiverConfig& r) { return r.name != *cmd.receiver; });
     if (alerting.receivers.empty()) {
-      std::fprintf(stderr, "test-alert: %s has no receiver named %s\n", cmd.config_path.c_str(),
-                   cmd.receiver->c_str());
+      (void)std::fprintf(stderr, "test-alert: %s has no receiver named %s\n",
+                         cmd.config_path.c_str(), cmd.receiver->c_str());
       return kExitConfig;
     }
   }
   if (alerting.receivers.empty()) {
-    std::fprintf(stderr, "test-alert: %s configures no receivers\n", cmd.config_path.c_str());
+    (void)std::fprintf(stderr, "test-alert: %s configures no receivers\n", cmd.config_path.c_str());
     return kExitConfig;
   }
   net::CurlHttpClient http;

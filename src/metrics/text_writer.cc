@@ -55,11 +55,11 @@ void AppendSampleValue(double v, std::string* out) {
   std::to_chars_result r;
   // 2^63: every integral double below it prints in at most 19 digits.
   constexpr double kPlainDigitsBelow = 9223372036854775808.0;
-  if (v == std::trunc(v) && std::fabs(v) < kPlainDigitsBelow) {
-    r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
-  } else if (std::fabs(v) >= 1e-4 && std::fabs(v) < kPlainDigitsBelow) {
-    // Shortest digits that read back exactly, without an exponent, as Go's
-    // %g does from 1e-4 up ("0.0005", not "5e-04").
+  // Integers below 2^63, and others from 1e-4 up: shortest digits that read
+  // back exactly, without an exponent, as Go's %g does ("0.0005", not
+  // "5e-04").
+  const bool integral = v == std::trunc(v);
+  if (std::fabs(v) < kPlainDigitsBelow && (integral || std::fabs(v) >= 1e-4)) {
     r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
   } else {
     r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
