@@ -402,8 +402,9 @@ TEST(HostileTest, MetricsEndpointKeepsAnsweringUnderAbusiveClients) {
   for (double s : latencies) EXPECT_LT(s, 2.0);
   for (int fd : slow) close(fd);
 
-  // Once the clients are gone, descriptors return to what they were.
-  EXPECT_TRUE(WaitFor([&] { return FdCount(d.pid()) <= fds_idle + 1; }, seconds(15)))
+  // Once the clients are gone, descriptors return to what they were, give
+  // or take a target's socket being reopened and one scrape in flight.
+  EXPECT_TRUE(WaitFor([&] { return FdCount(d.pid()) <= fds_idle + 2; }, seconds(15)))
       << FdCount(d.pid()) << " fds, " << fds_idle << " when idle";
   EXPECT_EQ(TimedGet(port).status, 200);
   EXPECT_TRUE(d.Running());
