@@ -16,24 +16,13 @@
 #include "harness/daemon_process.h"
 #include "harness/http_receiver.h"
 #include "harness/redis_server.h"
+#include "harness/sanitizers.h"
 
 namespace memwatch::testing {
 namespace {
 
 using ::testing::HasSubstr;
 using Json = nlohmann::json;
-
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool kSanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-#else
-constexpr bool kSanitized = false;
-#endif
 
 // CLOCK_MONOTONIC in seconds: the clock the receiver stamps requests with
 // (Python's time.monotonic), so the two can be subtracted.

@@ -25,6 +25,7 @@
 #include "harness/daemon_process.h"
 #include "harness/fake_resp_server.h"
 #include "harness/redis_server.h"
+#include "harness/sanitizers.h"
 
 namespace memwatch::testing {
 namespace {
@@ -35,19 +36,6 @@ using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-// Sanitizers multiply memory use (ASan's quarantine alone may hold 256 MiB),
-// so the absolute RSS bound only applies to plain builds.
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool kSanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-#else
-constexpr bool kSanitized = false;
-#endif
 constexpr double kMaxRssMiB = 64;
 
 // VmRSS of `pid` in MiB (0 if unreadable).
