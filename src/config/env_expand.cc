@@ -23,7 +23,8 @@ bool IsValidName(std::string_view name) {
 
 EnvLookup ProcessEnv() {
   return [](std::string_view name) -> std::optional<std::string> {
-    const char* value = std::getenv(std::string(name).c_str());
+    // The daemon never calls setenv, so reading the environment is safe from any thread.
+    const char* value = std::getenv(std::string(name).c_str());  // NOLINT(concurrency-mt-unsafe)
     if (value == nullptr) return std::nullopt;
     return std::string(value);
   };
