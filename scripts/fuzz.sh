@@ -58,7 +58,7 @@ max_len_for() {
   fi
   case $1 in
     info_parser_fuzz) echo 8192 ;;
-    snapshot_checks_fuzz) echo 16384 ;;
+    snapshot_checks_fuzz) echo 8192 ;;
     config_fuzz) echo 4096 ;;
     *) echo 4096 ;;
   esac

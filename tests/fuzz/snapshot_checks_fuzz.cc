@@ -4,7 +4,9 @@
 // values (used_memory near INT64_MAX, maxmemory 1, counters going
 // backwards) must not trip UBSan or a check's assertions.
 //
-// Input layout: polls separated by a NUL byte, one second apart. A poll that
+// Input layout: polls separated by a NUL byte, 20 s apart, so that 32 polls
+// span more than half of the default 15 min trend window and the trend and
+// time-to-full arithmetic runs (1 s apart, it never did). A poll that
 // starts with '!' is a failed poll (the next byte picks the reason);
 // anything else is an INFO body.
 #include <chrono>
@@ -49,7 +51,8 @@ class CountingBuf : public std::streambuf {
   }
 };
 
-constexpr size_t kMaxPolls = 64;
+constexpr size_t kMaxPolls = 32;
+constexpr std::chrono::seconds kPollSpacing{20};
 
 }  // namespace
 
@@ -66,7 +69,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     input.remove_prefix(end == input.npos ? input.size() : end + 1);
 
     checks::Observation obs;
-    obs.at = t0 + std::chrono::seconds(polls++);
+    obs.at = t0 + kPollSpacing * polls++;
     obs.probe_duration = std::chrono::microseconds(500);
     metrics::TargetUpdate update;
     std::optional<Snapshot> snapshot;
