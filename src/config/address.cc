@@ -266,8 +266,4 @@ Result<HostPort> ParseHostPort(std::string_view text, int example_port) {
   return HostPort{hp.value().host, *hp.value().port};
 }
 
-bool IsLoopbackHost(std::string_view host) {
-  return Lower(host) == "localhost" || host == "::1" || host.starts_with("127.");
-}
-
 }  // namespace memwatch::config

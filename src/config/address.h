@@ -51,8 +51,4 @@ struct HostPort {
 };
 Result<HostPort> ParseHostPort(std::string_view text, int example_port);
 
-// True for "localhost", "127.x.x.x" and "::1": a server on this machine,
-// where plain text does not cross a network.
-bool IsLoopbackHost(std::string_view host);
-
 }  // namespace memwatch::config

@@ -12,6 +12,7 @@
 #include "config/file_reader.h"
 #include "config/http_url.h"
 #include "config/receiver_spec.h"
+#include "net/url_redaction.h"
 
 namespace memwatch::config {
 namespace {
@@ -80,7 +81,7 @@ alerting::EmailSettings BuildEmail(Walker& w, const ReceiverSpec& r) {
 
   const Value* tls = r.At("tls");
   if (tls && user && r.email.tls == alerting::SmtpTls::kNone && r.smtp &&
-      !IsLoopbackHost(r.smtp->value.host)) {
+      !net::IsLoopbackHost(r.smtp->value.host)) {
     w.Error(*tls, fmt::format("tls: none would send the SMTP password in clear to {}; use "
                               "starttls or tls (plain SMTP with a password is allowed only to "
                               "localhost)",

@@ -62,7 +62,11 @@ bool IsLoopbackHost(std::string_view host) {
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);
   }
-  return host == "localhost" || host == "::1" || host.starts_with("127.");
+  constexpr std::string_view kLocalhost = "localhost";
+  const bool localhost =
+      std::equal(host.begin(), host.end(), kLocalhost.begin(), kLocalhost.end(),
+                 [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+  return localhost || host == "::1" || host.starts_with("127.");
 }
 
 }  // namespace memwatch::net

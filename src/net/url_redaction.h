@@ -19,7 +19,10 @@ std::string RedactUrl(std::string_view url);
 // that come from libraries, such as libcurl's error buffer.
 std::string ScrubSecrets(std::string text, const std::vector<std::string_view>& secrets);
 
-// True for "localhost", "127.x.x.x" and "::1" (with or without brackets).
+// True for "localhost" (any case), "127.x.x.x" and "::1" (with or without
+// brackets): a server on this machine, where plain text does not cross a
+// network. The config check and the SMTP client both ask this one function,
+// so what the config accepts is what the client allows.
 bool IsLoopbackHost(std::string_view host);
 
 }  // namespace memwatch::net

@@ -1,5 +1,7 @@
 #include "net/url_redaction.h"
 
+#include <string_view>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -46,11 +48,14 @@ TEST(ScrubSecretsTest, LeavesTextAloneWithoutSecrets) {
 }
 
 TEST(LoopbackTest, Hosts) {
-  EXPECT_TRUE(IsLoopbackHost("localhost"));
-  EXPECT_TRUE(IsLoopbackHost("127.0.0.1"));
-  EXPECT_TRUE(IsLoopbackHost("[::1]"));
-  EXPECT_FALSE(IsLoopbackHost("smtp.example.com"));
-  EXPECT_FALSE(IsLoopbackHost("10.0.0.1"));
+  for (std::string_view host :
+       {"localhost", "LocalHost", "127.0.0.1", "127.1.2.3", "::1", "[::1]"}) {
+    EXPECT_TRUE(IsLoopbackHost(host)) << host;
+  }
+  for (std::string_view host : {"smtp.example.com", "10.0.0.1", "::2", "localhost.example.com",
+                                "1127.0.0.1", "[::2]", "localhos"}) {
+    EXPECT_FALSE(IsLoopbackHost(host)) << host;
+  }
 }
 
 }  // namespace
