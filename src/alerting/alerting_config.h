@@ -27,6 +27,7 @@ inline constexpr Duration kDefaultReceiverTimeout = std::chrono::seconds(10);
 // `type: slack`: an incoming-webhook URL (from webhook_url or webhook_url_file).
 struct SlackSettings {
   Secret webhook_url;
+  bool operator==(const SlackSettings&) const = default;
 };
 
 enum class SmtpTls {
@@ -45,6 +46,7 @@ struct EmailSettings {
   Secret password;       // from password or password_file
   std::string from;      // bare address: alerts@example.com
   std::vector<std::string> to;
+  bool operator==(const EmailSettings&) const = default;
 };
 
 // An HTTP header whose value may carry a token ("Bearer ${PAGER_TOKEN}").
@@ -58,12 +60,14 @@ struct HeaderSetting {
 struct WebhookSettings {
   Secret url;  // may embed a token in its path or query
   std::vector<HeaderSetting> headers;
+  bool operator==(const WebhookSettings&) const = default;
 };
 
 // `type: alertmanager`: each URL is a base such as http://127.0.0.1:9093;
 // alerts go to <url>/api/v2/alerts, to each in turn until one accepts.
 struct AlertmanagerSettings {
   std::vector<Secret> urls;
+  bool operator==(const AlertmanagerSettings&) const = default;
 };
 
 enum class ReceiverType { kSlack, kEmail, kWebhook, kAlertmanager };
@@ -84,6 +88,8 @@ struct ReceiverConfig {
   int line = 0;  // where it is defined, for messages
 
   ReceiverType type() const { return static_cast<ReceiverType>(settings.index()); }
+  // Equal settings; where the receiver is written in the file does not count.
+  bool operator==(const ReceiverConfig& other) const;
 };
 
 struct AlertingConfig {
@@ -99,6 +105,7 @@ struct AlertingConfig {
   std::map<std::string, Duration, std::less<>> for_by_check;
   Duration default_for = Duration::zero();
   std::vector<ReceiverConfig> receivers;
+  bool operator==(const AlertingConfig&) const = default;
 };
 
 std::string_view ReceiverTypeName(ReceiverType type);  // "slack" | "email" | ...

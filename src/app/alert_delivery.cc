@@ -37,6 +37,8 @@ AlertDelivery::AlertDelivery(alerting::DispatchObserver* observer, const Clock* 
 AlertDelivery::~AlertDelivery() { Stop(); }
 
 Status AlertDelivery::Configure(const alerting::AlertingConfig& config) {
+  if (applied_ == config) return Status::Ok();
+  applied_.reset();
   std::unique_ptr<Running> next;
   if (!config.receivers.empty()) {
     next = std::make_unique<Running>();
@@ -58,13 +60,17 @@ Status AlertDelivery::Configure(const alerting::AlertingConfig& config) {
   std::lock_guard lock(running_mu_);
   if (running_) running_->dispatcher->Stop();
   running_.reset();
-  if (!next) return Status::Ok();
+  if (!next) {
+    applied_ = config;
+    return Status::Ok();
+  }
   Result<alerting::RecoveryReport> started = next->dispatcher->Start();
   if (!started.ok()) {
     return Status::Error("alerting: cannot use state_dir " + config.state_dir + ": " +
                          started.status().message());
   }
   running_ = std::move(next);
+  applied_ = config;
   return Status::Ok();
 }
 

@@ -12,6 +12,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -32,11 +33,13 @@ class AlertDelivery {
   AlertDelivery& operator=(const AlertDelivery&) = delete;
 
   // Builds the notifiers, recovers the outbox (what an earlier run left is
-  // delivered now) and starts the workers; on a reload, stops the old ones
-  // first (attempts in flight finish, each bounded by its timeout) and
-  // starts again, so the outbox is recovered under the new receivers. With
-  // no receivers, delivery is off and nothing touches state_dir. Fails only
-  // when state_dir is unusable; delivery is then off until the next
+  // delivered now) and starts the workers; on a reload that changed the
+  // alerting config, stops the old ones first (attempts in flight finish,
+  // each bounded by its timeout) and starts again, so the outbox is
+  // recovered under the new receivers. A reload that left it as it was
+  // changes nothing: retries keep their backoff and no thread is replaced.
+  // With no receivers, delivery is off and nothing touches state_dir. Fails
+  // only when state_dir is unusable; delivery is then off until the next
   // successful Configure.
   Status Configure(const alerting::AlertingConfig& config);
 
@@ -69,6 +72,10 @@ class AlertDelivery {
   // dispatcher runs, nor into one being torn down.
   mutable std::mutex running_mu_;
   std::unique_ptr<Running> running_;  // guarded by running_mu_
+
+  // What the last successful Configure applied; only Configure's caller
+  // (the main thread) touches it.
+  std::optional<alerting::AlertingConfig> applied_;
 
   std::thread store_thread_;
 };

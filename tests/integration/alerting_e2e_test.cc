@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <fstream>
 #include <map>
 #include <string>
 
@@ -22,6 +23,7 @@ namespace memwatch::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using Json = nlohmann::json;
 
 // CLOCK_MONOTONIC in seconds: the clock the receiver stamps requests with
@@ -174,6 +176,45 @@ TEST(AlertingE2eTest, KillNineLosesNothingAndResendsNothingDelivered) {
   EXPECT_EQ(delivered[first_delivered], 1);
   EXPECT_EQ(delivered[pending], 1);
   EXPECT_THAT(second.Log(), HasSubstr("undelivered notification(s) from the last run"));
+}
+
+// A reload that leaves the alerting config as it was leaves delivery alone:
+// the pending notification keeps its worker and backoff and is not
+// recovered again from the outbox. A changed receiver restarts delivery.
+TEST(AlertingE2eTest, AReloadRestartsDeliveryOnlyWhenAlertingChanged) {
+  RedisServer redis;  // maxmemory 0: maxmemory_unset on the first poll
+  HttpReceiver receiver(std::vector<HttpReceiver::Answer>(1000, {.status = 500}));
+  ASSERT_NE(receiver.port(), 0) << receiver.error();
+  ScopedTempDir state;
+  auto config = [&](const std::string& receiver_extra, const std::string& checks) {
+    return "listen: \"127.0.0.1:0\"\ninterval: 200ms\nstate_dir: " + state.path() + "\n" + checks +
+           "targets:\n" + Target("r", redis.Port()) +
+           WebhookReceiver(receiver, "    min_severity: info\n" + receiver_extra);
+  };
+  DaemonProcess d(config("", ""));
+  ASSERT_TRUE(receiver.WaitForRequests(1)) << d.Log();
+  auto reloads = [&] {
+    const std::string log = d.Log();
+    size_t n = 0;
+    for (size_t at = log.find("reloaded "); at != std::string::npos;
+         at = log.find("reloaded ", at + 1)) {
+      ++n;
+    }
+    return n;
+  };
+
+  // Another check setting, the receiver as it was (its line moves down).
+  std::ofstream(d.ConfigPath(), std::ios::trunc)
+      << config("", "checks:\n  memory_high: {warning: 70%}\n");
+  d.Signal(SIGHUP);
+  ASSERT_TRUE(WaitFor([&] { return reloads() == 1; })) << d.Log();
+  EXPECT_THAT(d.Log(), Not(HasSubstr("queued again")));
+
+  std::ofstream(d.ConfigPath(), std::ios::trunc) << config("    timeout: 3s\n", "");
+  d.Signal(SIGHUP);
+  ASSERT_TRUE(WaitFor([&] { return reloads() == 2; })) << d.Log();
+  EXPECT_THAT(d.Log(), HasSubstr("1 undelivered notification(s) from the last run queued again"));
+  EXPECT_TRUE(d.Running());
 }
 
 }  // namespace
