@@ -146,6 +146,10 @@ write_config() {
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$daemon_pid/status"; }
 fd_count() { find "/proc/$daemon_pid/fd" -mindepth 1 -maxdepth 1 | wc -l; }
 metrics() { curl -sf --max-time 5 "http://127.0.0.1:$metrics_port/metrics"; }
+# Notifications waiting for the receiver (0 without one).
+queue_length() {
+  metrics | awk '/^redis_memwatch_notification_queue_length\{/ {s += $2} END {print s + 0}'
+}
 # Polls of our targets so far, over every target (successful or not).
 polls_total() {
   metrics | awk '/^redis_memwatch_probe_duration_seconds_count\{target="r[0-9]+"/ {s += $2} END {print s + 0}'
@@ -191,7 +195,13 @@ chaos_for() {
       next_hup=$((SECONDS + hup_every))
     fi
     daemon_alive || fail "the daemon died (see its log)"
-    metrics >/dev/null || fail "/metrics did not answer within 5 s"
+    metrics >"$work/last-scrape" || fail "/metrics did not answer within 5 s"
+    if [ "$with_receiver" = 1 ]; then
+      local backlog
+      backlog=$(awk '/^redis_memwatch_notification_queue_length\{/ {s += $2} END {print s + 0}' \
+        "$work/last-scrape")
+      [ "$backlog" -gt "$max_backlog" ] && max_backlog=$backlog
+    fi
     sleep 0.$((RANDOM % 3 + 1))
   done
 }
@@ -218,6 +228,14 @@ settle() {
   polls_then=$(polls_total)
   wait_until "[ \$(polls_total) -ge $((polls_then + 3 * ntargets)) ]" 30 ||
     fail "targets stopped being polled after the reload"
+  # Undelivered notifications are held in memory until delivered (at most
+  # 1,000 per receiver, a few hundred bytes each): with the receiver
+  # flapping, the backlog at any moment is whatever the last refusals left.
+  # Like with like: both readings are taken with the outbox drained.
+  if [ "$with_receiver" = 1 ]; then
+    wait_until "[ \$(queue_length) -eq 0 ]" "$delivery_wait" ||
+      fail "the outbox did not drain within ${delivery_wait} s ($(queue_length) left)"
+  fi
   # /metrics is served by a fixed pool of 64 CivetWeb workers, and each one
   # takes ~20 KiB of RSS (its stack and buffers) the first time it serves a
   # request; sequential requests rotate through the pool. 128 scrapes put
@@ -332,6 +350,7 @@ metrics_port=$(grep -o 'metrics on http://[^ ]*' "$work/daemon.log" | head -1 | 
 log "seed $seed: $ntargets redis-servers, daemon $daemon_pid on port $metrics_port, interval $interval"
 [ "$with_receiver" = 1 ] && log "webhook receiver on port $receiver_port, $flaps scripted failures"
 reloads=0
+max_backlog=0
 
 log "warm-up: ${warmup} s of chaos"
 chaos_for "$warmup"
@@ -348,7 +367,8 @@ fds_end=$settled_fds
 growth=$((rss_end - rss_ref))
 restarts=$(grep -c 'is up' "$work/daemon.log" || true)
 log "end: RSS ${rss_end} KiB (growth ${growth} KiB), ${fds_end} fds; ${reloads} reloads," \
-  "${restarts} 'is up' transitions"
+  "${restarts} 'is up' transitions; notification backlog at most ${max_backlog}," \
+  "peak RSS $(awk '/^VmHWM:/ {print $2}' "/proc/$daemon_pid/status") KiB"
 
 daemon_alive || fail "the daemon died"
 grep -qE 'AddressSanitizer|ThreadSanitizer|runtime error|LeakSanitizer' "$work/daemon.log" &&
