@@ -146,10 +146,12 @@ write_config() {
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$daemon_pid/status"; }
 fd_count() { find "/proc/$daemon_pid/fd" -mindepth 1 -maxdepth 1 | wc -l; }
 metrics() { curl -sf --max-time 5 "http://127.0.0.1:$metrics_port/metrics"; }
-# Notifications waiting for the receiver (0 without one).
-queue_length() {
-  metrics | awk '/^redis_memwatch_notification_queue_length\{/ {s += $2} END {print s + 0}'
+# Notifications waiting for the receiver (0 without one): in the scrape on
+# stdin, or in a new one.
+queue_length_of() {
+  awk '/^redis_memwatch_notification_queue_length\{/ {s += $2} END {print s + 0}'
 }
+queue_length() { metrics | queue_length_of; }
 # Polls of our targets so far, over every target (successful or not).
 polls_total() {
   metrics | awk '/^redis_memwatch_probe_duration_seconds_count\{target="r[0-9]+"/ {s += $2} END {print s + 0}'
@@ -198,8 +200,7 @@ chaos_for() {
     metrics >"$work/last-scrape" || fail "/metrics did not answer within 5 s"
     if [ "$with_receiver" = 1 ]; then
       local backlog
-      backlog=$(awk '/^redis_memwatch_notification_queue_length\{/ {s += $2} END {print s + 0}' \
-        "$work/last-scrape")
+      backlog=$(queue_length_of <"$work/last-scrape")
       [ "$backlog" -gt "$max_backlog" ] && max_backlog=$backlog
     fi
     sleep 0.$((RANDOM % 3 + 1))
