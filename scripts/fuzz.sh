@@ -17,6 +17,9 @@
 #   FUZZ_TIMEOUT   seconds one input may take before it counts as a hang (10)
 #   FUZZ_MAX_LEN   longest generated input, for every target (default per target)
 #   FUZZ_KEEP=1    keep the temp dirs (grown corpora) and say where they are
+#   FUZZ_SANITIZE  sanitizers of the build (default address,undefined); the
+#                  long runs of the slowest targets use "undefined" in their
+#                  own FUZZ_BUILD_DIR (3-4x the executions; bench/FUZZING.md)
 # A crash leaves its input in build-fuzz/fuzz-artifacts/; once fixed, copy it
 # to tests/fuzz/corpus/<target>/ so every later run replays it.
 set -euo pipefail
@@ -33,7 +36,7 @@ logs=$build/fuzz-logs
 started=$(date +%s)
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_COMPILER=clang++ -DMEMWATCH_FUZZ=ON -DMEMWATCH_BUILD_TESTS=OFF \
-  -DMEMWATCH_SANITIZE=address,undefined >/dev/null
+  -DMEMWATCH_SANITIZE="${FUZZ_SANITIZE:-address,undefined}" >/dev/null
 cmake --build "$build" --target memwatch_fuzzers -j "$(nproc)"
 echo "fuzz: built in $(($(date +%s) - started)) s"
 
