@@ -27,8 +27,8 @@ class HeapTrimmer final : public alerting::DispatchObserver {
  public:
   // `next` is not owned and must outlive this object. `trim` is called on
   // a dispatcher thread, never with mu_ held.
-  HeapTrimmer(alerting::DispatchObserver* next, std::function<void()> trim = TrimHeap,
-              size_t min_backlog = 16);
+  explicit HeapTrimmer(alerting::DispatchObserver* next, std::function<void()> trim = TrimHeap,
+                       size_t min_backlog = 16);
 
   void OnNotification(std::string_view receiver, alerting::NotificationResult result) override;
   void OnQueueLength(std::string_view receiver, size_t length) override;
