@@ -14,7 +14,6 @@
 
 #include "app/alert_delivery.h"
 #include "app/cli.h"
-#include "app/heap_trimmer.h"
 #include "app/poll_processor.h"
 #include "config/config_loader.h"
 #include "metrics/http_server.h"
@@ -76,9 +75,7 @@ int RunDaemon(config::Config config, const std::string& config_path, SystemdNoti
   for (const auto& r : config.alerting.receivers) receiver_names.push_back(r.name);
   notification_metrics.SetReceivers(receiver_names);
   store.SetNotificationMetrics(&notification_metrics);
-  // Returns the heap to the kernel once a notification backlog has drained.
-  HeapTrimmer trimmer(&notification_metrics);
-  AlertDelivery delivery(&trimmer, &clock);
+  AlertDelivery delivery(&notification_metrics, &clock);
   if (Status s = delivery.Configure(config.alerting); !s.ok()) {
     spdlog::critical("{}", s.message());
     server.reset();  // no scrape may outlive notification_metrics
