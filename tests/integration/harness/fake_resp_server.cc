@@ -1,5 +1,7 @@
 #include "harness/fake_resp_server.h"
 
+#include "harness/loopback_socket.h"
+
 #include <hiredis/hiredis.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -15,19 +17,12 @@ namespace memwatch::testing {
 
 FakeRespServer::FakeRespServer(Behaviour behaviour, Responder responder, size_t huge_bulk_bytes)
     : behaviour_(behaviour), responder_(std::move(responder)), huge_bulk_bytes_(huge_bulk_bytes) {
-  listen_fd_ = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  listen_fd_ = ListenOnLoopback("FakeRespServer", &port_);
   stop_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  sockaddr_in address = {};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof(address);
-  if (listen_fd_ < 0 || stop_fd_ < 0 ||
-      bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
-      listen(listen_fd_, 128) != 0 ||
-      getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    throw std::runtime_error("FakeRespServer: cannot listen on 127.0.0.1:0");
+  if (stop_fd_ < 0) {
+    close(listen_fd_);
+    throw std::runtime_error("FakeRespServer: no eventfd");
   }
-  port_ = ntohs(address.sin_port);
   accept_thread_ = std::thread(&FakeRespServer::AcceptLoop, this);
 }
 
@@ -50,13 +45,7 @@ std::vector<std::vector<std::string>> FakeRespServer::Commands() const {
   return commands_;
 }
 
-bool FakeRespServer::WaitFor(int fd, short events) {
-  pollfd fds[2] = {{fd, events, 0}, {stop_fd_, POLLIN, 0}};
-  while (poll(fds, 2, -1) < 0) {
-    if (errno != EINTR) return false;
-  }
-  return (fds[1].revents & POLLIN) == 0;
-}
+bool FakeRespServer::WaitFor(int fd, short events) { return WaitForOrStop(fd, events, stop_fd_); }
 
 void FakeRespServer::AcceptLoop() {
   while (WaitFor(listen_fd_, POLLIN)) {
@@ -73,17 +62,7 @@ void FakeRespServer::AcceptLoop() {
 }
 
 bool FakeRespServer::SendAll(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t n = send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-    if (n > 0) {
-      bytes.remove_prefix(static_cast<size_t>(n));
-    } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-      if (!WaitFor(fd, POLLOUT)) return false;
-    } else {
-      return false;  // the client closed
-    }
-  }
-  return true;
+  return SendAllOrStop(fd, bytes, stop_fd_);
 }
 
 void FakeRespServer::Serve(int fd) {

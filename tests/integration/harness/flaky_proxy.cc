@@ -1,5 +1,7 @@
 #include "harness/flaky_proxy.h"
 
+#include "harness/loopback_socket.h"
+
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/eventfd.h>
@@ -36,19 +38,12 @@ bool HasEhloLine(const std::string& received) {
 
 FlakyProxy::FlakyProxy(int upstream_port, Behaviour behaviour, int misbehaving)
     : upstream_port_(upstream_port), behaviour_(behaviour), misbehaving_(misbehaving) {
-  listen_fd_ = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  listen_fd_ = ListenOnLoopback("FlakyProxy", &port_);
   stop_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  sockaddr_in address = Loopback(0);
-  socklen_t length = sizeof(address);
-  if (listen_fd_ < 0 || stop_fd_ < 0 ||
-      bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
-      listen(listen_fd_, 128) != 0 ||
-      getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    if (listen_fd_ >= 0) close(listen_fd_);
-    if (stop_fd_ >= 0) close(stop_fd_);
-    throw std::runtime_error("FlakyProxy: cannot listen on 127.0.0.1:0");
+  if (stop_fd_ < 0) {
+    close(listen_fd_);
+    throw std::runtime_error("FlakyProxy: no eventfd");
   }
-  port_ = ntohs(address.sin_port);
   accept_thread_ = std::thread(&FlakyProxy::AcceptLoop, this);
 }
 
@@ -71,26 +66,10 @@ std::vector<std::chrono::steady_clock::duration> FlakyProxy::MisbehavedLifetimes
   return misbehaved_for_;
 }
 
-bool FlakyProxy::WaitFor(int fd, short events) {
-  pollfd fds[2] = {{fd, events, 0}, {stop_fd_, POLLIN, 0}};
-  while (poll(fds, 2, -1) < 0) {
-    if (errno != EINTR) return false;
-  }
-  return (fds[1].revents & POLLIN) == 0;
-}
+bool FlakyProxy::WaitFor(int fd, short events) { return WaitForOrStop(fd, events, stop_fd_); }
 
 bool FlakyProxy::SendAll(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t n = send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-    if (n > 0) {
-      bytes.remove_prefix(static_cast<size_t>(n));
-    } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-      if (!WaitFor(fd, POLLOUT)) return false;
-    } else {
-      return false;  // the peer went away
-    }
-  }
-  return true;
+  return SendAllOrStop(fd, bytes, stop_fd_);
 }
 
 void FlakyProxy::AcceptLoop() {
