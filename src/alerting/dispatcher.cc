@@ -3,6 +3,12 @@
 #include <spdlog/spdlog.h>
 
 namespace memwatch::alerting {
+namespace {
+
+constexpr std::string_view kUnreadable =
+    "its outbox file was deleted or damaged after it was queued; any bytes left are in failed/";
+
+}  // namespace
 
 std::string_view ResultLabel(NotificationResult r) {
   switch (r) {
@@ -47,12 +53,14 @@ Result<RecoveryReport> Dispatcher::Start() {
   CountDropped(r.dropped, "over the per-receiver limit at start");
   for (const std::string& receiver : outbox_->Receivers()) {
     if (Find(receiver) != nullptr) continue;
-    while (std::optional<Notification> n = outbox_->Claim(receiver)) {
+    std::vector<Dropped> unreadable;
+    while (std::optional<Notification> n = outbox_->Claim(receiver, &unreadable)) {
       const std::string reason = fmt::format("receiver {} is no longer configured", receiver);
       spdlog::error("alerting: notification {} for {}: {}", n->id, n->target, reason);
-      (void)outbox_->MoveToFailed(n->id, reason, clock_->WallNow());
+      (void)outbox_->MoveToFailed(*n, reason, clock_->WallNow());
       observer_->OnNotification(receiver, NotificationResult::kFailed);
     }
+    CountDropped(unreadable, kUnreadable);
   }
   started_ = true;
   for (auto& [name, w] : workers_) {
@@ -102,7 +110,10 @@ void Dispatcher::Run(Worker& w) {
       if (stopping_) return;
       seen = w.version;
     }
-    std::optional<Notification> n = outbox_->Claim(w.name);
+    std::vector<Dropped> unreadable;
+    std::optional<Notification> n = outbox_->Claim(w.name, &unreadable);
+    CountDropped(unreadable, kUnreadable);
+    if (!unreadable.empty()) ReportQueue(w);
     if (!n) {
       std::unique_lock lock(w.mu);
       w.cv.wait(lock, [&] { return stopping_ || w.version != seen; });
@@ -140,7 +151,7 @@ bool Dispatcher::Deliver(Worker& w, const Notification& n) {
       case RetryDecision::Kind::kPermanent: {
         spdlog::error("alerting: notification {} on {} NOT delivered, kept in {}: {}", n.id,
                       n.target, outbox_->FailedDir(), d.reason);
-        if (Status s = outbox_->MoveToFailed(n.id, d.reason, clock_->WallNow()); !s.ok()) {
+        if (Status s = outbox_->MoveToFailed(n, d.reason, clock_->WallNow()); !s.ok()) {
           spdlog::error("alerting: {}", s.message());
         }
         ++w.failed;

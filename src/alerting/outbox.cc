@@ -104,13 +104,11 @@ Result<RecoveryReport> Outbox::Recover() {
       ++report.unreadable;
       continue;
     }
-    const std::string receiver = n.value().receiver;
-    receiver_of_[id] = receiver;
-    queues_[receiver].push_back(Item{std::move(n).value(), false});
+    queues_[n.value().receiver].push_back(Item{id, nullptr, false});
     ++report.recovered;
   }
   for (auto& [receiver, q] : queues_) {
-    std::vector<Dropped> dropped = TrimLocked(q);
+    std::vector<Dropped> dropped = TrimLocked(q, receiver);
     report.dropped.insert(report.dropped.end(), dropped.begin(), dropped.end());
   }
   DeleteFiles(report.dropped);
@@ -129,21 +127,19 @@ AddResult Outbox::Add(const Notification& n) {
   {
     std::lock_guard lock(mu_);
     Queue& q = queues_[n.receiver];
-    q.push_back(Item{n, false});
-    receiver_of_[n.id] = n.receiver;
-    result.dropped = TrimLocked(q);
+    q.push_back(Item{n.id, result.stored.ok() ? nullptr : std::make_unique<Notification>(n)});
+    result.dropped = TrimLocked(q, n.receiver);
   }
   DeleteFiles(result.dropped);
   return result;
 }
 
-std::vector<Dropped> Outbox::TrimLocked(Queue& q) {
+std::vector<Dropped> Outbox::TrimLocked(Queue& q, const std::string& receiver) {
   std::vector<Dropped> dropped;
   while (q.size() > options_.max_pending_per_receiver) {
     auto oldest = std::find_if(q.begin(), q.end(), [](const Item& i) { return !i.in_flight; });
     if (oldest == q.end()) break;
-    dropped.push_back({oldest->n.receiver, oldest->n.id});
-    receiver_of_.erase(oldest->n.id);
+    dropped.push_back({receiver, oldest->id});
     q.erase(oldest);
   }
   return dropped;
@@ -154,50 +150,75 @@ void Outbox::DeleteFiles(const std::vector<Dropped>& dropped) {
   for (const Dropped& d : dropped) (void)fs_->Remove(PendingPath(d.id));
 }
 
-std::optional<Notification> Outbox::Claim(std::string_view receiver) {
-  std::lock_guard lock(mu_);
-  auto it = queues_.find(receiver);
-  if (it == queues_.end() || it->second.empty() || it->second.front().in_flight)
-    return std::nullopt;
-  it->second.front().in_flight = true;
-  return it->second.front().n;
+std::pair<Outbox::Queue*, Outbox::Queue::iterator> Outbox::FindLocked(std::string_view id) {
+  for (auto& [receiver, q] : queues_) {
+    auto it = std::find_if(q.begin(), q.end(), [&](const Item& i) { return i.id == id; });
+    if (it != q.end()) return {&q, it};
+  }
+  return {nullptr, {}};
+}
+
+std::optional<Notification> Outbox::Claim(std::string_view receiver,
+                                          std::vector<Dropped>* unreadable) {
+  for (;;) {
+    std::string id;
+    {
+      std::lock_guard lock(mu_);
+      auto it = queues_.find(receiver);
+      if (it == queues_.end() || it->second.empty() || it->second.front().in_flight)
+        return std::nullopt;
+      Item& front = it->second.front();
+      front.in_flight = true;
+      if (front.unsaved) return *front.unsaved;
+      id = front.id;
+    }
+    Result<Notification> n = Load(id);
+    if (n.ok()) return std::move(n).value();
+    {
+      std::lock_guard lock(mu_);
+      if (auto [q, it] = FindLocked(id); q != nullptr) q->erase(it);
+    }
+    if (unreadable != nullptr) unreadable->push_back({std::string(receiver), id});
+  }
+}
+
+Result<Notification> Outbox::Load(const std::string& id) {
+  const std::string path = PendingPath(id);
+  Result<std::string> text = fs_->Read(path);
+  if (!text.ok()) return text.status();
+  Result<Notification> n = ParsePending(id, text.value());
+  if (!n.ok()) {
+    const std::string failed_id = "unreadable-" + SafeName(id);
+    if (fs_->WriteFileDurably(FailedPath(failed_id), text.value()).ok()) {
+      std::lock_guard lock(mu_);
+      failed_ids_.push_back(failed_id);
+    }
+    (void)fs_->Remove(path);
+  }
+  return n;
 }
 
 void Outbox::Release(const std::string& id) {
   std::lock_guard lock(mu_);
-  auto r = receiver_of_.find(id);
-  if (r == receiver_of_.end()) return;
-  for (Item& i : queues_[r->second]) {
-    if (i.n.id == id) i.in_flight = false;
-  }
+  if (auto [q, it] = FindLocked(id); q != nullptr) it->in_flight = false;
 }
 
 Status Outbox::Remove(const std::string& id) {
   {
     std::lock_guard lock(mu_);
-    auto r = receiver_of_.find(id);
-    if (r != receiver_of_.end()) {
-      std::erase_if(queues_[r->second], [&](const Item& i) { return i.n.id == id; });
-      receiver_of_.erase(r);
-    }
+    if (auto [q, it] = FindLocked(id); q != nullptr) q->erase(it);
   }
   return IsSafeId(id) ? fs_->Remove(PendingPath(id)) : Status::Ok();
 }
 
-Status Outbox::MoveToFailed(const std::string& id, std::string_view reason, WallTime now) {
-  std::optional<Notification> n;
+Status Outbox::MoveToFailed(const Notification& n, std::string_view reason, WallTime now) {
   {
     std::lock_guard lock(mu_);
-    auto r = receiver_of_.find(id);
-    if (r == receiver_of_.end()) return Status::Ok();  // dropped meanwhile
-    for (const Item& i : queues_[r->second]) {
-      if (i.n.id == id) n = i.n;
-    }
+    if (FindLocked(n.id).first == nullptr) return Status::Ok();  // dropped meanwhile
   }
-  if (!n) return Status::Ok();
-  Status written = IsSafeId(id) ? WriteFailed(*n, reason, now) : Status::Ok();
+  Status written = IsSafeId(n.id) ? WriteFailed(n, reason, now) : Status::Ok();
   // Forget it even when failed/ is not writable: retrying would not help.
-  Status removed = Remove(id);
+  Status removed = Remove(n.id);
   if (!written.ok()) return written;
   if (!removed.ok()) return removed;
   return TrimFailed();
@@ -233,7 +254,10 @@ Status Outbox::TrimFailed() {
 
 bool Outbox::Contains(const std::string& id) const {
   std::lock_guard lock(mu_);
-  return receiver_of_.count(id) > 0;
+  return std::any_of(queues_.begin(), queues_.end(), [&](const auto& entry) {
+    return std::any_of(entry.second.begin(), entry.second.end(),
+                       [&](const Item& i) { return i.id == id; });
+  });
 }
 
 size_t Outbox::PendingCount(std::string_view receiver) const {

@@ -14,6 +14,12 @@
 //   .<name>.tmp       half-written files a crash left; deleted on start
 // Ids sort by creation time, so file order is queue order.
 //
+// Memory holds only the queue: each pending notification's id, not its
+// content, which Claim reads back from its file. A long backlog (a
+// receiver down for an hour) then costs ~100 bytes per notification, not
+// its full text, and leaves no fragmented heap behind when it drains.
+// Only a notification whose file could not be written is kept whole.
+//
 // Bounds: each receiver keeps at most max_pending_per_receiver (1000)
 // pending notifications; past that the oldest one not being delivered is
 // dropped (file removed, id returned so the caller counts and logs it).
@@ -26,10 +32,12 @@
 
 #include <deque>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "alerting/file_system.h"
@@ -76,17 +84,23 @@ class Outbox {
   // Stores `n` durably, then queues it behind its receiver's others.
   AddResult Add(const Notification& n);
 
-  // The oldest pending notification of `receiver`, now marked in flight so
-  // the bound cannot drop it; nullopt when there is none or it is already
-  // claimed.
-  std::optional<Notification> Claim(std::string_view receiver);
+  // The oldest pending notification of `receiver`, read from its file and
+  // now marked in flight so the bound cannot drop it; nullopt when there is
+  // none or it is already claimed. A queued notification whose file can no
+  // longer be read (deleted or damaged by something else) cannot be
+  // delivered: it is forgotten, whatever bytes it had are kept in failed/,
+  // it is appended to *unreadable (when not null), and the next one is
+  // tried.
+  std::optional<Notification> Claim(std::string_view receiver,
+                                    std::vector<Dropped>* unreadable = nullptr);
   // Ends a claim with no verdict: the notification stays first in line.
   void Release(const std::string& id);
 
   // Delivered: forget `id` and delete its file.
   Status Remove(const std::string& id);
-  // Failed for good: write it to failed/ with `reason`, then forget it.
-  Status MoveToFailed(const std::string& id, std::string_view reason, WallTime now);
+  // Failed for good: write `n` (as claimed) to failed/ with `reason`, then
+  // forget it. Ok and nothing written when it was dropped meanwhile.
+  Status MoveToFailed(const Notification& n, std::string_view reason, WallTime now);
 
   // False once `id` was removed, failed or dropped.
   bool Contains(const std::string& id) const;
@@ -99,15 +113,23 @@ class Outbox {
 
  private:
   struct Item {
-    Notification n;
+    std::string id;
+    // Set only when the file could not be written: the one copy.
+    std::unique_ptr<Notification> unsaved;
     bool in_flight = false;
   };
   using Queue = std::deque<Item>;
 
   std::string PendingPath(const std::string& id) const;
+  // Requires mu_ held. The queue holding `id` and its position, or nullptr.
+  std::pair<Queue*, Queue::iterator> FindLocked(std::string_view id);
+  // The content of a claimed notification's file; quarantines the file's
+  // bytes (if any) in failed/ when they do not parse.
+  Result<Notification> Load(const std::string& id);
   std::string FailedPath(const std::string& id) const;
-  // Requires mu_ held. Removes items past the bound from `q`.
-  std::vector<Dropped> TrimLocked(Queue& q);
+  // Requires mu_ held. Removes items past the bound from `q`, the queue of
+  // `receiver`.
+  std::vector<Dropped> TrimLocked(Queue& q, const std::string& receiver);
   void DeleteFiles(const std::vector<Dropped>& dropped);
   Status WriteFailed(const Notification& n, std::string_view reason, WallTime now);
   Status TrimFailed();
@@ -117,9 +139,8 @@ class Outbox {
 
   mutable std::mutex mu_;
   // State below is protected by mu_.
-  std::map<std::string, Queue, std::less<>> queues_;             // by receiver
-  std::map<std::string, std::string, std::less<>> receiver_of_;  // id -> receiver
-  std::deque<std::string> failed_ids_;                           // oldest first
+  std::map<std::string, Queue, std::less<>> queues_;  // by receiver
+  std::deque<std::string> failed_ids_;                // oldest first
 };
 
 }  // namespace memwatch::alerting

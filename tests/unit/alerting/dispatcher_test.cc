@@ -244,6 +244,24 @@ TEST(DispatcherTest, ADiskErrorIsReportedButTheAlertStillGoesOut) {
   ASSERT_TRUE(Eventually([&] { return rig.dispatcher.Stats("oncall").sent == 1; }));
 }
 
+TEST(DispatcherTest, AQueuedFileDeletedBehindItsBackIsCountedAsDropped) {
+  FakeNotifier hanging({}, /*open=*/false);
+  Rig rig({{"oncall", &hanging}});
+  ASSERT_TRUE(rig.dispatcher.Start().ok());
+  ASSERT_TRUE(rig.dispatcher.Submit(Make(1)).ok());
+  ASSERT_TRUE(hanging.WaitForEntered(1));
+  ASSERT_TRUE(rig.dispatcher.Submit(Make(2)).ok());
+  ASSERT_TRUE(rig.dispatcher.Submit(Make(3)).ok());
+  ASSERT_TRUE(rig.fs.Remove(PendingPath(Make(2))).ok());
+  hanging.Open();
+  ASSERT_TRUE(Eventually([&] { return rig.dispatcher.Stats("oncall").sent == 2; }));
+  EXPECT_EQ(rig.dispatcher.Stats("oncall").dropped, 1u);
+  std::vector<std::string> ids;
+  for (const Notification& n : hanging.attempts()) ids.push_back(n.id);
+  EXPECT_THAT(ids, ElementsAre(Make(1).id, Make(3).id));
+  EXPECT_THAT(rig.observer.results(), ElementsAre("oncall:sent", "oncall:dropped", "oncall:sent"));
+}
+
 TEST(DispatcherTest, SubmitRefusesUnknownReceiversAndAnUnstartedDispatcher) {
   FakeNotifier slack;
   Rig rig({{"oncall", &slack}});

@@ -115,9 +115,10 @@ TEST(OutboxTest, PermanentFailuresAreMovedAside) {
   ASSERT_TRUE(box.Recover().ok());
   const Notification n = Make(1);
   box.Add(n);
-  box.Claim("oncall");
+  auto claimed = box.Claim("oncall");
+  ASSERT_TRUE(claimed.has_value());
   ASSERT_TRUE(box.MoveToFailed(
-                     n.id,
+                     *claimed,
                      "slack receiver oncall (https://hooks.slack.com/…): HTTP 400 invalid_payload",
                      Wall0())
                   .ok());
@@ -194,7 +195,7 @@ TEST(OutboxTest, FailedDirectoryIsBounded) {
   ASSERT_TRUE(box.Recover().ok());
   for (int i = 1; i <= 4; ++i) {
     box.Add(Make(i));
-    ASSERT_TRUE(box.MoveToFailed(Make(i).id, "bad", Wall0()).ok());
+    ASSERT_TRUE(box.MoveToFailed(Make(i), "bad", Wall0()).ok());
   }
   EXPECT_FALSE(fs.Exists(FailedPath(Make(1))));
   EXPECT_FALSE(fs.Exists(FailedPath(Make(2))));
@@ -218,6 +219,43 @@ TEST(OutboxTest, UnreadableFilesAreQuarantinedNotFatal) {
   EXPECT_EQ(fs.Get(std::string(kDir) + "/failed/unreadable-1714564800000-00000000-000001.json"),
             "{not json");
   EXPECT_THAT(ClaimAll(box, "oncall"), ElementsAre(good.id));
+}
+
+TEST(OutboxTest, ClaimReadsTheFileMemoryHoldsOnlyTheQueue) {
+  FakeFileSystem fs;
+  Outbox box(&fs, {kDir});
+  ASSERT_TRUE(box.Recover().ok());
+  box.Add(Make(1));
+  // The file is the one copy: what is delivered is what it holds.
+  Notification edited = Make(1);
+  edited.alerts[0].summary = "read back from disk";
+  fs.Put(PendingPath(edited),
+         nlohmann::json{{"format", 1}, {"notification", NotificationToJson(edited)}}.dump());
+  auto claimed = box.Claim("oncall");
+  ASSERT_TRUE(claimed.has_value());
+  EXPECT_EQ(*claimed, edited);
+}
+
+TEST(OutboxTest, AFileLostAfterQueueingIsReportedAndSkipped) {
+  FakeFileSystem fs;
+  Outbox box(&fs, {kDir});
+  ASSERT_TRUE(box.Recover().ok());
+  for (int i = 1; i <= 3; ++i) box.Add(Make(i));
+  ASSERT_TRUE(fs.Remove(PendingPath(Make(1))).ok());        // someone cleaned the state dir
+  fs.Put(PendingPath(Make(2)), "{\"format\": 1, \"notif");  // or damaged it
+  std::vector<Dropped> unreadable;
+  auto claimed = box.Claim("oncall", &unreadable);
+  ASSERT_TRUE(claimed.has_value());
+  EXPECT_EQ(*claimed, Make(3));
+  EXPECT_THAT(unreadable,
+              ElementsAre(Dropped{"oncall", Make(1).id}, Dropped{"oncall", Make(2).id}));
+  EXPECT_FALSE(box.Contains(Make(1).id));
+  EXPECT_FALSE(box.Contains(Make(2).id));
+  EXPECT_EQ(box.PendingCount("oncall"), 1u);
+  // The damaged bytes are kept for a person, out of the queue's way.
+  EXPECT_FALSE(fs.Exists(PendingPath(Make(2))));
+  EXPECT_EQ(fs.Get(std::string(kDir) + "/failed/unreadable-" + Make(2).id + ".json"),
+            "{\"format\": 1, \"notif");
 }
 
 TEST(OutboxTest, AWriteFailureStillQueuesInMemory) {
