@@ -27,7 +27,7 @@ Usage:
 Options:
   --config FILE      YAML configuration (see docs/configuration.md)
   --log-level LEVEL  trace, debug, info (default), warn, error, critical, off
-  --check-config     exit 0 if the config is valid, 2 with every error otherwise
+  --check-config     exit 0 if the config is valid, 2 with its errors otherwise
   --format FORMAT    doctor output: text (default) or json
   --timeout DUR      doctor: per-request timeout (default: the config's, else 2s)
   --receiver NAME    test-alert: only this receiver

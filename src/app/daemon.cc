@@ -8,6 +8,7 @@
 #include <ctime>
 #include <mutex>
 #include <random>
+#include <sstream>
 #include <thread>
 
 #include <spdlog/spdlog.h>
@@ -160,7 +161,8 @@ int RunDaemon(config::Config config, const std::string& config_path, SystemdNoti
       store.RecordReload(next.ok(), wall_seconds());
       if (!next.ok()) {
         spdlog::error("reload of {} failed; keeping the running config:", config_path);
-        for (const config::ConfigError& e : next.errors) spdlog::error("  {}", e.ToString());
+        std::istringstream report(config::ErrorReport(next.errors));
+        for (std::string line; std::getline(report, line);) spdlog::error("  {}", line);
       } else {
         config = std::move(*next.config);
         {

@@ -19,10 +19,9 @@ Result<config::Config> ConfigFor(const Command& cmd) {
   if (!cmd.config_path.empty()) {
     config::LoadResult r = config::LoadConfigFile(cmd.config_path, config::ProcessEnv());
     if (!r.ok()) {
-      std::string all;
-      for (const config::ConfigError& e : r.errors) all += e.ToString() + "\n";
-      return Status::Error(all + std::to_string(r.errors.size()) +
-                           " error(s) in the configuration");
+      std::string report = config::ErrorReport(r.errors);
+      report.pop_back();  // the caller ends the line
+      return Status::Error(report);
     }
     r.config->timeout = std::max(r.config->timeout, kDoctorDefaultTimeout);
     return std::move(*r.config);

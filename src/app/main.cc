@@ -28,8 +28,7 @@ void SetUpLogging(const std::string& level) {
 }
 
 int PrintConfigErrors(const memwatch::config::LoadResult& r) {
-  for (const auto& e : r.errors) (void)std::fprintf(stderr, "%s\n", e.ToString().c_str());
-  (void)std::fprintf(stderr, "%zu error(s) in the configuration\n", r.errors.size());
+  (void)std::fputs(memwatch::config::ErrorReport(r.errors).c_str(), stderr);
   return memwatch::app::kExitConfig;
 }
 

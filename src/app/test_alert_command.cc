@@ -13,10 +13,7 @@ namespace memwatch::app {
 int RunTestAlert(const Command& cmd) {
   config::LoadResult loaded = config::LoadConfigFile(cmd.config_path, config::ProcessEnv());
   if (!loaded.ok()) {
-    for (const config::ConfigError& e : loaded.errors) {
-      (void)std::fprintf(stderr, "%s\n", e.ToString().c_str());
-    }
-    (void)std::fprintf(stderr, "%zu error(s) in the configuration\n", loaded.errors.size());
+    (void)std::fputs(config::ErrorReport(loaded.errors).c_str(), stderr);
     return kExitConfig;
   }
   alerting::AlertingConfig alerting = loaded.config->alerting;

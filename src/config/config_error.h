@@ -2,7 +2,9 @@
 // to jump to it.
 #pragma once
 
+#include <cstddef>
 #include <string>
+#include <vector>
 
 namespace memwatch::config {
 
@@ -19,5 +21,11 @@ struct ConfigError {
 
   bool operator==(const ConfigError&) const = default;
 };
+
+// What a person reads about a config that did not load: one line per error
+// (ToString), at most `limit` of them, since a file of garbage can yield
+// thousands; then "N error(s) in the configuration", saying how many were
+// not shown. Every line ends with '\n'.
+std::string ErrorReport(const std::vector<ConfigError>& errors, size_t limit = 100);
 
 }  // namespace memwatch::config

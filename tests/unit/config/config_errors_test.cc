@@ -1,6 +1,8 @@
 // Every kind of config mistake, each reported as FILE:LINE:COLUMN: KEY:
 // message. Expected strings are complete on purpose: they are the text an
 // operator reads.
+#include <algorithm>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -46,6 +48,27 @@ TEST(ConfigErrorTest, ToStringWithoutKeyOrLine) {
   EXPECT_EQ((ConfigError{"f", 2, 3, "", "m"}).ToString(), "f:2:3: m");
   EXPECT_EQ((ConfigError{"f", 0, 0, "", "m"}).ToString(), "f: m");
   EXPECT_EQ((ConfigError{"f", 0, 0, "k", "m"}).ToString(), "f: k: m");
+}
+
+TEST(ConfigErrorTest, ReportListsEveryErrorThenTheCount) {
+  const LoadResult r = Load(std::string("timeout: soon\ninterval: never\n") + kTarget);
+  ASSERT_EQ(r.errors.size(), 2u) << AllErrors(r);
+  EXPECT_EQ(ErrorReport(r.errors), r.errors[0].ToString() + "\n" + r.errors[1].ToString() +
+                                       "\n2 error(s) in the configuration\n");
+}
+
+TEST(ConfigErrorTest, ReportOfAGarbageFileIsCapped) {
+  // Each line of garbage is its own error: a pasted log file gives thousands.
+  std::string text = kTarget;
+  for (int i = 0; i < 1000; ++i) text += "junk" + std::to_string(i) + ": 1\n";
+  const LoadResult r = Load(text);
+  ASSERT_EQ(r.errors.size(), 1000u) << AllErrors(r);
+  const std::string report = ErrorReport(r.errors, 100);
+  EXPECT_EQ(std::count(report.begin(), report.end(), '\n'), 101);
+  EXPECT_THAT(report, HasSubstr(r.errors[99].ToString() + "\n"));
+  EXPECT_THAT(report, Not(HasSubstr(r.errors[100].ToString())));
+  EXPECT_THAT(report,
+              ::testing::EndsWith("\n1000 error(s) in the configuration (the first 100 shown)\n"));
 }
 
 // ---- Unknown keys: did you mean --------------------------------------------
