@@ -96,11 +96,9 @@ Result<RecoveryReport> Outbox::Recover() {
     if (!text.ok()) return text.status();
     Result<Notification> n = ParsePending(id, text.value());
     if (!n.ok()) {
-      // Keep the bytes for a person, out of the way of the queue.
-      const std::string failed_id = "unreadable-" + SafeName(id);
-      if (Status s = fs_->WriteFileDurably(FailedPath(failed_id), text.value()); !s.ok()) return s;
-      if (Status s = fs_->Remove(path); !s.ok()) return s;
-      failed_ids_.push_back(failed_id);
+      Result<std::string> failed_id = Quarantine(id, path, text.value());
+      if (!failed_id.ok()) return failed_id.status();
+      failed_ids_.push_back(std::move(failed_id).value());
       ++report.unreadable;
       continue;
     }
@@ -188,14 +186,21 @@ Result<Notification> Outbox::Load(const std::string& id) {
   if (!text.ok()) return text.status();
   Result<Notification> n = ParsePending(id, text.value());
   if (!n.ok()) {
-    const std::string failed_id = "unreadable-" + SafeName(id);
-    if (fs_->WriteFileDurably(FailedPath(failed_id), text.value()).ok()) {
+    // Left in outbox/ when this fails: the next start quarantines it.
+    if (Result<std::string> failed_id = Quarantine(id, path, text.value()); failed_id.ok()) {
       std::lock_guard lock(mu_);
-      failed_ids_.push_back(failed_id);
+      failed_ids_.push_back(std::move(failed_id).value());
     }
-    (void)fs_->Remove(path);
   }
   return n;
+}
+
+Result<std::string> Outbox::Quarantine(const std::string& id, const std::string& path,
+                                       const std::string& text) {
+  const std::string failed_id = "unreadable-" + SafeName(id);
+  if (Status s = fs_->WriteFileDurably(FailedPath(failed_id), text); !s.ok()) return s;
+  if (Status s = fs_->Remove(path); !s.ok()) return s;
+  return failed_id;
 }
 
 void Outbox::Release(const std::string& id) {

@@ -14,10 +14,11 @@
 //   .<name>.tmp       half-written files a crash left; deleted on start
 // Ids sort by creation time, so file order is queue order.
 //
-// Memory holds only the queue: each pending notification's id, not its
-// content, which Claim reads back from its file. A long backlog (a
-// receiver down for an hour) then costs ~100 bytes per notification, not
-// its full text, and leaves no fragmented heap behind when it drains.
+// Memory holds only the queue: each pending notification's id and a flag,
+// not its content, which Claim reads back from its file. A long backlog (a
+// receiver down for an hour) then costs about a hundred bytes per
+// notification instead of its whole text, and leaves little fragmented heap
+// behind when it drains (bench/RESULTS.md, soak of 2026-12-06).
 // Only a notification whose file could not be written is kept whole.
 //
 // Bounds: each receiver keeps at most max_pending_per_receiver (1000)
@@ -121,12 +122,18 @@ class Outbox {
   using Queue = std::deque<Item>;
 
   std::string PendingPath(const std::string& id) const;
+  std::string FailedPath(const std::string& id) const;
   // Requires mu_ held. The queue holding `id` and its position, or nullptr.
   std::pair<Queue*, Queue::iterator> FindLocked(std::string_view id);
   // The content of a claimed notification's file; quarantines the file's
   // bytes (if any) in failed/ when they do not parse.
   Result<Notification> Load(const std::string& id);
-  std::string FailedPath(const std::string& id) const;
+  // Keeps the bytes of the pending file `path` (id `id`) that do not parse
+  // for a person, out of the queue's way: writes them to
+  // failed/unreadable-<id>.json, then removes `path`. Returns the failed id.
+  // No lock needed: file I/O only.
+  Result<std::string> Quarantine(const std::string& id, const std::string& path,
+                                 const std::string& text);
   // Requires mu_ held. Removes items past the bound from `q`, the queue of
   // `receiver`.
   std::vector<Dropped> TrimLocked(Queue& q, const std::string& receiver);
