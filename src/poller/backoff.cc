@@ -7,6 +7,11 @@ namespace memwatch::poller {
 Backoff::Backoff(Duration base, Duration max, uint64_t seed)
     : base_(std::max(base, Duration(1))), max_(std::max(max, base_)), rng_(seed) {}
 
+void Backoff::SetBounds(Duration base, Duration max) {
+  base_ = std::max(base, Duration(1));
+  max_ = std::max(max, base_);
+}
+
 Duration Backoff::NextDelay() {
   ++failures_;
   // c = base * 2^(failures-1), doubled step by step so it cannot overflow.

@@ -26,6 +26,10 @@ class Backoff {
   // never below 1 ms, so a target is never retried faster than it is polled.
   Duration NextDelay();
 
+  // New bounds (a reload changed the interval); the failures so far count
+  // on, so a target that keeps failing does not start over at `base`.
+  void SetBounds(Duration base, Duration max);
+
   // A successful poll: the next failure starts again at `base`.
   void Reset() { failures_ = 0; }
 

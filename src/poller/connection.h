@@ -58,6 +58,10 @@ class Connection {
   // Closes the socket, if open, without reporting anything.
   void Close();
 
+  // Bounds every request started from now on (a reload changed `timeout`);
+  // the one in flight keeps its deadline.
+  void SetTimeout(Duration timeout) { timeout_ = timeout; }
+
  private:
   enum class State { kClosed, kConnecting, kAuthenticating, kIdle, kAwaitingInfo };
 

@@ -43,6 +43,14 @@ void PollLoop::QueueFastInterval(const std::string& name, std::optional<Duration
   loop_.Wake();
 }
 
+void PollLoop::QueueOptions(const PollerOptions& options) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    pending_options_ = options;
+  }
+  loop_.Wake();
+}
+
 void PollLoop::Run() {
   std::vector<EventLoop::Ready> ready;
   while (!Done()) {
@@ -68,11 +76,15 @@ void PollLoop::Run() {
 void PollLoop::ApplyPending(MonoTime now) {
   std::optional<std::vector<PollTarget>> targets;
   std::vector<std::pair<std::string, std::optional<Duration>>> fast;
+  std::optional<PollerOptions> options;
   {
     std::lock_guard<std::mutex> lock(mu_);
     targets.swap(pending_targets_);
     fast.swap(pending_fast_);
+    options.swap(pending_options_);
   }
+  // Options first: targets added by the same reload start with them.
+  if (options.has_value()) ApplyOptions(*options, now);
   if (targets.has_value()) ReplaceTargets(std::move(*targets), now);
   for (auto& [name, interval] : fast) ApplyFastInterval(name, interval, now);
 }
@@ -112,16 +124,29 @@ void PollLoop::ApplyFastInterval(const std::string& name, std::optional<Duration
     fast_intervals_.erase(name);
   }
   for (auto& [id, t] : targets_) {
-    // A healthy, idle target moves its next poll earlier if the new interval
-    // asks for it (at once if one new interval has passed since the last
-    // poll was due); a target backing off keeps its backoff; one in flight
-    // is scheduled by the new interval when it finishes.
-    if (t->spec.name != name || t->in_flight || t->backoff.failures() > 0) continue;
-    const MonoTime next = NextDueAfterIntervalChange(t->due, t->next_due, IntervalFor(*t), now);
-    if (next < t->next_due) {
-      t->next_due = next;
-      Arm(*t);
-    }
+    if (t->spec.name == name) Reschedule(*t, now);
+  }
+}
+
+void PollLoop::ApplyOptions(const PollerOptions& options, MonoTime now) {
+  options_ = options;
+  for (auto& [id, t] : targets_) {
+    t->conn.SetTimeout(options_.timeout);
+    t->backoff.SetBounds(options_.interval, options_.backoff_max);
+    Reschedule(*t, now);
+  }
+}
+
+void PollLoop::Reschedule(Target& t, MonoTime now) {
+  // A healthy, idle target moves its next poll earlier if its new interval
+  // asks for it (at once if one new interval has passed since the last
+  // poll was due); a target backing off keeps its backoff; one in flight
+  // is scheduled by the new interval when it finishes.
+  if (t.in_flight || t.backoff.failures() > 0) return;
+  const MonoTime next = NextDueAfterIntervalChange(t.due, t.next_due, IntervalFor(t), now);
+  if (next < t.next_due) {
+    t.next_due = next;
+    Arm(t);
   }
 }
 

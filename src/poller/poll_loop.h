@@ -39,6 +39,8 @@ class PollLoop {
   // Replaces the target list (see Poller::SetTargets) when the loop next wakes.
   void QueueTargets(std::vector<PollTarget> targets);
   void QueueFastInterval(const std::string& name, std::optional<Duration> interval);
+  // Replaces the options (see Poller::SetOptions) when the loop next wakes.
+  void QueueOptions(const PollerOptions& options);
 
  private:
   struct Target {
@@ -72,6 +74,10 @@ class PollLoop {
   void ApplyPending(MonoTime now);
   void ReplaceTargets(std::vector<PollTarget> specs, MonoTime now);
   void ApplyFastInterval(const std::string& name, std::optional<Duration> interval, MonoTime now);
+  void ApplyOptions(const PollerOptions& options, MonoTime now);
+  // Moves the next poll of an idle, healthy target earlier when its
+  // interval got shorter (NextDueAfterIntervalChange).
+  void Reschedule(Target& t, MonoTime now);
   void FireTimers(MonoTime now);
   void StartPoll(Target& t, MonoTime now);
   void Finish(Target& t, PollOutcome outcome, MonoTime now);
@@ -80,7 +86,7 @@ class PollLoop {
   Duration IntervalFor(const Target& t) const;
   bool Done() const { return stop_.load() || (once_ && applied_ && unreported_ == 0); }
 
-  const PollerOptions options_;
+  PollerOptions options_;
   const Poller::Callback callback_;
   const bool once_;
   std::mt19937_64 seeds_;  // one backoff jitter seed per target
@@ -97,6 +103,7 @@ class PollLoop {
   std::mutex mu_;
   std::optional<std::vector<PollTarget>> pending_targets_;                     // guarded by mu_
   std::vector<std::pair<std::string, std::optional<Duration>>> pending_fast_;  // guarded by mu_
+  std::optional<PollerOptions> pending_options_;                               // guarded by mu_
 };
 
 }  // namespace memwatch::poller

@@ -23,6 +23,7 @@ void Poller::Stop() { impl_->loop.Stop(); }
 void Poller::SetTargets(std::vector<PollTarget> targets) {
   impl_->loop.QueueTargets(std::move(targets));
 }
+void Poller::SetOptions(PollerOptions options) { impl_->loop.QueueOptions(options); }
 void Poller::SetFastInterval(const std::string& name, std::optional<Duration> interval) {
   impl_->loop.QueueFastInterval(name, interval);
 }

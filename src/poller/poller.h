@@ -32,6 +32,7 @@ struct PollerOptions {
   Duration timeout = std::chrono::milliseconds(500);  // connect, AUTH and INFO each
   size_t max_reply_bytes = size_t{8} * 1024 * 1024;
   Duration backoff_max = std::chrono::seconds(30);
+  bool operator==(const PollerOptions&) const = default;
 };
 
 // The outcome of one poll of one target.
@@ -81,6 +82,15 @@ class Poller {
   // polled at once, like a new one; a removed one is closed and reports
   // nothing more, even if a poll was in flight.
   void SetTargets(std::vector<PollTarget> targets);
+
+  // Thread-safe; applied by the loop when it next wakes (promptly). New
+  // options for every target, kept or added later: the request timeout
+  // bounds every request started from then on; a new interval times each
+  // target's next poll (an idle, healthy target is polled at once if one
+  // new interval has passed since its last poll was due, and never later
+  // than already planned) and the backoff of failing ones. Connections,
+  // schedules and fast intervals are kept.
+  void SetOptions(PollerOptions options);
 
   // Thread-safe. Polls target `name` every `interval` instead of the default
   // until called again with std::nullopt (adaptive polling near the limit).

@@ -72,5 +72,25 @@ TEST(BackoffTest, NeverFasterThanTheBaseNorBelowOneMillisecond) {
   EXPECT_EQ(zero.NextDelay(), milliseconds(1));
 }
 
+TEST(BackoffTest, NewBoundsKeepTheFailuresCounted) {
+  Backoff backoff(seconds(1), seconds(30), 3);
+  for (int i = 0; i < 3; ++i) (void)backoff.NextDelay();
+  // A reload: 200 ms interval, same cap. The 4th failure's window is
+  // 200 ms * 2^3 = 1.6 s, not the first failure's 200 ms.
+  backoff.SetBounds(milliseconds(200), seconds(30));
+  const Duration delay = backoff.NextDelay();
+  EXPECT_GE(delay, milliseconds(800));
+  EXPECT_LE(delay, milliseconds(1600));
+  EXPECT_EQ(backoff.failures(), 4);
+  backoff.Reset();
+  EXPECT_EQ(backoff.NextDelay(), milliseconds(200));
+}
+
+TEST(BackoffTest, NewBoundsAreClampedLikeTheFirstOnes) {
+  Backoff backoff(seconds(1), seconds(30), 3);
+  backoff.SetBounds(Duration(0), Duration(0));
+  EXPECT_EQ(backoff.NextDelay(), milliseconds(1));
+}
+
 }  // namespace
 }  // namespace memwatch::poller
