@@ -38,6 +38,8 @@ AlertDelivery::~AlertDelivery() { Stop(); }
 
 Status AlertDelivery::Configure(const alerting::AlertingConfig& config) {
   if (applied_ == config) return Status::Ok();
+  // Where the receivers that run now keep their outbox, if any run.
+  const std::string old_state_dir = applied_ ? applied_->state_dir : std::string();
   applied_.reset();
   std::unique_ptr<Running> next;
   if (!config.receivers.empty()) {
@@ -58,9 +60,13 @@ Status AlertDelivery::Configure(const alerting::AlertingConfig& config) {
   // The old workers stop before the new ones recover the same outbox: two
   // dispatchers must never claim the same files.
   std::lock_guard lock(running_mu_);
+  const bool was_running = running_ != nullptr;
   if (running_) running_->dispatcher->Stop();
   running_.reset();
   if (!next) {
+    // The receivers just removed may leave notifications behind: a
+    // dispatcher with none moves them aside, as a start does.
+    if (was_running) MoveAsidePending(old_state_dir);
     applied_ = config;
     return Status::Ok();
   }
@@ -72,6 +78,20 @@ Status AlertDelivery::Configure(const alerting::AlertingConfig& config) {
   running_ = std::move(next);
   applied_ = config;
   return Status::Ok();
+}
+
+void AlertDelivery::MoveAsidePending(const std::string& state_dir) {
+  Running r;
+  r.outbox =
+      std::make_unique<alerting::Outbox>(&r.fs, alerting::OutboxOptions{.state_dir = state_dir});
+  r.dispatcher = std::make_unique<alerting::Dispatcher>(
+      r.outbox.get(), std::map<std::string, alerting::Notifier*, std::less<>>{}, clock_, &r.sleeper,
+      observer_);
+  if (Result<alerting::RecoveryReport> done = r.dispatcher->Start(); !done.ok()) {
+    spdlog::error("alerting: cannot move aside what removed receivers left in {}: {}", state_dir,
+                  done.status().message());
+  }
+  r.dispatcher->Stop();
 }
 
 void AlertDelivery::Submit(std::vector<alerting::Notification> notifications) {

@@ -19,16 +19,17 @@
 #include "alerting/alerting_config.h"
 #include "alerting/dispatch_observer.h"
 #include "alerting/notification.h"
+#include "app/notification_sink.h"
 #include "memwatch/clock.h"
 #include "memwatch/result.h"
 
 namespace memwatch::app {
 
-class AlertDelivery {
+class AlertDelivery final : public NotificationSink {
  public:
   // `observer` and `clock` are not owned and must outlive this object.
   AlertDelivery(alerting::DispatchObserver* observer, const Clock* clock);
-  ~AlertDelivery();  // Stop()
+  ~AlertDelivery() override;  // Stop()
   AlertDelivery(const AlertDelivery&) = delete;
   AlertDelivery& operator=(const AlertDelivery&) = delete;
 
@@ -36,15 +37,18 @@ class AlertDelivery {
   // delivered now) and starts the workers; on a reload that changed the
   // alerting config, stops the old ones first (attempts in flight finish,
   // each bounded by its timeout) and starts again, so the outbox is
-  // recovered under the new receivers. A reload that left it as it was
+  // recovered under the new receivers: what is pending for a receiver no
+  // longer configured is moved to <state_dir>/failed/ with the reason and
+  // counted as failed, never deleted. A reload that left it as it was
   // changes nothing: retries keep their backoff and no thread is replaced.
-  // With no receivers, delivery is off and nothing touches state_dir. Fails
-  // only when state_dir is unusable; delivery is then off until the next
-  // successful Configure.
+  // With no receivers, delivery is off and nothing touches state_dir (after
+  // a reload that removed the last receiver, its pending notifications are
+  // moved aside first). Fails only when state_dir is unusable; delivery is
+  // then off until the next successful Configure.
   Status Configure(const alerting::AlertingConfig& config);
 
   // Queues notifications for storing and delivery; returns at once.
-  void Submit(std::vector<alerting::Notification> notifications);
+  void Submit(std::vector<alerting::Notification> notifications) override;
 
   // Stores what is queued, stops the workers; undelivered notifications
   // stay in the outbox for the next run. Idempotent.
@@ -57,6 +61,9 @@ class AlertDelivery {
   struct Running;  // clients, notifiers, outbox, dispatcher
 
   void StoreLoop();
+  // Moves every pending notification under `state_dir` to failed/ (none of
+  // their receivers is configured any more). Requires running_mu_ held.
+  void MoveAsidePending(const std::string& state_dir);
 
   alerting::DispatchObserver* const observer_;
   const Clock* const clock_;

@@ -3,24 +3,13 @@
 #include <signal.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
-#include <ctime>
-#include <mutex>
-#include <random>
 #include <sstream>
-#include <thread>
 
 #include <spdlog/spdlog.h>
 
-#include "app/alert_delivery.h"
 #include "app/cli.h"
-#include "app/poll_processor.h"
 #include "config/config_loader.h"
-#include "metrics/http_server.h"
-#include "metrics/metrics_store.h"
-#include "metrics/notification_metrics.h"
-#include "poller/poller.h"
 
 namespace memwatch::app {
 namespace {
@@ -34,11 +23,29 @@ sigset_t DaemonSignals() {
   return set;
 }
 
-poller::PollerOptions OptionsOf(const config::Config& c) {
-  poller::PollerOptions o;
-  o.interval = c.interval;
-  o.timeout = c.timeout;
-  return o;
+timespec ToTimespec(std::chrono::microseconds d) {
+  return {static_cast<time_t>(d.count() / 1000000), static_cast<long>(d.count() % 1000000) * 1000};
+}
+
+std::vector<std::string> ReceiverNames(const alerting::AlertingConfig& alerting) {
+  std::vector<std::string> names;
+  for (const alerting::ReceiverConfig& r : alerting.receivers) names.push_back(r.name);
+  return names;
+}
+
+// How long the poller may report nothing before the daemon counts it as
+// stuck and stops pinging the watchdog (so systemd restarts it). A target
+// that keeps failing reports nothing while it backs off (up to
+// backoff_max), and a poll can take a timeout for each of connect, AUTH and
+// INFO.
+Duration MaxQuiet(const config::Config& config) {
+  return std::max(config.interval, PollerOptionsOf(config).backoff_max) + 3 * config.timeout +
+         std::chrono::seconds(5);
+}
+
+void LogLines(spdlog::level::level_enum level, const std::string& text) {
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) spdlog::log(level, "  {}", line);
 }
 
 }  // namespace
@@ -48,150 +55,133 @@ void BlockDaemonSignals() {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
-int RunDaemon(config::Config config, const std::string& config_path, SystemdNotifier* notifier) {
-  metrics::MetricsStore store(MEMWATCH_VERSION);
-  Result<std::unique_ptr<metrics::HttpServer>> http =
-      metrics::HttpServer::Start(config.listen, &store);
-  if (!http.ok()) {
-    spdlog::critical("{}", http.status().message());
+Daemon::Daemon(config::Config config, std::string config_path, DaemonDeps deps)
+    : config_path_(std::move(config_path)),
+      deps_(deps),
+      store_(MEMWATCH_VERSION),
+      endpoint_(&store_),
+      delivery_(&notification_metrics_, deps.clock),
+      reloader_(std::move(config), this),
+      polling_(reloader_.running(), &store_, &delivery_, deps.clock, deps.id_nonce) {}
+
+Daemon::~Daemon() { Stop(); }
+
+int Daemon::Start() {
+  const config::Config& config = reloader_.running();
+  if (Status s = endpoint_.Listen(config.listen); !s.ok()) {
+    spdlog::critical("{}", s.message());
     return kExitListen;
   }
-  std::unique_ptr<metrics::HttpServer> server = std::move(http).value();
-  auto wall_seconds = [] {
-    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-  };
-  store.RecordReload(true, wall_seconds());
-  spdlog::info(
-      "redis-memwatch {} watching {} target(s) every {} ms; metrics on http://{}/metrics",
-      MEMWATCH_VERSION, config.targets.size(), config.interval.count(),
-      // Report the bound port: with port 0 the OS picked it.
-      config.listen.substr(0, config.listen.rfind(':') + 1) + std::to_string(server->port()));
-
-  // Alert delivery runs before the first poll so that what an earlier run
-  // left in the outbox goes out at once.
-  SystemClock clock;
-  metrics::NotificationMetrics notification_metrics;
-  std::vector<std::string> receiver_names;
-  for (const auto& r : config.alerting.receivers) receiver_names.push_back(r.name);
-  notification_metrics.SetReceivers(receiver_names);
-  store.SetNotificationMetrics(&notification_metrics);
-  AlertDelivery delivery(&notification_metrics, &clock);
-  if (Status s = delivery.Configure(config.alerting); !s.ok()) {
+  store_.RecordReload(true, WallSeconds());
+  spdlog::info("redis-memwatch {} watching {} target(s) every {} ms; metrics on {}",
+               MEMWATCH_VERSION, config.targets.size(), config.interval.count(),
+               endpoint_.MetricsUrl());
+  store_.SetNotificationMetrics(&notification_metrics_);
+  // Before the first poll, so what an earlier run left in the outbox goes
+  // out at once.
+  if (Status s = ConfigureAlerting(config.alerting); !s.ok()) {
     spdlog::critical("{}", s.message());
-    server.reset();  // no scrape may outlive notification_metrics
     return kExitFailure;
   }
   if (!config.alerting.receivers.empty()) {
     spdlog::info("alerting to {} receiver(s); outbox in {}/outbox",
                  config.alerting.receivers.size(), config.alerting.state_dir);
   }
+  polling_.Start();
+  return kExitOk;
+}
 
-  // Guards processor: the poller thread calls Process, a reload calls Reconfigure.
-  std::mutex processor_mu;
-  poller::Poller* poller_ptr = nullptr;  // set below, before the poller runs
-  PollProcessorHooks hooks;
-  hooks.notify = [&delivery](std::vector<alerting::Notification> n) {
-    delivery.Submit(std::move(n));
-  };
-  hooks.set_fast_interval = [&poller_ptr](const std::string& name, std::optional<Duration> iv) {
-    poller_ptr->SetFastInterval(name, iv);
-  };
-  hooks.id_nonce = std::random_device{}();
-  PollProcessor processor(config, &store, std::move(hooks));
-  std::atomic<int64_t> last_activity_ns{0};
-  std::atomic<bool> first_round{false};
-  auto now_ns = [] { return std::chrono::steady_clock::now().time_since_epoch().count(); };
-  last_activity_ns = now_ns();
-
-  poller::Poller poller(OptionsOf(config), PollProcessor::PollTargets(config),
-                        [&](const poller::PollResult& r) {
-                          std::lock_guard lock(processor_mu);
-                          processor.Process(r, std::chrono::system_clock::now());
-                          last_activity_ns = now_ns();
-                          if (!first_round && processor.FirstRoundComplete()) {
-                            first_round = true;
-                          }
-                        });
-  poller_ptr = &poller;
-  std::thread poll_thread([&] { poller.Run(); });
-
-  bool ready_sent = false;
-  std::optional<std::chrono::microseconds> watchdog = notifier->WatchdogPeriod();
-  sigset_t signals = DaemonSignals();
-  // Upper bound on how long the loop sleeps: short enough to notice the
-  // first round promptly and ping the watchdog well within its period.
-  const timespec tick{0, 100L * 1000 * 1000};
-  // Once ready, wake only for signals and, under a watchdog, to ping it.
-  timespec idle_tick{3600, 0};
-  if (watchdog) {
-    const auto third = *watchdog / 3;
-    idle_tick = {static_cast<time_t>(third.count() / 1000000),
-                 static_cast<long>(third.count() % 1000000) * 1000};
-  }
-  int exit_code = kExitOk;
+int Daemon::Run() {
+  const sigset_t signals = DaemonSignals();
+  // Until ready, wake often to notice the first round promptly; then only
+  // for signals and, under a watchdog, to ping it thrice per period.
+  const std::optional<std::chrono::microseconds> watchdog = deps_.notifier->WatchdogPeriod();
+  const timespec busy_tick = ToTimespec(std::chrono::milliseconds(100));
+  const timespec idle_tick = ToTimespec(watchdog ? *watchdog / 3 : std::chrono::hours(1));
   for (;;) {
-    if (!ready_sent && first_round.load()) {
-      ready_sent = true;
-      server->SetReady(true);
-      notifier->Ready();
-      spdlog::info("first poll round complete; ready");
-    }
-    if (watchdog) {
-      // Ping only while the poller makes progress, so a stuck poll loop
-      // gets the daemon restarted.
-      // A target that keeps failing reports nothing while it backs off
-      // (up to backoff_max), and a poll can take a timeout for each of
-      // connect, AUTH and INFO.
-      auto quiet = std::chrono::nanoseconds(now_ns() - last_activity_ns.load());
-      const auto max_quiet = std::max(config.interval, OptionsOf(config).backoff_max) +
-                             3 * config.timeout + std::chrono::seconds(5);
-      if (quiet < max_quiet) {
-        notifier->Watchdog();
-      }
-    }
-    int sig = sigtimedwait(&signals, nullptr, ready_sent ? &idle_tick : &tick);
+    UpdateReadiness();
+    if (watchdog) PingWatchdog();
+    const int sig = sigtimedwait(&signals, nullptr, ready_ ? &idle_tick : &busy_tick);
     if (sig == SIGINT || sig == SIGTERM) {
       spdlog::info("received {}, stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
       break;
     }
-    if (sig == SIGHUP) {
-      notifier->Reloading();
-      config::LoadResult next = config::LoadConfigFile(config_path, config::ProcessEnv());
-      store.RecordReload(next.ok(), wall_seconds());
-      if (!next.ok()) {
-        spdlog::error("reload of {} failed; keeping the running config:", config_path);
-        std::istringstream report(config::ErrorReport(next.errors));
-        for (std::string line; std::getline(report, line);) spdlog::error("  {}", line);
-      } else {
-        config = std::move(*next.config);
-        {
-          std::lock_guard lock(processor_mu);
-          processor.Reconfigure(config);
-          poller.SetTargets(PollProcessor::PollTargets(config));
-        }
-        receiver_names.clear();
-        for (const auto& r : config.alerting.receivers) receiver_names.push_back(r.name);
-        notification_metrics.SetReceivers(receiver_names);
-        if (Status s = delivery.Configure(config.alerting); !s.ok()) {
-          spdlog::error("{}; alerts are not delivered until a reload succeeds", s.message());
-        }
-        spdlog::info("reloaded {}: {} target(s), {} receiver(s)", config_path,
-                     config.targets.size(), config.alerting.receivers.size());
-      }
-      notifier->Ready();
+    if (sig == SIGHUP) Reload();
+  }
+  Stop();
+  return kExitOk;
+}
+
+void Daemon::Reload() {
+  deps_.notifier->Reloading();
+  config::LoadResult loaded = config::LoadConfigFile(config_path_, config::ProcessEnv());
+  if (!loaded.ok()) {
+    store_.RecordReload(false, WallSeconds());
+    spdlog::error("reload of {} failed; keeping the running config:", config_path_);
+    LogLines(spdlog::level::err, config::ErrorReport(loaded.errors));
+  } else {
+    const ReloadOutcome outcome = reloader_.Apply(std::move(*loaded.config));
+    store_.RecordReload(outcome.ok(), WallSeconds());
+    const config::Config& now = reloader_.running();
+    spdlog::info("reloaded {}: {} target(s), {} receiver(s); changed: {}", config_path_,
+                 now.targets.size(), now.alerting.receivers.size(),
+                 DescribeChanges(outcome.changes));
+    for (const std::string& failure : outcome.failures) {
+      spdlog::error("reload of {}: not applied: {}", config_path_, failure);
     }
   }
-  notifier->Stopping();
-  poller.Stop();
-  poll_thread.join();
+  deps_.notifier->Ready();
+}
+
+void Daemon::Stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  deps_.notifier->Stopping();
+  polling_.Stop();
   spdlog::debug("poller stopped");
-  // After the poller: every notification the last polls produced is stored
-  // in the outbox before the workers stop.
-  delivery.Stop();
-  server.reset();
+  delivery_.Stop();
+  endpoint_.Close();
   spdlog::debug("http server stopped");
-  return exit_code;
+}
+
+Status Daemon::Listen(const std::string& address) {
+  Status s = endpoint_.Listen(address);
+  if (s.ok()) spdlog::info("metrics now on {}", endpoint_.MetricsUrl());
+  return s;
+}
+
+Status Daemon::ConfigureAlerting(const alerting::AlertingConfig& alerting) {
+  notification_metrics_.SetReceivers(ReceiverNames(alerting));
+  return delivery_.Configure(alerting);
+}
+
+void Daemon::ApplyPolling(const config::Config& config) { polling_.Apply(config); }
+
+void Daemon::UpdateReadiness() {
+  if (ready_ || !polling_.FirstRoundComplete()) return;
+  ready_ = true;
+  endpoint_.SetReady();
+  deps_.notifier->Ready();
+  spdlog::info("first poll round complete; ready");
+}
+
+void Daemon::PingWatchdog() {
+  // Only while the poller makes progress, so a stuck poll loop gets the
+  // daemon restarted.
+  if (deps_.clock->Now() - polling_.LastActivity() < MaxQuiet(reloader_.running())) {
+    deps_.notifier->Watchdog();
+  }
+}
+
+double Daemon::WallSeconds() const {
+  return std::chrono::duration<double>(deps_.clock->WallNow().time_since_epoch()).count();
+}
+
+int RunDaemon(config::Config config, const std::string& config_path, SystemdNotifier* notifier) {
+  SystemClock clock;
+  Daemon daemon(std::move(config), config_path, DaemonDeps{&clock, notifier});
+  if (int code = daemon.Start(); code != kExitOk) return code;
+  return daemon.Run();
 }
 
 }  // namespace memwatch::app

@@ -1,11 +1,28 @@
-// The daemon: wires config, poller, check engine, metrics endpoint and
-// systemd notifications, and runs until SIGTERM/SIGINT. Signals are blocked
-// in every thread and taken synchronously by the main loop (sigtimedwait),
-// so no code runs in signal context.
+// The daemon: the metrics endpoint, alert delivery and polling, started
+// from one configuration, reconfigured in place on SIGHUP, and stopped on
+// SIGTERM or SIGINT. Signals are blocked in every thread and taken
+// synchronously by the main loop (sigtimedwait), so no code runs in signal
+// context.
+//
+// Threads: the main thread runs Run() (signals, reloads, readiness and the
+// systemd watchdog); Polling runs the poller thread, which parses, checks
+// and evaluates alerts; AlertDelivery runs a store thread and one worker per
+// receiver; CivetWeb serves HTTP on its own few workers.
 #pragma once
 
+#include <memory>
+#include <random>
+#include <string>
+
+#include "app/alert_delivery.h"
+#include "app/metrics_endpoint.h"
+#include "app/polling.h"
+#include "app/reloader.h"
 #include "app/systemd_notify.h"
 #include "config/config.h"
+#include "memwatch/clock.h"
+#include "metrics/metrics_store.h"
+#include "metrics/notification_metrics.h"
 
 namespace memwatch::app {
 
@@ -13,8 +30,60 @@ namespace memwatch::app {
 // thread is started so every thread inherits the mask.
 void BlockDaemonSignals();
 
-// Runs until a stop signal; returns the process exit code. `config_path` is
-// re-read on SIGHUP.
+struct DaemonDeps {
+  const Clock* clock;
+  SystemdNotifier* notifier;
+  uint64_t id_nonce = std::random_device{}();  // see PollProcessor
+};
+
+class Daemon final : private Reloadable {
+ public:
+  // `config_path` is re-read by Reload(). Starts nothing yet.
+  Daemon(config::Config config, std::string config_path, DaemonDeps deps);
+  ~Daemon() override;  // Stop()
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+
+  // Binds the endpoint, starts alert delivery (what an earlier run left in
+  // the outbox goes out at once) and then polling. Returns kExitOk, or the
+  // exit code of what failed (logged): kExitListen, kExitFailure.
+  int Start();
+  // Until SIGTERM or SIGINT; SIGHUP calls Reload(). Returns the exit code.
+  int Run();
+  // Re-reads the config file and applies it (see Reloader); the outcome
+  // goes to the log and redis_memwatch_config_last_reload_successful.
+  void Reload();
+  // Polling first, then delivery (every notification the last polls made
+  // is stored before its workers stop), then the endpoint. Idempotent.
+  void Stop();
+
+ private:
+  // Reloadable
+  Status Listen(const std::string& address) override;
+  Status ConfigureAlerting(const alerting::AlertingConfig& alerting) override;
+  void ApplyPolling(const config::Config& config) override;
+
+  // Marks the daemon ready once the first poll round is complete.
+  void UpdateReadiness();
+  // Pings the watchdog iff the poller made progress recently.
+  void PingWatchdog();
+  double WallSeconds() const;
+
+  const std::string config_path_;
+  const DaemonDeps deps_;
+  // Declaration order is construction order: what reads the store and the
+  // notification metrics is declared after them, so it is destroyed first.
+  metrics::MetricsStore store_;
+  metrics::NotificationMetrics notification_metrics_;
+  MetricsEndpoint endpoint_;
+  AlertDelivery delivery_;
+  Reloader reloader_;
+  Polling polling_;
+  bool ready_ = false;
+  bool stopped_ = false;
+};
+
+// Runs the daemon until a stop signal; returns the process exit code.
 int RunDaemon(config::Config config, const std::string& config_path, SystemdNotifier* notifier);
 
 }  // namespace memwatch::app

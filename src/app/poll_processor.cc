@@ -21,12 +21,11 @@ checks::CheckSettings SettingsOf(const config::Config& c, const config::TargetCo
 }  // namespace
 
 PollProcessor::PollProcessor(const config::Config& config, metrics::MetricsStore* store,
-                             PollProcessorHooks hooks)
+                             uint64_t id_nonce)
     : store_(store),
-      hooks_(std::move(hooks)),
-      alerts_(alerting::PolicyFrom(config.alerting), hooks_.id_nonce),
+      alerts_(alerting::PolicyFrom(config.alerting), id_nonce),
       fast_interval_(config.alerting.fast_interval) {
-  Reconfigure(config);
+  (void)Reconfigure(config);  // no target is fast yet
 }
 
 std::vector<poller::PollTarget> PollProcessor::PollTargets(const config::Config& config) {
@@ -38,7 +37,8 @@ std::vector<poller::PollTarget> PollProcessor::PollTargets(const config::Config&
   return out;
 }
 
-void PollProcessor::Reconfigure(const config::Config& config) {
+PollEffects PollProcessor::Reconfigure(const config::Config& config) {
+  PollEffects effects;
   alerts_.SetPolicy(alerting::PolicyFrom(config.alerting));
   const bool fast_interval_changed = fast_interval_ != config.alerting.fast_interval;
   fast_interval_ = config.alerting.fast_interval;
@@ -57,9 +57,7 @@ void PollProcessor::Reconfigure(const config::Config& config) {
       t.memory_limit = tc.memory_limit;
       t.monitor->Reconfigure(InfoOf(tc), SettingsOf(config, tc));
       if (!t.seen) ++pending_first_;
-      if (t.fast && fast_interval_changed && hooks_.set_fast_interval) {
-        hooks_.set_fast_interval(t.name, fast_interval_);
-      }
+      if (t.fast && fast_interval_changed) effects.intervals.emplace_back(t.name, fast_interval_);
       targets_.push_back(std::move(t));
     } else {
       Target t;
@@ -75,6 +73,7 @@ void PollProcessor::Reconfigure(const config::Config& config) {
   // them on purpose), and the poller forgets them with their fast mode.
   for (const auto& entry : old) alerts_.Forget(entry.first);
   store_->SetTargets(names);
+  return effects;
 }
 
 bool PollProcessor::FastPolling(const std::string& name) const {
@@ -85,7 +84,8 @@ bool PollProcessor::FastPolling(const std::string& name) const {
 }
 
 void PollProcessor::UpdatePollingMode(Target& t, const Snapshot* snapshot,
-                                      std::optional<checks::EffectiveLimit> limit) {
+                                      std::optional<checks::EffectiveLimit> limit,
+                                      PollEffects* effects) {
   const bool fast = WantsFastPolling(t.fast, snapshot, t.previous_used, limit, t.active);
   if (snapshot != nullptr && snapshot->used_memory.has_value())
     t.previous_used = snapshot->used_memory;
@@ -97,12 +97,12 @@ void PollProcessor::UpdatePollingMode(Target& t, const Snapshot* snapshot,
   } else {
     spdlog::info("{}: away from its limit; back to the normal polling interval", t.name);
   }
-  if (hooks_.set_fast_interval) {
-    hooks_.set_fast_interval(t.name, fast ? std::optional<Duration>(fast_interval_) : std::nullopt);
-  }
+  effects->intervals.emplace_back(t.name,
+                                  fast ? std::optional<Duration>(fast_interval_) : std::nullopt);
 }
 
-void PollProcessor::Process(const poller::PollResult& r, WallTime wall_now) {
+PollEffects PollProcessor::Process(const poller::PollResult& r, WallTime wall_now) {
+  PollEffects effects;
   // A reload reaches the poller thread later than this object: match by
   // name (the index is only a hint), and drop results of removed targets.
   Target* found = nullptr;
@@ -113,7 +113,7 @@ void PollProcessor::Process(const poller::PollResult& r, WallTime wall_now) {
       if (candidate.name == r.target_name) found = &candidate;
     }
   }
-  if (found == nullptr) return;
+  if (found == nullptr) return effects;
   Target& t = *found;
   if (!t.seen) {
     t.seen = true;
@@ -145,20 +145,20 @@ void PollProcessor::Process(const poller::PollResult& r, WallTime wall_now) {
 
   std::vector<Finding> findings = t.monitor->Observe(obs);
   LogChanges(t, findings);
-  // Alerts first: the metrics below do not delay a rejected write's page.
-  std::vector<alerting::Notification> notifications =
-      alerts_.Evaluate(t.name, findings, r.finished, wall_now);
-  if (!notifications.empty() && hooks_.notify) hooks_.notify(std::move(notifications));
+  // The caller hands these over after the store below is updated: at most
+  // a scrape's hold of the store's lock (one family or batch of targets).
+  effects.notifications = alerts_.Evaluate(t.name, findings, r.finished, wall_now);
   if (snapshot) {
     update.limit = checks::ComputeEffectiveLimit(*snapshot, t.memory_limit);
     update.time_to_full_seconds = t.monitor->TimeToFullSeconds();
   }
   update.findings = findings;
   t.active = std::move(findings);
-  UpdatePollingMode(t, snapshot ? &*snapshot : nullptr, update.limit);
+  UpdatePollingMode(t, snapshot ? &*snapshot : nullptr, update.limit, &effects);
   update.snapshot = std::move(snapshot);
   store_->Record(t.name, std::move(update));
   store_->RecordLag(std::chrono::duration<double>(r.started - r.due).count());
+  return effects;
 }
 
 void PollProcessor::LogChanges(const Target& t, const std::vector<Finding>& next) const {

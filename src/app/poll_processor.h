@@ -1,12 +1,13 @@
 // Turns each finished poll into findings, alerts and metrics: parse the
 // INFO text, feed the target's check engine, log what changed, evaluate the
-// alert state machine and hand its notifications to the sink, switch the
-// target's polling to fast or back, update the metrics store. Runs on the
-// poller thread; owns the per-target check and alert state. Not
-// thread-safe: the daemon serialises Process and Reconfigure.
+// alert state machine, decide whether the target is polled fast, update the
+// metrics store. What it asks of the world outside (notifications to
+// deliver, polling intervals to change) it returns as PollEffects, for the
+// caller to carry out. Runs on the poller thread; owns the per-target check
+// and alert state. Not thread-safe: the daemon serialises Process and
+// Reconfigure.
 #pragma once
 
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,28 +22,29 @@
 
 namespace memwatch::app {
 
-// Where the processor's effects outside the metrics store go. Either may
-// be empty (no alert delivery, no adaptive polling).
-struct PollProcessorHooks {
-  // Receives each evaluation's notifications; must not block.
-  std::function<void(std::vector<alerting::Notification>)> notify;
-  // Polls target `name` at `interval`, or at the normal one for nullopt.
-  std::function<void(const std::string& name, std::optional<Duration> interval)> set_fast_interval;
-  // Keeps this run's notification ids apart from an earlier run's.
-  uint64_t id_nonce = 0;
+// What a poll or a reload asks of the parts outside the processor.
+struct PollEffects {
+  // To deliver, in this order.
+  std::vector<alerting::Notification> notifications;
+  // Poll target `first` every `second` from now on, or at the normal
+  // interval for nullopt (adaptive polling).
+  std::vector<std::pair<std::string, std::optional<Duration>>> intervals;
 };
 
 class PollProcessor {
  public:
-  PollProcessor(const config::Config& config, metrics::MetricsStore* store,
-                PollProcessorHooks hooks = {});
+  // `id_nonce` keeps this run's notification ids apart from an earlier
+  // run's.
+  PollProcessor(const config::Config& config, metrics::MetricsStore* store, uint64_t id_nonce = 0);
 
-  // Applies a new config (reload): unchanged targets keep their history.
-  void Reconfigure(const config::Config& config);
+  // Applies a new config (reload): unchanged targets keep their history and
+  // alert state; new check settings and alerting policy apply from the next
+  // poll. Returns the interval changes a new fast_interval needs.
+  PollEffects Reconfigure(const config::Config& config);
 
   // Handles one poll result. Monotonic time comes from the result
   // (`finished`); `wall_now` is only for what people read.
-  void Process(const poller::PollResult& result, WallTime wall_now);
+  PollEffects Process(const poller::PollResult& result, WallTime wall_now);
 
   // True iff target `name` is currently polled at the fast interval.
   bool FastPolling(const std::string& name) const;
@@ -65,13 +67,13 @@ class PollProcessor {
     std::optional<int64_t> previous_used;  // used_memory at the last successful poll
   };
 
+  // Appends to `effects` when the target's polling mode changes.
   void UpdatePollingMode(Target& t, const Snapshot* snapshot,
-                         std::optional<checks::EffectiveLimit> limit);
+                         std::optional<checks::EffectiveLimit> limit, PollEffects* effects);
 
   void LogChanges(const Target& t, const std::vector<Finding>& next) const;
 
   metrics::MetricsStore* store_;
-  PollProcessorHooks hooks_;
   alerting::AlertState alerts_;
   Duration fast_interval_;
   std::vector<Target> targets_;  // index = PollResult::target_index

@@ -23,6 +23,8 @@ struct HttpResponse {
 };
 // A blocking GET to 127.0.0.1:port; nullopt when it cannot connect.
 std::optional<HttpResponse> HttpGet(int port, const std::string& path);
+// The same to another IPv4 address (e.g. 127.0.0.2, loopback too).
+std::optional<HttpResponse> HttpGet(const std::string& ipv4, int port, const std::string& path);
 
 // Runs a command to completion; returns its exit code and combined output.
 struct CommandResult {

@@ -87,29 +87,25 @@ struct Recorded {
   std::vector<std::pair<std::string, std::optional<Duration>>> intervals;
 };
 
-PollProcessorHooks RecordInto(Recorded* rec) {
-  PollProcessorHooks h;
-  h.notify = [rec](std::vector<alerting::Notification> n) {
-    for (auto& x : n) rec->notifications.push_back(std::move(x));
-  };
-  h.set_fast_interval = [rec](const std::string& name, std::optional<Duration> iv) {
-    rec->intervals.emplace_back(name, iv);
-  };
-  return h;
+// Feeds `result` to `processor` and keeps every effect in `rec`.
+void Process(PollProcessor& processor, const poller::PollResult& result, Recorded* rec) {
+  PollEffects e = processor.Process(result, WallTime{});
+  for (auto& n : e.notifications) rec->notifications.push_back(std::move(n));
+  for (auto& i : e.intervals) rec->intervals.push_back(std::move(i));
 }
 
 TEST(PollProcessorTest, TheFirstRejectionIsNotifiedAtOnceAndPollingGoesFast) {
   metrics::MetricsStore store("test");
   Recorded rec;
-  PollProcessor processor(WithWebhook({"r"}), &store, RecordInto(&rec));
-  processor.Process(Full("r", 500000, 0, 1000), WallTime{});
+  PollProcessor processor(WithWebhook({"r"}), &store);
+  Process(processor, Full("r", 500000, 0, 1000), &rec);
   EXPECT_TRUE(rec.intervals.empty());
-  processor.Process(Full("r", 950000, 0, 2000), WallTime{});
+  Process(processor, Full("r", 950000, 0, 2000), &rec);
   ASSERT_EQ(rec.intervals.size(), 1u);
   EXPECT_EQ(rec.intervals[0].second, std::chrono::milliseconds(250));
   EXPECT_TRUE(processor.FastPolling("r"));
   EXPECT_TRUE(rec.notifications.empty());
-  processor.Process(Full("r", 990000, 3, 2250), WallTime{});
+  Process(processor, Full("r", 990000, 3, 2250), &rec);
   ASSERT_EQ(rec.notifications.size(), 1u);
   EXPECT_EQ(rec.notifications[0].receiver, "hook");
   EXPECT_EQ(rec.notifications[0].target, "r");
@@ -120,10 +116,10 @@ TEST(PollProcessorTest, TheFirstRejectionIsNotifiedAtOnceAndPollingGoesFast) {
 TEST(PollProcessorTest, RoomAgainEndsFastPolling) {
   metrics::MetricsStore store("test");
   Recorded rec;
-  PollProcessor processor(WithWebhook({"r"}), &store, RecordInto(&rec));
-  processor.Process(Full("r", 950000, 0, 1000), WallTime{});
+  PollProcessor processor(WithWebhook({"r"}), &store);
+  Process(processor, Full("r", 950000, 0, 1000), &rec);
   ASSERT_TRUE(processor.FastPolling("r"));
-  processor.Process(Full("r", 100000, 0, 2000), WallTime{});
+  Process(processor, Full("r", 100000, 0, 2000), &rec);
   EXPECT_FALSE(processor.FastPolling("r"));
   ASSERT_EQ(rec.intervals.size(), 2u);
   EXPECT_EQ(rec.intervals[1].second, std::nullopt);
@@ -132,12 +128,12 @@ TEST(PollProcessorTest, RoomAgainEndsFastPolling) {
 TEST(PollProcessorTest, ARemovedTargetsAlertsAreForgottenSilently) {
   metrics::MetricsStore store("test");
   Recorded rec;
-  PollProcessor processor(WithWebhook({"r", "s"}), &store, RecordInto(&rec));
-  processor.Process(Full("r", 500000, 0, 1000), WallTime{});
-  processor.Process(Full("r", 990000, 5, 2000), WallTime{});
+  PollProcessor processor(WithWebhook({"r", "s"}), &store);
+  Process(processor, Full("r", 500000, 0, 1000), &rec);
+  Process(processor, Full("r", 990000, 5, 2000), &rec);
   ASSERT_EQ(rec.notifications.size(), 1u);
   processor.Reconfigure(WithWebhook({"s"}));
-  processor.Process(Full("s", 100, 0, 3000), WallTime{});
+  Process(processor, Full("s", 100, 0, 3000), &rec);
   EXPECT_EQ(rec.notifications.size(), 1u);  // no "resolved" for a removed target
 }
 
