@@ -1,5 +1,9 @@
 #include "app/cli.h"
 
+#include <string_view>
+#include <tuple>
+#include <utility>
+
 #include <fmt/format.h>
 
 namespace memwatch::app {
@@ -38,70 +42,115 @@ test-alert 0 all delivered, 1 any failed, 2 bad config or no such receiver.
 )";
 }
 
+namespace {
+
+using Apply = Status (*)(Command* cmd, const std::string& value);
+
+Status SetConfig(Command* cmd, const std::string& value) {
+  cmd->config_path = value;
+  return Status::Ok();
+}
+
+Status SetLogLevel(Command* cmd, const std::string& value) {
+  if (!IsLogLevel(value)) {
+    return Status::Error(fmt::format(
+        "--log-level: '{}' is not one of trace, debug, info, warn, error, critical, off", value));
+  }
+  cmd->log_level = value;
+  return Status::Ok();
+}
+
+Status SetFormat(Command* cmd, const std::string& value) {
+  if (value != "text" && value != "json") return Status::Error("--format: expected text or json");
+  cmd->json = value == "json";
+  return Status::Ok();
+}
+
+Status SetTimeout(Command* cmd, const std::string& value) {
+  cmd->timeout = value;
+  return Status::Ok();
+}
+
+Status SetReceiver(Command* cmd, const std::string& value) {
+  cmd->receiver = value;
+  return Status::Ok();
+}
+
+// An option that takes a value (`--flag V` or `--flag=V`), and the command
+// it belongs to (nullopt: every command).
+struct ValueOption {
+  std::string_view flag;
+  std::string_view alias;
+  std::optional<Command::Kind> only;
+  Apply apply;
+};
+
+constexpr ValueOption kValueOptions[] = {
+    {"--config", "-c", std::nullopt, &SetConfig},
+    {"--log-level", "", std::nullopt, &SetLogLevel},
+    {"--format", "", Command::Kind::kDoctor, &SetFormat},
+    {"--timeout", "", Command::Kind::kDoctor, &SetTimeout},
+    {"--receiver", "", Command::Kind::kTestAlert, &SetReceiver},
+};
+
+const ValueOption* FindValueOption(std::string_view flag, Command::Kind kind) {
+  for (const ValueOption& o : kValueOptions) {
+    if ((flag == o.flag || (!o.alias.empty() && flag == o.alias)) &&
+        (!o.only.has_value() || *o.only == kind)) {
+      return &o;
+    }
+  }
+  return nullptr;
+}
+
+// The subcommand args[0] names (the daemon when none), and where its
+// options start.
+std::pair<Command::Kind, size_t> Subcommand(const std::vector<std::string>& args) {
+  if (!args.empty() && args[0] == "doctor") return {Command::Kind::kDoctor, 1};
+  if (!args.empty() && args[0] == "test-alert") return {Command::Kind::kTestAlert, 1};
+  return {Command::Kind::kDaemon, 0};
+}
+
+// What each command needs once every argument is read.
+Status Finish(Command* cmd, bool check_config) {
+  if (cmd->kind == Command::Kind::kDoctor) {
+    if (cmd->url.has_value() == !cmd->config_path.empty()) {
+      return Status::Error("doctor needs either a redis:// address or --config FILE");
+    }
+    return Status::Ok();
+  }
+  if (cmd->config_path.empty()) return Status::Error("--config FILE is required");
+  if (cmd->kind == Command::Kind::kTestAlert) {
+    if (check_config) return Status::Error("--check-config does not go with test-alert");
+    return Status::Ok();
+  }
+  if (check_config) cmd->kind = Command::Kind::kCheckConfig;
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<Command> ParseCommandLine(const std::vector<std::string>& args) {
   Command cmd;
-  cmd.kind = Command::Kind::kDaemon;
   size_t i = 0;
-  if (!args.empty() && args[0] == "doctor") {
-    cmd.kind = Command::Kind::kDoctor;
-    i = 1;
-  } else if (!args.empty() && args[0] == "test-alert") {
-    cmd.kind = Command::Kind::kTestAlert;
-    i = 1;
-  }
+  std::tie(cmd.kind, i) = Subcommand(args);
   bool check_config = false;
-  auto value = [&](const std::string& flag) -> Result<std::string> {
-    if (i + 1 >= args.size()) return Status::Error(fmt::format("{} needs a value", flag));
-    return args[++i];
-  };
   for (; i < args.size(); ++i) {
     const std::string& a = args[i];
-    std::string flag = a;
-    std::optional<std::string> inline_value;
-    if (size_t eq = a.find('='); a.rfind("--", 0) == 0 && eq != std::string::npos) {
-      flag = a.substr(0, eq);
-      inline_value = a.substr(eq + 1);
+    const size_t eq = a.starts_with("--") ? a.find('=') : std::string::npos;
+    const std::string flag = a.substr(0, eq);
+    if (flag == "--help" || flag == "-h" || flag == "--version") {
+      cmd.kind = flag == "--version" ? Command::Kind::kVersion : Command::Kind::kHelp;
+      return cmd;
     }
-    auto take = [&]() -> Result<std::string> {
-      if (inline_value) return *inline_value;
-      return value(flag);
-    };
-    if (flag == "--help" || flag == "-h") {
-      cmd.kind = Command::Kind::kHelp;
-      return cmd;
-    } else if (flag == "--version") {
-      cmd.kind = Command::Kind::kVersion;
-      return cmd;
-    } else if (flag == "--check-config") {
+    if (flag == "--check-config") {
       check_config = true;
-    } else if (flag == "--config" || flag == "-c") {
-      Result<std::string> v = take();
-      if (!v.ok()) return v.status();
-      cmd.config_path = v.value();
-    } else if (flag == "--log-level") {
-      Result<std::string> v = take();
-      if (!v.ok()) return v.status();
-      if (!IsLogLevel(v.value())) {
-        return Status::Error(fmt::format(
-            "--log-level: '{}' is not one of trace, debug, info, warn, error, critical, off",
-            v.value()));
+    } else if (const ValueOption* option = FindValueOption(flag, cmd.kind)) {
+      if (eq == std::string::npos && i + 1 >= args.size()) {
+        return Status::Error(fmt::format("{} needs a value", flag));
       }
-      cmd.log_level = v.value();
-    } else if (flag == "--format" && cmd.kind == Command::Kind::kDoctor) {
-      Result<std::string> v = take();
-      if (!v.ok()) return v.status();
-      if (v.value() != "text" && v.value() != "json") {
-        return Status::Error("--format: expected text or json");
-      }
-      cmd.json = v.value() == "json";
-    } else if (flag == "--timeout" && cmd.kind == Command::Kind::kDoctor) {
-      Result<std::string> v = take();
-      if (!v.ok()) return v.status();
-      cmd.timeout = v.value();
-    } else if (flag == "--receiver" && cmd.kind == Command::Kind::kTestAlert) {
-      Result<std::string> v = take();
-      if (!v.ok()) return v.status();
-      cmd.receiver = v.value();
+      const std::string value = eq != std::string::npos ? a.substr(eq + 1) : args[++i];
+      if (Status s = option->apply(&cmd, value); !s.ok()) return s;
     } else if (cmd.kind == Command::Kind::kDoctor && !a.starts_with("-") && !cmd.url) {
       cmd.url = a;
     } else {
@@ -110,18 +159,7 @@ Result<Command> ParseCommandLine(const std::vector<std::string>& args) {
                                               : "unexpected argument");
     }
   }
-  if (cmd.kind == Command::Kind::kDoctor) {
-    if (cmd.url.has_value() == !cmd.config_path.empty()) {
-      return Status::Error("doctor needs either a redis:// address or --config FILE");
-    }
-    return cmd;
-  }
-  if (cmd.config_path.empty()) return Status::Error("--config FILE is required");
-  if (cmd.kind == Command::Kind::kTestAlert) {
-    if (check_config) return Status::Error("--check-config does not go with test-alert");
-    return cmd;
-  }
-  if (check_config) cmd.kind = Command::Kind::kCheckConfig;
+  if (Status s = Finish(&cmd, check_config); !s.ok()) return s;
   return cmd;
 }
 
