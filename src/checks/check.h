@@ -31,11 +31,16 @@ struct CheckContext {
   const TargetInfo& target;
   const CheckSettings& settings;
   std::optional<EffectiveLimit> limit;  // of *snapshot
-  // Robust trend of used_memory over time_to_full.window, and the time to
-  // reach `limit` at that trend (TargetMonitor::TimeToFullSeconds()); both
-  // nullopt before enough history.
+  // The trend of used_memory behind `time_to_full` (the window's, or a
+  // recent steady one: forecast.h), and the time to reach `limit` at it
+  // (TargetMonitor::TimeToFullSeconds()); both nullopt before enough
+  // history.
   std::optional<Trend> used_trend;
   std::optional<double> time_to_full;
+  // Seconds until any steady recent growth of used_memory would reach
+  // `limit`, however short the span it was seen over (EarliestReach):
+  // evidence, not a forecast to show.
+  std::optional<double> earliest_full;
 
   MonoTime now() const { return obs.at; }
 };

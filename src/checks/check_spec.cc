@@ -80,8 +80,9 @@ constexpr std::array<ParamSpec, 5> kTimeoutParams{{
     {"blocked_clients", ParamKind::kNumber, 100, "warning when blocked_clients reaches this"},
     {"quiet", ParamKind::kDuration, 30, "clears this long after the last slow or failed probe"},
 }};
-// 1 h to act (warning) and 10 min (critical); a 15 min window reacts within
-// ~8 min (half of it) yet spans many expiry cycles of typical TTLs.
+// 1 h to act (warning) and 10 min (critical); a 15 min window forecasts any
+// horizon after ~8 min (half of it) yet spans many expiry cycles of typical
+// TTLs; faster fills are forecast sooner from recent trends (forecast.h).
 constexpr std::array<ParamSpec, 3> kTimeToFullParams{{
     {"warning", ParamKind::kDuration, 1 * kHour, "warn when full within this horizon"},
     {"critical", ParamKind::kDuration, 10 * kMinute, "critical when full within this horizon"},

@@ -4,6 +4,11 @@
 // over `window` (at least half of it covered), the robust trend rose
 // by >= min_keys and at least 75% of the steps between down-sampled points
 // went up; holds down to half of both, so a noisy count does not flap.
+// Before half the window is covered (a job started minutes ago, a restarted
+// daemon), the same rule runs on the longest recent span that shows it
+// (RecentTrends), but only while used memory grows steadily enough to reach
+// the limit within time_to_full's warning horizon: the growth that will
+// fill the limit counts early, a slow one waits for the whole window.
 #include <fmt/format.h>
 
 #include "checks/all_checks.h"
@@ -24,18 +29,17 @@ class NoTtlGrowthCheck final : public Check {
   std::optional<Finding> Evaluate(const CheckContext& ctx) override {
     const Snapshot& s = *ctx.snapshot;
     const std::optional<KeyspaceTotals> ks = SumKeyspace(s);
-    const std::optional<Trend> trend =
+    const double min_keys = Param(ctx, "min_keys");
+    std::optional<Trend> trend =
         trend_.Get(ctx.history, Series::kKeysWithoutTtl, ctx.now(), Param(ctx, "window"));
+    if (!trend.has_value() || !Rising(*trend, min_keys)) trend = RecentRise(ctx, min_keys);
     if (!ks.has_value() || !trend.has_value() || trend->slope <= 0) {
       active_ = false;
       return std::nullopt;
     }
-    const double min_keys = Param(ctx, "min_keys");
-    const double growth = trend->slope * trend->span;
-    const bool enter = growth >= min_keys && trend->up_fraction >= kEnterUpFraction;
-    const bool hold = growth >= min_keys / 2 && trend->up_fraction >= kHoldUpFraction;
-    active_ = enter || (active_ && hold);
+    active_ = Rising(*trend, min_keys);
     if (!active_) return std::nullopt;
+    const double growth = trend->slope * trend->span;
 
     std::string memory;
     if (ctx.used_trend.has_value() && ctx.used_trend->slope > 0) {
@@ -74,6 +78,30 @@ class NoTtlGrowthCheck final : public Check {
   }
 
  private:
+  // True iff `t` shows keys without TTL piling up: enough growth, steadily
+  // (the lower bars once active).
+  bool Rising(const Trend& t, double min_keys) const {
+    const double growth = t.slope * t.span;
+    if (growth >= min_keys && t.up_fraction >= kEnterUpFraction) return true;
+    return active_ && growth >= min_keys / 2 && t.up_fraction >= kHoldUpFraction;
+  }
+
+  // The longest recent trend of keys without TTL that is Rising, while used
+  // memory would reach the limit within the warning horizon (or the
+  // finding is already active); nullopt otherwise.
+  std::optional<Trend> RecentRise(const CheckContext& ctx, double min_keys) const {
+    const bool fills = ctx.earliest_full.has_value() &&
+                       *ctx.earliest_full <= ctx.settings.Param("time_to_full", "warning");
+    if (!fills && !active_) return std::nullopt;
+    const std::vector<RecentTrend> recent =
+        RecentTrends(ctx.history, Series::kKeysWithoutTtl, ctx.now(), Param(ctx, "window"),
+                     [&](double, double rise) { return rise >= min_keys / 2; });
+    for (const RecentTrend& r : recent) {  // longest first
+      if (r.trend.slope > 0 && Rising(r.trend, min_keys)) return r.trend;
+    }
+    return std::nullopt;
+  }
+
   bool active_ = false;
   CachedTrend trend_;
 };

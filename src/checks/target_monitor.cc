@@ -6,6 +6,7 @@
 
 #include "checks/all_checks.h"
 #include "checks/check.h"
+#include "checks/forecast.h"
 #include "checks/snapshot_facts.h"
 #include "checks/trend.h"
 
@@ -57,6 +58,7 @@ std::vector<Finding> TargetMonitor::Observe(const Observation& obs) {
   const Counters* previous = nullptr;
   std::optional<EffectiveLimit> limit;
   std::optional<Trend> used_trend;
+  std::optional<double> earliest_full;
   if (snapshot != nullptr) {
     counters = CountersFrom(*snapshot, obs.at);
     // Uptime going down means Redis restarted: no difference spans that.
@@ -69,15 +71,14 @@ std::vector<Finding> TargetMonitor::Observe(const Observation& obs) {
     used_trend = used_trend_.Get(history_, Series::kUsedMemory, obs.at,
                                  settings_.Param("time_to_full", "window"));
     time_to_full_.reset();
-    if (limit.has_value() && used_trend.has_value()) {
-      time_to_full_ = SecondsToReach(*used_trend, static_cast<double>(limit->bytes));
-    }
+    earliest_full.reset();
+    if (limit.has_value()) UpdateForecast(*snapshot, *limit, obs.at, &used_trend, &earliest_full);
   } else {
     history_.Add(Sample{.at = obs.at, .failed = true, .probe = obs.probe_duration});
   }
 
-  const CheckContext ctx{obs,       snapshot, previous,   history_,     info_,
-                         settings_, limit,    used_trend, time_to_full_};
+  const CheckContext ctx{obs,       snapshot, previous,   history_,      info_,
+                         settings_, limit,    used_trend, time_to_full_, earliest_full};
   std::vector<Finding> findings;
   for (size_t i = 0; i < checks_.size(); ++i) {
     Check& check = *checks_[i];
@@ -93,11 +94,33 @@ std::vector<Finding> TargetMonitor::Observe(const Observation& obs) {
   return findings;
 }
 
+void TargetMonitor::UpdateForecast(const Snapshot& s, const EffectiveLimit& limit, MonoTime now,
+                                   std::optional<Trend>* used_trend,
+                                   std::optional<double>* earliest_full) {
+  const auto cap = static_cast<double>(limit.bytes);
+  const double headroom = std::max(0.0, cap - static_cast<double>(s.used_memory.value_or(0)));
+  const double horizon = settings_.Param("time_to_full", "warning");
+  // Only the scales whose rise could reach the limit within their span (a
+  // forecast) or within the warning horizon (evidence) are computed.
+  const std::vector<RecentTrend> recent =
+      RecentTrends(history_, Series::kUsedMemory, now, settings_.Param("time_to_full", "window"),
+                   [&](double scale, double rise) {
+                     return rise >= 0.5 * headroom * std::min(1.0, scale / horizon);
+                   });
+  *earliest_full = EarliestReach(*used_trend, recent, cap);
+  const std::optional<Forecast> f = ForecastTimeToFull(*used_trend, recent, cap, recent_forecast_);
+  recent_forecast_ = f.has_value() && f->recent;
+  if (!f.has_value()) return;
+  time_to_full_ = f->seconds;
+  *used_trend = f->trend;
+}
+
 void TargetMonitor::Reconfigure(TargetInfo info, CheckSettings settings) {
   info_ = std::move(info);
   settings_ = std::move(settings);
   history_.SetRetention(RetentionFor(settings_));
   used_trend_.Invalidate();
+  recent_forecast_ = false;
 }
 
 std::optional<double> TargetMonitor::TimeToFullSeconds() const { return time_to_full_; }

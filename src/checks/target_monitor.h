@@ -48,8 +48,8 @@ class TargetMonitor {
   // Applies new settings (config reload); history and active state are kept.
   void Reconfigure(TargetInfo info, CheckSettings settings);
 
-  // Seconds until used memory reaches the effective limit at the current
-  // trend; +infinity when not growing; nullopt before enough history.
+  // Seconds until used memory reaches the effective limit (see
+  // forecast.h); +infinity when not growing; nullopt before enough history.
   std::optional<double> TimeToFullSeconds() const;
 
   // Bytes of history kept (for the memory benchmark): the bucket ring plus
@@ -62,11 +62,17 @@ class TargetMonitor {
   History history_;
   // One per check, AllChecks() order, with the finding it last returned
   // (kept while polls fail; see Check::NeedsSnapshot()).
+  // Sets time_to_full_, and *used_trend to the trend behind it; sets
+  // *earliest_full (see EarliestReach).
+  void UpdateForecast(const Snapshot& s, const EffectiveLimit& limit, MonoTime now,
+                      std::optional<Trend>* used_trend, std::optional<double>* earliest_full);
+
   std::vector<std::unique_ptr<Check>> checks_;
   std::vector<std::optional<Finding>> last_;
   std::optional<Counters> previous_;  // counters of the last successful poll
   CachedTrend used_trend_;
   std::optional<double> time_to_full_;
+  bool recent_forecast_ = false;  // time_to_full_ came from a recent trend
 };
 
 }  // namespace memwatch::checks

@@ -45,19 +45,28 @@ std::vector<Point> DownSample(std::span<const Point> points, size_t max_points) 
 }  // namespace
 
 std::optional<Trend> RobustTrend(std::span<const Point> points, size_t max_points) {
-  if (points.size() < 2) return std::nullopt;
-  const std::vector<Point> p = DownSample(points, std::max<size_t>(max_points, 2));
-  const double span = p.back().t - p.front().t;
+  const size_t n = points.size();
+  if (n < 2) return std::nullopt;
+  const double span = points.back().t - points.front().t;
   if (span <= 0) return std::nullopt;
   const double t_end = points.back().t;  // the level is wanted as of the newest poll
 
+  // Every pair when there are few; otherwise a lattice of about as many
+  // pairs as max_points points have, spread over every point and every
+  // separation, so the periodic part of a saw-tooth is seen at all its
+  // phases and averages out (a coarser regular grid of points would alias
+  // with its period).
+  const size_t budget = std::max<size_t>(max_points, 2) * std::max<size_t>(max_points, 2) / 2;
+  const size_t all_pairs = n * (n - 1) / 2;
+  const size_t stride = all_pairs <= 2 * budget ? 1 : (all_pairs + budget - 1) / budget;
   std::vector<double> slopes;
-  slopes.reserve(p.size() * p.size() / 2);
+  slopes.reserve(std::min(all_pairs, budget) + n);
   for (double min_gap : {span / 4, 0.0}) {  // long baselines; all pairs if none
-    for (size_t i = 0; i < p.size(); ++i) {
-      for (size_t j = i + 1; j < p.size(); ++j) {
-        const double dt = p[j].t - p[i].t;
-        if (dt > 0 && dt >= min_gap) slopes.push_back((p[j].v - p[i].v) / dt);
+    for (size_t i = 0; i < n; ++i) {
+      // The offset varies with i, so every separation modulo the stride occurs.
+      for (size_t j = i + 1 + (i * 7) % stride; j < n; j += stride) {
+        const double dt = points[j].t - points[i].t;
+        if (dt > 0 && dt >= min_gap) slopes.push_back((points[j].v - points[i].v) / dt);
       }
     }
     if (!slopes.empty()) break;
@@ -66,26 +75,30 @@ std::optional<Trend> RobustTrend(std::span<const Point> points, size_t max_point
 
   Trend t;
   t.slope = Median(slopes);
-  t.points = p.size();
-  t.span = t_end - points.front().t;
+  t.points = n;
+  t.span = span;
   std::vector<double> levels;
-  levels.reserve(p.size());
-  for (const Point& q : p) levels.push_back(q.v + t.slope * (t_end - q.t));
+  levels.reserve(n);
+  for (const Point& q : points) levels.push_back(q.v + t.slope * (t_end - q.t));
   t.level = Median(levels);
   const size_t k90 = (levels.size() * 9) / 10;
   std::nth_element(levels.begin(), levels.begin() + static_cast<std::ptrdiff_t>(k90), levels.end());
   t.high = std::max(levels[k90], t.level);
-  // Coarser runs for monotonicity: single steps of a slowly rising count are
+  // Coarse runs for monotonicity: single steps of a slowly rising count are
   // mostly noise.
-  const std::vector<Point> coarse = DownSample(p, kMonotonePoints);
+  const std::vector<Point> coarse = DownSample(points, kMonotonePoints);
   size_t up = 0;
   for (size_t i = 1; i < coarse.size(); ++i) up += coarse[i].v >= coarse[i - 1].v ? 1 : 0;
   t.up_fraction = static_cast<double>(up) / static_cast<double>(coarse.size() - 1);
   return t;
 }
 
-std::optional<Trend> WindowTrend(const History& h, Series series, MonoTime now,
-                                 double window_seconds) {
+namespace {
+
+// The points of `series` in (now - window, now], oldest first; t is seconds
+// relative to now (<= 0).
+std::vector<Point> WindowPoints(const History& h, Series series, MonoTime now,
+                                double window_seconds) {
   std::vector<Point> points;
   for (size_t i = 0; i < h.size(); ++i) {
     const Bucket& b = h[i];
@@ -97,6 +110,39 @@ std::optional<Trend> WindowTrend(const History& h, Series series, MonoTime now,
       points.push_back({t, static_cast<double>(b.keys_without_ttl())});
     }
   }
+  return points;
+}
+
+}  // namespace
+
+std::vector<RecentTrend> RecentTrends(const History& h, Series series, MonoTime now,
+                                      double window_seconds,
+                                      const std::function<bool(double scale, double rise)>& worth) {
+  std::vector<RecentTrend> trends;
+  const std::vector<Point> points = WindowPoints(h, series, now, window_seconds);
+  const auto by_value = [](const Point& a, const Point& b) { return a.v < b.v; };
+  for (double scale = window_seconds / 2; scale >= kShortestScale; scale /= 2) {
+    auto first = points.begin();
+    while (first != points.end() && first->t <= -scale) ++first;
+    const std::span<const Point> recent(first, points.end());
+    if (recent.size() < kMinRecentPoints || recent.back().t - recent.front().t < scale / 2) {
+      continue;
+    }
+    const auto [low, high] = std::minmax_element(recent.begin(), recent.end(), by_value);
+    if (!worth(scale, high->v - low->v)) continue;
+    std::optional<Trend> t = RobustTrend(recent, kRecentTrendPoints);
+    if (!t.has_value()) continue;
+    RecentTrend r{*t, recent.back().v, std::nullopt};
+    if (first != points.begin())
+      r.prior_high = std::max_element(points.begin(), first, by_value)->v;
+    trends.push_back(r);
+  }
+  return trends;
+}
+
+std::optional<Trend> WindowTrend(const History& h, Series series, MonoTime now,
+                                 double window_seconds) {
+  const std::vector<Point> points = WindowPoints(h, series, now, window_seconds);
   if (points.size() < kMinPoints) return std::nullopt;
   if (points.back().t - points.front().t < window_seconds / 2) return std::nullopt;
   return RobustTrend(points);

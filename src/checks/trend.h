@@ -2,19 +2,23 @@
 // keys without a TTL) grows, tolerant of the saw-tooth of expiring keys and
 // of one-off spikes.
 //
-// Method: the window's points are down-sampled to at most 64 by taking the
-// median of each run of neighbours; the slope is the median of the slopes
-// between pairs of those points at least a quarter of the covered span
-// apart (Theil–Sen on long baselines). A spike moves one point, which takes
-// part in few pairs, so the median ignores it; a saw-tooth adds at most
-// amplitude / (span / 4) to any pair's slope, with both signs, so over a
-// window of several periods the median stays on the underlying trend.
-// O(64^2) per call.
+// Method: the slope is the median of the slopes between pairs of points at
+// least a quarter of the covered span apart (Theil–Sen on long baselines):
+// every pair of a few points, else about 2,000 pairs spread over every
+// point and every separation. A spike moves one point, which takes part in
+// few pairs, so the median ignores it; a saw-tooth adds at most
+// amplitude / (span / 4) to any pair's slope, with both signs and at all
+// its phases, so over a window of several periods the median stays on the
+// underlying trend. (Down-sampling to a coarser regular grid first was
+// cheaper but aliased with saw-tooth periods near a multiple of its step.)
+// O(n + 2,000) per call.
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <span>
+#include <vector>
 
 #include "checks/history.h"
 #include "memwatch/clock.h"
@@ -40,6 +44,7 @@ struct Trend {
   double span = 0;    // seconds from the first to the newest point
 };
 
+// RobustTrend uses about kTrendPoints^2 / 2 pairs.
 inline constexpr size_t kTrendPoints = 64;
 inline constexpr size_t kMonotonePoints = 16;
 
@@ -55,6 +60,36 @@ enum class Series { kUsedMemory, kKeysWithoutTtl };
 // an expiry saw-tooth and read it as growth).
 std::optional<Trend> WindowTrend(const History& h, Series series, MonoTime now,
                                  double window_seconds);
+
+// Recent trends see a ramp that started too recently for the whole
+// window's median slope, which is still made mostly of flat history (a
+// burst, a runaway job, a restarted daemon).
+inline constexpr double kShortestScale = 8;  // seconds; shorter is noise at 1 s polling
+inline constexpr size_t kMinRecentPoints = 6;
+// A steady ramp needs fewer pairs than a window of saw-tooth: RecentTrends
+// uses about kRecentTrendPoints^2 / 2 pairs per scale.
+inline constexpr size_t kRecentTrendPoints = 32;
+
+struct RecentTrend {
+  Trend trend;
+  double newest = 0;  // the newest value seen
+  // The highest value in the window before this trend's scale; nullopt
+  // when the history does not reach further back. A ramp into new
+  // territory rises above it; a tooth of a saw-tooth only comes back to it.
+  std::optional<double> prior_high;
+};
+
+// Trends of `series` over the most recent window/2, window/4, ... down to
+// kShortestScale seconds, each over the buckets in (now - scale, now] and
+// only when at least kMinRecentPoints of them cover at least half the
+// scale, longest scale first. `worth(scale, rise)` is asked first with the
+// rise (largest minus smallest value) in that scale; a trend that cannot
+// matter to the caller is not computed, which keeps a poll of a flat or
+// slowly moving target cheap. How far each trend may be trusted is the
+// caller's decision (see forecast.h).
+std::vector<RecentTrend> RecentTrends(const History& h, Series series, MonoTime now,
+                                      double window_seconds,
+                                      const std::function<bool(double scale, double rise)>& worth);
 
 // WindowTrend, recomputed at most every kRefreshSeconds and extrapolated
 // along its slope in between: a trend over many minutes hardly moves in a

@@ -11,6 +11,7 @@
 // save, a hung server, a restart, and the team's quick fix (maxmemory 4gb,
 // volatile-lru, in a 4 GiB container, 95% of keys without TTL).
 #include <cmath>
+#include <cstdio>
 #include <random>
 
 #include <gtest/gtest.h>
@@ -102,6 +103,10 @@ TEST(IncidentReplayTest, EveryStageIsFlaggedInTime) {
   }
   const double oom_at = t;
   EXPECT_EQ(LevelOf(findings, "oom_rejections"), Severity::kCritical);
+  std::printf(
+      "lead before the first OOM [12 h incident replay]: no_ttl_growth %.0f s (fired %.0f s in), "
+      "time_to_full %.0f s (critical %.0f s); full at %.0f s\n",
+      oom_at - no_ttl_at, no_ttl_at, oom_at - ttf_warn_at, oom_at - ttf_crit_at, oom_at);
 
   // no_ttl_growth warns within minutes, hours before the end; time_to_full
   // an hour ahead, and critical minutes ahead; maxmemory_unset escalates at
