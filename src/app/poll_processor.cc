@@ -7,6 +7,7 @@
 
 #include "alerting/alert_policy.h"
 #include "app/fast_polling.h"
+#include "checks/effective_limit.h"
 #include "info/info_parser.h"
 
 namespace memwatch::app {
@@ -85,7 +86,7 @@ bool PollProcessor::FastPolling(const std::string& name) const {
 }
 
 void PollProcessor::UpdatePollingMode(Target& t, const Snapshot* snapshot,
-                                      std::optional<checks::EffectiveLimit> limit) {
+                                      std::optional<EffectiveLimit> limit) {
   const bool fast = WantsFastPolling(t.fast, snapshot, t.previous_used, limit, t.active);
   if (snapshot != nullptr && snapshot->used_memory.has_value())
     t.previous_used = snapshot->used_memory;
@@ -133,7 +134,7 @@ void PollProcessor::Process(const poller::PollResult& r, WallTime wall_now) {
       std::chrono::duration_cast<std::chrono::microseconds>(r.finished - r.started);
 
   std::optional<Snapshot> snapshot;
-  if (r.failure == checks::PollFailure::kNone) {
+  if (r.failure == PollFailure::kNone) {
     snapshot = info::ParseInfo(r.info);
     if (!snapshot->parse_notes.empty() && !t.parse_warned) {
       t.parse_warned = true;

@@ -65,8 +65,7 @@ class PollProcessor {
     std::optional<int64_t> previous_used;  // used_memory at the last successful poll
   };
 
-  void UpdatePollingMode(Target& t, const Snapshot* snapshot,
-                         std::optional<checks::EffectiveLimit> limit);
+  void UpdatePollingMode(Target& t, const Snapshot* snapshot, std::optional<EffectiveLimit> limit);
 
   void LogChanges(const Target& t, const std::vector<Finding>& next) const;
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "checks/target_monitor.h"
+#include "memwatch/effective_limit.h"
 #include "memwatch/snapshot.h"
 
 namespace memwatch::checks {

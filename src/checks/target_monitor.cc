@@ -6,6 +6,7 @@
 
 #include "checks/all_checks.h"
 #include "checks/check.h"
+#include "checks/effective_limit.h"
 #include "checks/snapshot_facts.h"
 #include "checks/trend.h"
 

@@ -43,7 +43,7 @@ struct PollResult {
   std::string target_name;
   MonoTime started;
   MonoTime finished;
-  checks::PollFailure failure = checks::PollFailure::kNone;
+  PollFailure failure = PollFailure::kNone;
   std::string message;  // why it failed, for people; never a secret
   std::string info;     // the INFO text, when failure == kNone
   // When this poll was due; started - due is the scheduling lag.

@@ -20,7 +20,6 @@
 namespace memwatch::testing {
 namespace {
 
-using checks::PollFailure;
 using poller::PollerOptions;
 using poller::PollOnce;
 using poller::PollResult;
