@@ -6,7 +6,7 @@
 // went up; holds down to half of both, so a noisy count does not flap.
 #include <fmt/format.h>
 
-#include "checks/all_checks.h"
+#include "checks/check.h"
 #include "checks/format.h"
 #include "checks/snapshot_facts.h"
 #include "checks/trend.h"

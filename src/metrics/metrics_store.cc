@@ -2,7 +2,7 @@
 
 #include <iterator>
 
-#include "checks/check_spec.h"
+#include "checks/check_registry.h"
 #include "metrics/metric_names.h"
 
 namespace memwatch::metrics {

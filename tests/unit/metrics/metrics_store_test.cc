@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "checks/check_spec.h"
+#include "checks/check_registry.h"
 #include "metrics/metric_names.h"
 
 namespace memwatch::metrics {
