@@ -55,14 +55,14 @@ class Ban:
     line: int
 
 
-def parse_rules(path, problems):
+def parse_rules(path, shown, problems):
     rules, bans = {}, []
     with open(path, encoding="utf-8") as f:
         for n, raw in enumerate(f, 1):
             line = raw.split("#", 1)[0].strip()
             if not line:
                 continue
-            where = f"{path}:{n}"
+            where = f"{shown}:{n}"
             if ":" not in line:
                 problems.append(f"{where}: expected '<module>: <allowed> ...', got {line!r}")
                 continue
@@ -82,7 +82,11 @@ def parse_rules(path, problems):
 
 def module_dirs(root):
     """Module name -> directory of its headers, as includes name them."""
-    dirs = {MEMWATCH: os.path.join(root, "include", MEMWATCH)}
+    dirs = {}
+    include = os.path.join(root, "include")
+    for name in sorted(os.listdir(include)) if os.path.isdir(include) else ():
+        if os.path.isdir(os.path.join(include, name)):
+            dirs[name] = os.path.join(include, name)  # include/memwatch, the shared types
     src = os.path.join(root, "src")
     for name in sorted(os.listdir(src)):
         if name != TYPES_DIR and os.path.isdir(os.path.join(src, name)):
@@ -254,7 +258,7 @@ def main(argv):
     rules_path = args.rules or os.path.join(args.root, "src", "layers.txt")
     shown = os.path.relpath(rules_path, args.root)
     problems = []
-    rules, bans = parse_rules(rules_path, problems)
+    rules, bans = parse_rules(rules_path, shown, problems)
     dirs = module_dirs(args.root)
     check_rules(rules, dirs, shown, problems)
     check_includes(args.root, rules, dirs, shown, problems)
