@@ -9,7 +9,8 @@
 
 namespace memwatch::checks {
 
-// The factories, each defined in its check's file (<name>_check.cc).
+// The factories, each defined in its check's file (memory_high_check.cc, ...);
+// declared here beside the table, so a missing one fails to link.
 std::unique_ptr<Check> NewMaxmemoryUnsetCheck();
 std::unique_ptr<Check> NewNoevictionCheck();
 std::unique_ptr<Check> NewMemoryHighCheck();
