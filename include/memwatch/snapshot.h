@@ -96,7 +96,8 @@ struct Snapshot {
   // A snapshot with notes is still usable: the fields that parsed are set.
   std::vector<std::string> parse_notes;
 
-  // Sums over keyspace; 0 when empty.
+  // Sums over keyspace; 0 when empty. Saturate at INT64_MAX; a negative
+  // count (never in a parsed reply) adds 0. Defined in src/types.
   int64_t TotalKeys() const;
   int64_t TotalExpires() const;
 };

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "app/poll_processor.h"
+#include "checks/effective_limit.h"
 #include "config/config_loader.h"
 #include "doctor/report.h"
 #include "info/info_parser.h"
@@ -72,7 +73,7 @@ int RunDoctor(const Command& cmd) {
     report.address = tc.display_address;
     report.failure = r.failure;
     report.error = r.message;
-    if (r.failure == checks::PollFailure::kNone) {
+    if (r.failure == PollFailure::kNone) {
       report.snapshot = info::ParseInfo(r.info);
       report.limit = checks::ComputeEffectiveLimit(*report.snapshot, tc.memory_limit);
       checks::TargetMonitor monitor({tc.name, tc.memory_limit},

@@ -14,8 +14,7 @@ bool Active(const std::vector<Finding>& findings, std::string_view check,
 }  // namespace
 
 bool WantsFastPolling(bool currently_fast, const Snapshot* snapshot,
-                      std::optional<int64_t> previous_used,
-                      std::optional<checks::EffectiveLimit> limit,
+                      std::optional<int64_t> previous_used, std::optional<EffectiveLimit> limit,
                       const std::vector<Finding>& findings) {
   if (snapshot == nullptr) return currently_fast;
   if (Active(findings, "oom_rejections")) return true;

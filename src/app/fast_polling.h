@@ -6,7 +6,7 @@
 #include <optional>
 #include <vector>
 
-#include "checks/target_monitor.h"
+#include "memwatch/effective_limit.h"
 #include "memwatch/finding.h"
 #include "memwatch/snapshot.h"
 
@@ -33,8 +33,7 @@ inline constexpr double kFastPollingLeave = 0.85;
 // matters when the last 10 % fills within one interval: without it the
 // first rejection would be seen a whole interval late.
 bool WantsFastPolling(bool currently_fast, const Snapshot* snapshot,
-                      std::optional<int64_t> previous_used,
-                      std::optional<checks::EffectiveLimit> limit,
+                      std::optional<int64_t> previous_used, std::optional<EffectiveLimit> limit,
                       const std::vector<Finding>& findings);
 
 }  // namespace memwatch::app

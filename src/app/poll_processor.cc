@@ -7,6 +7,7 @@
 
 #include "alerting/alert_policy.h"
 #include "app/fast_polling.h"
+#include "checks/effective_limit.h"
 #include "info/info_parser.h"
 
 namespace memwatch::app {
@@ -84,8 +85,7 @@ bool PollProcessor::FastPolling(const std::string& name) const {
 }
 
 void PollProcessor::UpdatePollingMode(Target& t, const Snapshot* snapshot,
-                                      std::optional<checks::EffectiveLimit> limit,
-                                      PollEffects* effects) {
+                                      std::optional<EffectiveLimit> limit, PollEffects* effects) {
   const bool fast = WantsFastPolling(t.fast, snapshot, t.previous_used, limit, t.active);
   if (snapshot != nullptr && snapshot->used_memory.has_value())
     t.previous_used = snapshot->used_memory;
@@ -133,7 +133,7 @@ PollEffects PollProcessor::Process(const poller::PollResult& r, WallTime wall_no
       std::chrono::duration_cast<std::chrono::microseconds>(r.finished - r.started);
 
   std::optional<Snapshot> snapshot;
-  if (r.failure == checks::PollFailure::kNone) {
+  if (r.failure == PollFailure::kNone) {
     snapshot = info::ParseInfo(r.info);
     if (!snapshot->parse_notes.empty() && !t.parse_warned) {
       t.parse_warned = true;

@@ -68,8 +68,8 @@ class PollProcessor {
   };
 
   // Appends to `effects` when the target's polling mode changes.
-  void UpdatePollingMode(Target& t, const Snapshot* snapshot,
-                         std::optional<checks::EffectiveLimit> limit, PollEffects* effects);
+  void UpdatePollingMode(Target& t, const Snapshot* snapshot, std::optional<EffectiveLimit> limit,
+                         PollEffects* effects);
 
   void LogChanges(const Target& t, const std::vector<Finding>& next) const;
 

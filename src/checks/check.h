@@ -14,8 +14,9 @@
 #include "checks/counters.h"
 #include "checks/history.h"
 #include "checks/observation.h"
-#include "checks/target_monitor.h"
+#include "checks/target_info.h"
 #include "checks/trend.h"
+#include "memwatch/effective_limit.h"
 #include "memwatch/finding.h"
 #include "memwatch/snapshot.h"
 

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "checks/check_spec.h"
+#include "checks/check_registry.h"
 
 namespace memwatch::checks {
 namespace {

@@ -1,4 +1,4 @@
-// Resolved per-target check settings: defaults from check_spec, overridden
+// Resolved per-target check settings: defaults from the registry, overridden
 // by the global `checks:` block, overridden by the target's own `checks:`.
 #pragma once
 

@@ -1,15 +1,17 @@
-// The list of every check and its tunable parameters, with defaults. It is
-// the single source for the config loader (which keys exist under
-// `checks:`), for metrics (one redis_memwatch_finding series per check and
-// severity), for docs and for the checks themselves.
+// One row of the check registry (check_registry.h): a check's name, the
+// words people see, what it can raise, its tunable parameters with their
+// defaults, and its factory.
 #pragma once
 
+#include <memory>
 #include <span>
 #include <string_view>
 
 #include "memwatch/finding.h"
 
 namespace memwatch::checks {
+
+class Check;
 
 // How a parameter is written in YAML and stored in CheckSettings (as double).
 enum class ParamKind {
@@ -27,18 +29,14 @@ struct ParamSpec {
 };
 
 struct CheckSpec {
-  std::string_view name;
-  std::string_view help;                 // one line, for docs and --help
+  std::string_view name;   // stable: config key, metric label, alert and runbook anchor
+  std::string_view title;  // short, for people: subjects, headers ("writes rejected (OOM)")
+  std::string_view help;   // one line, for docs and --help
   std::span<const Severity> severities;  // the severities it can raise
   std::span<const ParamSpec> params;
   bool enabled_by_default = true;
+  // A fresh instance, whose name() is `name`.
+  std::unique_ptr<Check> (*make)() = nullptr;
 };
-
-// Every check, in a stable order (the order of docs and doctor output).
-std::span<const CheckSpec> AllChecks();
-
-// nullptr when there is no such check.
-const CheckSpec* FindCheck(std::string_view name);
-const ParamSpec* FindParam(const CheckSpec& check, std::string_view key);
 
 }  // namespace memwatch::checks

@@ -13,7 +13,7 @@
 
 #include <fmt/format.h>
 
-#include "checks/all_checks.h"
+#include "checks/check.h"
 #include "checks/format.h"
 #include "checks/hysteresis.h"
 

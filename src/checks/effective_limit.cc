@@ -1,4 +1,4 @@
-#include "checks/target_monitor.h"
+#include "checks/effective_limit.h"
 
 namespace memwatch::checks {
 

@@ -4,15 +4,15 @@
 // for its working set, and under any policy for data that must be kept it is
 // data loss. Clears after `quiet` seconds without an eviction, so a cache
 // that evicts in bursts does not flap.
-#include <limits>
 
 #include <fmt/format.h>
 
-#include "checks/all_checks.h"
+#include "checks/check.h"
 #include "checks/fix_advice.h"
 #include "checks/format.h"
 #include "checks/hysteresis.h"
 #include "checks/snapshot_facts.h"
+#include "memwatch/saturating.h"
 
 namespace memwatch::checks {
 namespace {
@@ -34,10 +34,7 @@ class EvictingCheck final : public Check {
           episode_evicted_ = 0;
         }
         any_.Mark(now);
-        // Saturates: a hostile or broken server may report counters near INT64_MAX.
-        if (__builtin_add_overflow(episode_evicted_, *delta, &episode_evicted_)) {
-          episode_evicted_ = std::numeric_limits<int64_t>::max();
-        }
+        episode_evicted_ = SaturatingAdd(episode_evicted_, *delta);
         last_rate_ = static_cast<double>(*delta) / dt;
         if (last_rate_ >= Param(ctx, "warning_rate")) high_.Mark(now);
       }

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "checks/check_settings.h"
-#include "checks/target_monitor.h"
+#include "memwatch/effective_limit.h"
 #include "memwatch/snapshot.h"
 
 namespace memwatch::checks {

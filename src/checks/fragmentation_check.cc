@@ -11,7 +11,7 @@
 //    any swap, so it takes < 0.9 to fire and >= 0.95 to clear.
 #include <fmt/format.h>
 
-#include "checks/all_checks.h"
+#include "checks/check.h"
 #include "checks/fix_advice.h"
 #include "checks/format.h"
 

@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
+
+#include "memwatch/saturating.h"
 
 namespace memwatch::checks {
 namespace {
@@ -14,11 +15,6 @@ int64_t ToMs(MonoTime t) {
 }
 
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
-template <typename T>
-T Saturate(int64_t v) {
-  return static_cast<T>(std::clamp<int64_t>(v, 0, std::numeric_limits<T>::max()));
-}
 
 // The span that fits `retention` into kCapacity buckets.
 int64_t SpanFor(Duration retention) {
@@ -35,15 +31,16 @@ Bucket FromSample(const Sample& s) {
     return b;
   }
   b.samples = 1;
-  b.probe_max_us = Saturate<uint32_t>(s.probe.count());
+  b.probe_max_us = SaturatingCast<uint32_t>(s.probe.count());
   if (s.used_memory.has_value()) {
     // Rounded to the nearest KiB without overflowing near INT64_MAX.
-    b.used_kib = Saturate<uint32_t>(*s.used_memory / 1024 + (*s.used_memory % 1024 + 512) / 1024);
+    b.used_kib =
+        SaturatingCast<uint32_t>(*s.used_memory / 1024 + (*s.used_memory % 1024 + 512) / 1024);
     b.used_samples = 1;
   }
   if (s.keys.has_value() && s.expires.has_value()) {
-    b.keys = Saturate<uint32_t>(*s.keys);
-    b.expires = Saturate<uint32_t>(*s.expires);
+    b.keys = SaturatingCast<uint32_t>(*s.keys);
+    b.expires = SaturatingCast<uint32_t>(*s.expires);
     b.flags |= Bucket::kHasKeys;
   }
   if (s.evicted_keys.has_value()) {
@@ -63,11 +60,11 @@ void Merge(Bucket& dst, const Bucket& src) {
   if (n > 0) {
     const double sum = static_cast<double>(dst.used_kib) * dst.used_samples +
                        static_cast<double>(src.used_kib) * src.used_samples;
-    dst.used_kib = Saturate<uint32_t>(std::llround(sum / static_cast<double>(n)));
+    dst.used_kib = SaturatingCast<uint32_t>(std::llround(sum / static_cast<double>(n)));
   }
-  dst.used_samples = Saturate<uint16_t>(n);
-  dst.samples = Saturate<uint16_t>(int64_t{dst.samples} + src.samples);
-  dst.failures = Saturate<uint8_t>(int64_t{dst.failures} + src.failures);
+  dst.used_samples = SaturatingCast<uint16_t>(n);
+  dst.samples = SaturatingCast<uint16_t>(int64_t{dst.samples} + src.samples);
+  dst.failures = SaturatingCast<uint8_t>(int64_t{dst.failures} + src.failures);
   dst.probe_max_us = std::max(dst.probe_max_us, src.probe_max_us);
   if (src.flags & Bucket::kHasKeys) {
     dst.keys = src.keys;

@@ -11,7 +11,7 @@
 // fill the limit counts early, a slow one waits for the whole window.
 #include <fmt/format.h>
 
-#include "checks/all_checks.h"
+#include "checks/check.h"
 #include "checks/format.h"
 #include "checks/snapshot_facts.h"
 #include "checks/trend.h"

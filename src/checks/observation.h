@@ -5,25 +5,10 @@
 #include <string>
 
 #include "memwatch/clock.h"
+#include "memwatch/poll_failure.h"
 #include "memwatch/snapshot.h"
 
 namespace memwatch::checks {
-
-// Why a poll failed. Stable names (PollFailureName) are the `reason` label of
-// redis_memwatch_poll_errors_total.
-enum class PollFailure {
-  kNone,
-  kRefused,        // connection refused / unreachable
-  kTimeout,        // connect or reply did not arrive within `timeout`
-  kAuth,           // wrong password, NOAUTH, WRONGPASS, NOPERM
-  kProtocol,       // garbage, or a reply that is not what INFO returns
-  kReplyTooLarge,  // more bytes than we accept for one reply
-  kServerError,    // -ERR / -LOADING ... to INFO
-  kClosed,         // the server closed the connection mid-request
-  kResolve,        // host name did not resolve
-};
-
-std::string_view PollFailureName(PollFailure f);
 
 struct Observation {
   MonoTime at;

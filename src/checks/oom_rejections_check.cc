@@ -6,15 +6,15 @@
 // whose counter grew (never on the first poll or across a restart or
 // CONFIG RESETSTAT: those are no new rejections), stays while rejections
 // continue and for `quiet` seconds after the last one.
-#include <limits>
 
 #include <fmt/format.h>
 
-#include "checks/all_checks.h"
+#include "checks/check.h"
 #include "checks/fix_advice.h"
 #include "checks/format.h"
 #include "checks/hysteresis.h"
 #include "checks/snapshot_facts.h"
+#include "memwatch/saturating.h"
 
 namespace memwatch::checks {
 namespace {
@@ -66,10 +66,7 @@ class OomRejectionsCheck final : public Check {
         episode_total_ = 0;
       }
       last_.Mark(now);
-      // Saturates: a hostile or broken server may report counters near INT64_MAX.
-      if (__builtin_add_overflow(episode_total_, r->count, &episode_total_)) {
-        episode_total_ = std::numeric_limits<int64_t>::max();
-      }
+      episode_total_ = SaturatingAdd(episode_total_, r->count);
       source_ = r->source;
       now_count = r->count;
     }

@@ -6,7 +6,7 @@
 // (these statuses change only when a save finishes, so they do not flap).
 #include <fmt/format.h>
 
-#include "checks/all_checks.h"
+#include "checks/check.h"
 #include "checks/format.h"
 #include "checks/snapshot_facts.h"
 

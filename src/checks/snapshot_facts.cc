@@ -1,7 +1,6 @@
 #include "checks/snapshot_facts.h"
 
 #include <algorithm>
-#include <limits>
 
 #include <fmt/format.h>
 
@@ -11,17 +10,7 @@ namespace memwatch::checks {
 
 std::optional<KeyspaceTotals> SumKeyspace(const Snapshot& s) {
   if (!s.has_keyspace_section && s.keyspace.empty()) return std::nullopt;
-  // Saturates: a hostile or broken server may report many dbs near
-  // INT64_MAX keys each (the sum overflowed before; found by hostile_test).
-  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
-  KeyspaceTotals t;
-  for (const auto& [name, db] : s.keyspace) {
-    if (__builtin_add_overflow(t.keys, std::max<int64_t>(db.keys, 0), &t.keys)) t.keys = kMax;
-    if (__builtin_add_overflow(t.expires, std::max<int64_t>(db.expires, 0), &t.expires)) {
-      t.expires = kMax;
-    }
-  }
-  return t;
+  return KeyspaceTotals{.keys = s.TotalKeys(), .expires = s.TotalExpires()};
 }
 
 bool IsAllkeysPolicy(std::string_view policy) { return policy.starts_with("allkeys-"); }

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "checks/target_monitor.h"
+#include "memwatch/effective_limit.h"
 #include "memwatch/snapshot.h"
 
 namespace memwatch::checks {
@@ -20,10 +20,8 @@ struct KeyspaceTotals {
   int64_t WithoutTtl() const { return keys > expires ? keys - expires : 0; }
 };
 
-// Sums over all dbs; nullopt when the reply had no keyspace section (an
-// empty section means 0 keys). Summed here rather than with
-// Snapshot::TotalKeys() so the checks library does not depend on the
-// parser library, which owns that definition.
+// Snapshot::TotalKeys() and TotalExpires(); nullopt when the reply had no
+// keyspace section (an empty section means 0 keys).
 std::optional<KeyspaceTotals> SumKeyspace(const Snapshot& s);
 
 // allkeys-lru, allkeys-lfu, allkeys-random: eviction works whatever the TTLs.

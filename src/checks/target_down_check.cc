@@ -8,7 +8,7 @@
 // new from them; see Check::NeedsSnapshot().
 #include <fmt/format.h>
 
-#include "checks/all_checks.h"
+#include "checks/check.h"
 #include "checks/format.h"
 #include "checks/hysteresis.h"
 

@@ -4,8 +4,9 @@
 #include <cassert>
 #include <utility>
 
-#include "checks/all_checks.h"
 #include "checks/check.h"
+#include "checks/check_registry.h"
+#include "checks/effective_limit.h"
 #include "checks/forecast.h"
 #include "checks/snapshot_facts.h"
 #include "checks/trend.h"

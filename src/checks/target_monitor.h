@@ -13,26 +13,14 @@
 #include "checks/counters.h"
 #include "checks/history.h"
 #include "checks/observation.h"
+#include "checks/target_info.h"
 #include "checks/trend.h"
+#include "memwatch/effective_limit.h"
 #include "memwatch/finding.h"
 
 namespace memwatch::checks {
 
 class Check;
-
-struct TargetInfo {
-  std::string name;
-  std::optional<int64_t> memory_limit;  // bytes, from config
-};
-
-// The limit "% used" is measured against: maxmemory, else the configured
-// memory_limit, else the host's total_system_memory. Never 0.
-struct EffectiveLimit {
-  int64_t bytes = 0;
-  std::string_view source;  // "maxmemory" | "memory_limit" | "total_system_memory"
-};
-std::optional<EffectiveLimit> ComputeEffectiveLimit(const Snapshot& s,
-                                                    std::optional<int64_t> memory_limit);
 
 class TargetMonitor {
  public:

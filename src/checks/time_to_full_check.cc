@@ -7,7 +7,7 @@
 // EvictsByDesign).
 #include <fmt/format.h>
 
-#include "checks/all_checks.h"
+#include "checks/check.h"
 #include "checks/fix_advice.h"
 #include "checks/format.h"
 #include "checks/hysteresis.h"

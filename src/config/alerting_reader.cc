@@ -2,7 +2,7 @@
 
 #include <string_view>
 
-#include "checks/check_spec.h"
+#include "checks/check_registry.h"
 #include "config/http_url.h"
 
 namespace memwatch::config {

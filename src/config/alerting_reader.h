@@ -20,7 +20,7 @@ struct AlertingSpec {
 };
 
 // Reads `block` into `out`. An empty block (`alerting:` and nothing) keeps
-// every default. `for:` names are checked against checks/check_spec.h.
+// every default. `for:` names are checked against checks/check_registry.h.
 void ReadAlertingBlock(Walker& walker, const Value& block, AlertingSpec& out);
 
 // Every key of the block, as "alerting.KEY".

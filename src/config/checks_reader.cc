@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "checks/check_spec.h"
+#include "checks/check_registry.h"
 
 namespace memwatch::config {
 namespace {

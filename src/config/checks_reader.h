@@ -1,5 +1,5 @@
 // Reads a `checks:` block, the global one or a target's, against the table
-// of checks in checks/check_spec.h.
+// of checks in checks/check_registry.h.
 #pragma once
 
 #include "checks/check_settings.h"

@@ -10,23 +10,13 @@
 #include "alerting/alerting_config.h"
 #include "checks/check_settings.h"
 #include "memwatch/clock.h"
+#include "memwatch/endpoint.h"
 #include "memwatch/secret.h"
 
 namespace memwatch::config {
 
 inline constexpr int kDefaultPort = 9479;
 inline constexpr const char* kDefaultListen = "127.0.0.1:9479";
-
-// Where a Redis listens.
-struct Endpoint {
-  enum class Kind { kTcp, kUnix };
-  Kind kind = Kind::kTcp;
-  std::string host;  // kTcp: name or IP, without brackets for IPv6
-  int port = 6379;   // kTcp
-  std::string path;  // kUnix
-  int db = 0;        // from redis://.../N; informational (INFO is server-wide)
-  bool operator==(const Endpoint&) const = default;
-};
 
 struct TargetConfig {
   std::string name;

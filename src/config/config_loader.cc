@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
-#include "checks/check_spec.h"
+#include "checks/check_registry.h"
 #include "config/alerting_reader.h"
 #include "config/checks_reader.h"
 #include "config/file_reader.h"

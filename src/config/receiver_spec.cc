@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "checks/check_spec.h"
+#include "checks/check_registry.h"
 #include "config/file_reader.h"
 #include "config/http_url.h"
 #include "config/receiver_values.h"

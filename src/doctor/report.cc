@@ -36,7 +36,7 @@ std::string ServerLine(const Snapshot& s) {
   return server;
 }
 
-std::string MemoryLine(const Snapshot& s, const std::optional<checks::EffectiveLimit>& limit) {
+std::string MemoryLine(const Snapshot& s, const std::optional<EffectiveLimit>& limit) {
   if (!s.used_memory) return "memory: used_memory not reported";
   std::string line = fmt::format("memory: {} used", checks::FormatBytes(*s.used_memory));
   if (limit) {
@@ -61,7 +61,7 @@ std::string KeysLine(const Snapshot& s) {
 int ExitCode(const std::vector<TargetReport>& reports) {
   int code = kDoctorHealthy;
   for (const TargetReport& r : reports) {
-    if (r.failure != checks::PollFailure::kNone) return kDoctorUnreachable;
+    if (r.failure != PollFailure::kNone) return kDoctorUnreachable;
     for (const Finding& f : r.findings) {
       if (f.severity == Severity::kCritical) code = std::max(code, kDoctorCritical);
       if (f.severity == Severity::kWarning) code = std::max(code, kDoctorWarning);
@@ -74,9 +74,8 @@ std::string FormatText(const std::vector<TargetReport>& reports) {
   std::string out;
   for (const TargetReport& r : reports) {
     out += r.name == r.address ? r.name + "\n" : fmt::format("{} ({})\n", r.name, r.address);
-    if (r.failure != checks::PollFailure::kNone) {
-      out += fmt::format("  could not poll it: {} ({})\n", r.error,
-                         checks::PollFailureName(r.failure));
+    if (r.failure != PollFailure::kNone) {
+      out += fmt::format("  could not poll it: {} ({})\n", r.error, PollFailureName(r.failure));
       out += "  check that Redis runs, that the address and port are right, and the password.\n\n";
       continue;
     }
@@ -100,7 +99,7 @@ std::string FormatText(const std::vector<TargetReport>& reports) {
   int warnings = 0;
   int unreachable = 0;
   for (const TargetReport& r : reports) {
-    unreachable += r.failure != checks::PollFailure::kNone;
+    unreachable += r.failure != PollFailure::kNone;
     for (const Finding& f : r.findings) {
       critical += f.severity == Severity::kCritical;
       warnings += f.severity == Severity::kWarning;
@@ -115,9 +114,9 @@ std::string FormatJson(const std::vector<TargetReport>& reports) {
   nlohmann::json targets = nlohmann::json::array();
   for (const TargetReport& r : reports) {
     nlohmann::json t{{"name", r.name}, {"address", r.address}};
-    if (r.failure != checks::PollFailure::kNone) {
+    if (r.failure != PollFailure::kNone) {
       t["status"] = "unreachable";
-      t["error"] = {{"reason", checks::PollFailureName(r.failure)}, {"message", r.error}};
+      t["error"] = {{"reason", PollFailureName(r.failure)}, {"message", r.error}};
     } else {
       t["status"] = "ok";
       const Snapshot& s = *r.snapshot;

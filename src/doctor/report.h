@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "checks/observation.h"
-#include "checks/target_monitor.h"
+#include "memwatch/effective_limit.h"
 #include "memwatch/finding.h"
+#include "memwatch/poll_failure.h"
 #include "memwatch/snapshot.h"
 
 namespace memwatch::doctor {
@@ -16,10 +16,10 @@ namespace memwatch::doctor {
 struct TargetReport {
   std::string name;
   std::string address;  // display form, never with a password
-  checks::PollFailure failure = checks::PollFailure::kNone;
+  PollFailure failure = PollFailure::kNone;
   std::string error;  // when failure != kNone
   std::optional<Snapshot> snapshot;
-  std::optional<checks::EffectiveLimit> limit;
+  std::optional<EffectiveLimit> limit;
   std::vector<Finding> findings;
 };
 

@@ -4,11 +4,12 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
-#include <limits>
 #include <optional>
 #include <string>
 #include <system_error>
 #include <utility>
+
+#include "memwatch/saturating.h"
 
 namespace memwatch::info {
 namespace {
@@ -99,15 +100,6 @@ constexpr std::string_view kErrorstatPrefix = "errorstat_";
 constexpr std::string_view kCmdstatPrefix = "cmdstat_";
 constexpr std::size_t kMaxNameBytes = 128;    // error names, db names, section names
 constexpr std::size_t kMaxNoteKeyBytes = 40;  // keeps notes short whatever the input
-
-// Counts in a reply are bounded by int64 already; the sums must not overflow.
-int64_t SaturatingAdd(int64_t a, int64_t b) {
-  int64_t sum = 0;
-  if (__builtin_add_overflow(a, b, &sum)) {
-    return b > 0 ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
-  }
-  return sum;
-}
 
 // A key as it may appear in a note: at most kMaxNoteKeyBytes, bytes outside
 // printable ASCII shown as '?'.

@@ -2,7 +2,7 @@
 
 #include <iterator>
 
-#include "checks/check_spec.h"
+#include "checks/check_registry.h"
 #include "metrics/metric_names.h"
 
 namespace memwatch::metrics {
@@ -74,13 +74,6 @@ const std::vector<SnapshotValue>& SnapshotValues() {
   return kValues;
 }
 
-constexpr std::array<checks::PollFailure, 8> kFailures{
-    checks::PollFailure::kRefused,       checks::PollFailure::kTimeout,
-    checks::PollFailure::kAuth,          checks::PollFailure::kProtocol,
-    checks::PollFailure::kReplyTooLarge, checks::PollFailure::kServerError,
-    checks::PollFailure::kClosed,        checks::PollFailure::kResolve,
-};
-
 // Targets whose series are written under one hold of mu_, at most: the lock
 // is released (and the buffer flushed to the client) between batches.
 constexpr size_t kTargetsPerBatch = 64;
@@ -117,7 +110,7 @@ void MetricsStore::Record(const std::string& target, TargetUpdate u) {
   if (it == targets_.end()) return;  // removed by a reload while polling
   TargetState& t = it->second;
   t.polled = true;
-  t.up = u.failure == checks::PollFailure::kNone;
+  t.up = u.failure == PollFailure::kNone;
   if (t.up) {
     t.snapshot = std::move(u.snapshot);
     t.probe.Observe(u.probe_seconds);
@@ -290,9 +283,12 @@ void MetricsStore::WriteTo(TextWriter* w) const {
   per_target(kPollErrors, "Failed polls by reason.", MetricType::kCounter,
              [&](std::string_view target, const TS& t) {
                if (!t.polled) return;
-               for (checks::PollFailure f : kFailures) {
-                 w->Sample({{"target", target}, {"reason", checks::PollFailureName(f)}},
-                           static_cast<double>(t.poll_errors[static_cast<size_t>(f)]));
+               // Every reason but kNone, in enum order, so each series exists
+               // from the first poll (at 0).
+               for (size_t i = 1; i < kPollFailureCount; ++i) {
+                 w->Sample(
+                     {{"target", target}, {"reason", PollFailureName(static_cast<PollFailure>(i))}},
+                     static_cast<double>(t.poll_errors[i]));
                }
              });
   per_target(kLastPollSuccess, "Unix time of the last successful poll.", MetricType::kGauge,

@@ -19,9 +19,9 @@
 #include <string>
 #include <vector>
 
-#include "checks/observation.h"
-#include "checks/target_monitor.h"
+#include "memwatch/effective_limit.h"
 #include "memwatch/finding.h"
+#include "memwatch/poll_failure.h"
 #include "memwatch/snapshot.h"
 #include "metrics/notification_metrics.h"
 #include "metrics/text_writer.h"
@@ -34,11 +34,11 @@ inline constexpr std::array<double, 12> kLatencyBuckets{0.0005, 0.001, 0.0025, 0
 
 // What one finished poll changed for one target.
 struct TargetUpdate {
-  checks::PollFailure failure = checks::PollFailure::kNone;
+  PollFailure failure = PollFailure::kNone;
   double probe_seconds = 0;
   std::optional<Snapshot> snapshot;  // set iff failure == kNone
   std::vector<Finding> findings;     // active after this poll
-  std::optional<checks::EffectiveLimit> limit;
+  std::optional<EffectiveLimit> limit;
   std::optional<double> time_to_full_seconds;
   double wall_seconds = 0;  // Unix time of the poll, for the last-success gauge
 };
@@ -85,11 +85,11 @@ class MetricsStore {
     bool up = false;
     std::optional<Snapshot> snapshot;  // last successful poll while up
     std::vector<Finding> findings;
-    std::optional<checks::EffectiveLimit> limit;
+    std::optional<EffectiveLimit> limit;
     std::optional<double> time_to_full_seconds;
     std::optional<double> last_success_wall;
     Histogram probe;
-    std::array<uint64_t, 9> poll_errors{};  // by PollFailure
+    std::array<uint64_t, kPollFailureCount> poll_errors{};  // by PollFailure
   };
 
   void WriteTo(TextWriter* w) const;

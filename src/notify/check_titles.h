@@ -1,6 +1,7 @@
 // The words people see for a check: a short title for subjects and
 // headers ("writes rejected (OOM)"), the Alertmanager alertname and the
-// runbook link. One table, so Slack, email, webhook and Alertmanager agree.
+// runbook link. Titles come from the check registry
+// (checks/check_registry.h), so Slack, email, webhook and Alertmanager agree.
 #pragma once
 
 #include <string>
@@ -11,8 +12,9 @@ namespace memwatch::notify {
 // The check name used for `test-alert` notifications.
 inline constexpr std::string_view kTestCheck = "test_alert";
 
-// "oom_rejections" -> "writes rejected (OOM)"; unknown checks read as their
-// name with spaces ("new_check" -> "new check").
+// "oom_rejections" -> "writes rejected (OOM)" (the registry's title);
+// kTestCheck -> "test notification"; unknown checks read as their name with
+// spaces ("new_check" -> "new check").
 std::string CheckTitle(std::string_view check);
 
 // "oom_rejections" -> "RedisMemwatchOomRejections".

@@ -14,8 +14,6 @@
 namespace memwatch::poller {
 namespace {
 
-using checks::PollFailure;
-
 // Bytes read per wake-up before returning to the loop, so one target sending
 // a large reply cannot starve the others (epoll is level-triggered: the rest
 // is reported again at once).

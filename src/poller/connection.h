@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "checks/observation.h"
 #include "memwatch/clock.h"
+#include "memwatch/poll_failure.h"
 #include "poller/event_loop.h"
 #include "poller/poller.h"
 #include "poller/reply_reader.h"
@@ -21,7 +21,7 @@ namespace memwatch::poller {
 
 // How one poll ended, as the connection saw it.
 struct PollOutcome {
-  checks::PollFailure failure = checks::PollFailure::kNone;
+  PollFailure failure = PollFailure::kNone;
   std::string message;  // for people; never contains the password
   std::string info;     // the INFO text iff failure == kNone
 };
@@ -81,7 +81,7 @@ class Connection {
   // poll is retried once on a fresh connection instead of failing.
   bool ClosedBeforeReply() const;
   // Closes the connection and returns the failure.
-  PollOutcome Fail(checks::PollFailure failure, std::string message);
+  PollOutcome Fail(PollFailure failure, std::string message);
   void WatchEvents();
   std::string Safe(std::string_view server_text) const;
 

@@ -10,8 +10,6 @@
 namespace memwatch::poller {
 namespace {
 
-using checks::PollFailure;
-
 MonoTime Now() { return std::chrono::steady_clock::now(); }
 
 }  // namespace

@@ -68,7 +68,7 @@ class PollLoop {
     // from then on it keeps its place in the interval.
     bool phased = false;
     // The state last logged: nullopt before the first result, kNone when up.
-    std::optional<checks::PollFailure> logged;
+    std::optional<PollFailure> logged;
   };
 
   void ApplyPending(MonoTime now);

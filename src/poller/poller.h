@@ -12,16 +12,16 @@
 #include <string>
 #include <vector>
 
-#include "checks/observation.h"
-#include "config/config.h"
 #include "memwatch/clock.h"
+#include "memwatch/endpoint.h"
+#include "memwatch/poll_failure.h"
 #include "memwatch/secret.h"
 
 namespace memwatch::poller {
 
 struct PollTarget {
   std::string name;
-  config::Endpoint endpoint;
+  Endpoint endpoint;
   std::optional<std::string> username;
   std::optional<Secret> password;
   bool operator==(const PollTarget&) const = default;
@@ -44,7 +44,7 @@ struct PollResult {
   std::string target_name;
   MonoTime started;
   MonoTime finished;
-  checks::PollFailure failure = checks::PollFailure::kNone;
+  PollFailure failure = PollFailure::kNone;
   std::string message;  // why it failed, for people; never a secret
   std::string info;     // the INFO text, when failure == kNone
   // When this poll was due; started - due is the scheduling lag.

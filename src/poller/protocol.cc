@@ -90,8 +90,8 @@ std::string SafeErrorText(std::string_view text, const std::optional<Secret>& pa
   return safe;
 }
 
-std::string FormatAddress(const config::Endpoint& endpoint) {
-  if (endpoint.kind == config::Endpoint::Kind::kUnix) return "unix:" + endpoint.path;
+std::string FormatAddress(const Endpoint& endpoint) {
+  if (endpoint.kind == Endpoint::Kind::kUnix) return "unix:" + endpoint.path;
   const std::string port = std::to_string(endpoint.port);
   if (endpoint.host.find(':') != std::string::npos) return "[" + endpoint.host + "]:" + port;
   return endpoint.host + ":" + port;

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "config/config.h"
+#include "memwatch/endpoint.h"
 #include "memwatch/secret.h"
 
 namespace memwatch::poller {
@@ -48,6 +48,6 @@ std::string SafeErrorText(std::string_view text, const std::optional<Secret>& pa
 
 // How an endpoint is named in messages and logs: "10.0.0.1:6379",
 // "[::1]:6379", "unix:/run/redis.sock". Never contains a secret.
-std::string FormatAddress(const config::Endpoint& endpoint);
+std::string FormatAddress(const Endpoint& endpoint);
 
 }  // namespace memwatch::poller

@@ -13,9 +13,9 @@
 
 namespace memwatch::poller {
 
-Result<std::vector<SocketAddress>> ResolveEndpoint(const config::Endpoint& endpoint) {
+Result<std::vector<SocketAddress>> ResolveEndpoint(const Endpoint& endpoint) {
   std::vector<SocketAddress> addresses;
-  if (endpoint.kind == config::Endpoint::Kind::kUnix) {
+  if (endpoint.kind == Endpoint::Kind::kUnix) {
     SocketAddress address;
     auto* un = reinterpret_cast<sockaddr_un*>(&address.storage);
     if (endpoint.path.empty() || endpoint.path.size() >= sizeof(un->sun_path)) {
@@ -47,7 +47,7 @@ Result<std::vector<SocketAddress>> ResolveEndpoint(const config::Endpoint& endpo
     address.length = ai->ai_addrlen;
     char host[NI_MAXHOST] = "";
     getnameinfo(ai->ai_addr, ai->ai_addrlen, host, sizeof(host), nullptr, 0, NI_NUMERICHOST);
-    config::Endpoint numeric = endpoint;
+    Endpoint numeric = endpoint;
     numeric.host = host;
     address.text = FormatAddress(numeric);
     addresses.push_back(address);

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "config/config.h"
+#include "memwatch/endpoint.h"
 #include "memwatch/result.h"
 
 namespace memwatch::poller {
@@ -24,7 +24,7 @@ struct SocketAddress {
 // The addresses to try, in order (getaddrinfo's order for a host name).
 // Fails with a message for people when the host does not resolve or the unix
 // path does not fit in sockaddr_un.
-Result<std::vector<SocketAddress>> ResolveEndpoint(const config::Endpoint& endpoint);
+Result<std::vector<SocketAddress>> ResolveEndpoint(const Endpoint& endpoint);
 
 // A connect started on a fresh non-blocking, close-on-exec socket.
 struct ConnectStart {

@@ -20,6 +20,7 @@
 #include <string_view>
 
 #include "checks/check_settings.h"
+#include "checks/effective_limit.h"
 #include "checks/target_monitor.h"
 #include "info/info_parser.h"
 #include "metrics/metrics_store.h"
@@ -74,8 +75,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     metrics::TargetUpdate update;
     std::optional<Snapshot> snapshot;
     if (!body.empty() && body[0] == '!') {
-      obs.failure = static_cast<checks::PollFailure>(
-          1 + (body.size() > 1 ? static_cast<unsigned char>(body[1]) : 0) % 8);
+      obs.failure =
+          static_cast<PollFailure>(1 + (body.size() > 1 ? static_cast<unsigned char>(body[1]) : 0) %
+                                           (kPollFailureCount - 1));
       obs.failure_message = "fuzzed failure";
     } else {
       snapshot = info::ParseInfo(body);

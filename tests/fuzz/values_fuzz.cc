@@ -48,7 +48,7 @@ void CheckAddress(std::string_view text) {
   const auto parsed = ParseAddress(text);
   if (parsed.ok()) {
     const ParsedAddress& a = parsed.value();
-    if (a.endpoint.kind == Endpoint::Kind::kTcp) {
+    if (a.endpoint.kind == memwatch::Endpoint::Kind::kTcp) {
       Require(a.endpoint.port >= 1 && a.endpoint.port <= 65535, "port out of range");
       Require(!a.endpoint.host.empty(), "empty host");
     } else {

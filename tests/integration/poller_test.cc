@@ -20,7 +20,6 @@
 namespace memwatch::testing {
 namespace {
 
-using checks::PollFailure;
 using poller::PollerOptions;
 using poller::PollOnce;
 using poller::PollResult;
@@ -42,7 +41,7 @@ PollTarget Tcp(const std::string& name, int port) {
 PollTarget Unix(const std::string& name, const std::string& path) {
   PollTarget t;
   t.name = name;
-  t.endpoint.kind = config::Endpoint::Kind::kUnix;
+  t.endpoint.kind = Endpoint::Kind::kUnix;
   t.endpoint.path = path;
   return t;
 }

@@ -3,7 +3,7 @@
 #   1. promtool check rules: the rule file is valid.
 #   2. promtool test rules: every rules/tests/*.test.yml passes.
 #   3. Consistency (python3):
-#      - every check in src/checks/check_spec.cc has, for each severity it can
+#      - every check in src/checks/check_registry.cc has, for each severity it can
 #        raise, an alert on redis_memwatch_finding{check,severity} with that
 #        severity label, and a `## <check>` section in docs/runbook.md;
 #      - every alert has severity, summary, description and runbook_url, and
@@ -41,7 +41,7 @@ else
 fi
 
 echo "== rules, checks, tests and runbook agree"
-"$python" - "$rules" src/checks/check_spec.cc docs/runbook.md "${tests[@]}" <<'PY' || status=1
+"$python" - "$rules" src/checks/check_registry.cc docs/runbook.md "${tests[@]}" <<'PY' || status=1
 import re
 import sys
 
@@ -58,20 +58,20 @@ def problem(msg):
 
 
 def checks_from_spec(path):
-    """Returns {check: [severity, ...]} from the kChecks table of check_spec.cc."""
+    """Returns {check: [severity, ...]} from the kChecks table of check_registry.cc."""
     text = open(path, encoding="utf-8").read()
     sev_sets = {}
     for name, body in re.findall(r"constexpr std::array (k\w+)\{([^}]*)\};", text):
         sevs = re.findall(r"Severity::k(\w+)", body)
         if sevs:
             sev_sets[name] = [s.lower() for s in sevs]
-    table = re.search(r"kChecks\{\{(.*?)\n\}\};", text, re.S)
+    table = re.search(r"kChecks\[\] = \{(.*?)\n\};", text, re.S)
     if not table:
         problem(f"{path}: cannot find the kChecks table")
         return {}
     checks = {}
-    # {"name", "help ...", kSeverities, ...}: the help may span lines.
-    for name, sev_set in re.findall(r'\{"([a-z_]+)",\s*"(?:[^"\\]|\\.)*"\s*,\s*(k\w+)', table.group(1)):
+    # {.name = "name", ..., .severities = kSeverities, ...}: one row per check.
+    for name, sev_set in re.findall(r'\.name = "([a-z_]+)",.*?\.severities = (k\w+)', table.group(1), re.S):
         if sev_set not in sev_sets:
             problem(f"{path}: check {name}: unknown severity set {sev_set}")
             continue

@@ -16,7 +16,7 @@ Snapshot At(double used_share, const std::string& policy) {
   return s;
 }
 
-checks::EffectiveLimit Limit() { return {kLimit, "maxmemory"}; }
+EffectiveLimit Limit() { return {kLimit, "maxmemory"}; }
 
 Finding Active(const std::string& check, Severity severity = Severity::kCritical) {
   return Finding{.check = check, .severity = severity};

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "checks/check_spec.h"
+#include "checks/check_registry.h"
 
 namespace memwatch::checks {
 namespace {

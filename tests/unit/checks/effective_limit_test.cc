@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "checks/target_monitor.h"
+#include "checks/effective_limit.h"
 #include "test_support.h"
 
 namespace memwatch::checks {

@@ -4,8 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "checks/all_checks.h"
-#include "checks/check_spec.h"
+#include "checks/check_registry.h"
 #include "test_support.h"
 
 namespace memwatch::checks {
@@ -13,12 +12,6 @@ namespace {
 
 using namespace testing;  // NOLINT(build/namespaces): test helpers
 using namespace std::chrono_literals;
-
-TEST(TargetMonitorTest, EveryCheckInTheSpecIsImplementedInOrder) {
-  const auto checks = NewAllChecks();
-  ASSERT_EQ(checks.size(), AllChecks().size());
-  for (size_t i = 0; i < checks.size(); ++i) EXPECT_EQ(checks[i]->name(), AllChecks()[i].name);
-}
 
 // A Redis with nearly everything wrong at once.
 Snapshot Disaster() {

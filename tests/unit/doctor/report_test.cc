@@ -21,7 +21,7 @@ TargetReport Stock() {
   s.keyspace["db0"] = {100, 5, 0, std::nullopt};
   s.has_keyspace_section = true;
   r.snapshot = s;
-  r.limit = checks::EffectiveLimit{8LL * 1024 * 1024 * 1024, "total_system_memory"};
+  r.limit = EffectiveLimit{8LL * 1024 * 1024 * 1024, "total_system_memory"};
   r.findings.push_back({"maxmemory_unset",
                         Severity::kWarning,
                         "Redis has no memory limit.",
@@ -63,7 +63,7 @@ TEST(DoctorReportTest, GoldenTextForAHealthyAndAnUnreachableTarget) {
   TargetReport down;
   down.name = "b";
   down.address = "10.0.0.9:6379";
-  down.failure = checks::PollFailure::kRefused;
+  down.failure = PollFailure::kRefused;
   down.error = "connection refused";
   const std::string expected = R"(coupon-redis (127.0.0.1:6379)
   Redis 7.0.15
@@ -89,7 +89,7 @@ TEST(DoctorReportTest, ExitCodes) {
   r.findings.clear();
   EXPECT_EQ(ExitCode({r}), kDoctorHealthy);
   TargetReport down;
-  down.failure = checks::PollFailure::kTimeout;
+  down.failure = PollFailure::kTimeout;
   EXPECT_EQ(ExitCode({Stock(), down}), kDoctorUnreachable);
 }
 

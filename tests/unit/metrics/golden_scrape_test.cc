@@ -68,7 +68,7 @@ MetricsStore& GoldenStore() {
     TargetUpdate a;
     a.probe_seconds = 0.0007;
     a.snapshot = FullSnapshot();
-    a.limit = checks::EffectiveLimit{2147483648, "maxmemory"};
+    a.limit = EffectiveLimit{2147483648, "maxmemory"};
     a.time_to_full_seconds = 3600.25;
     a.wall_seconds = 1764078001.125;
     a.findings.push_back({"fragmentation", Severity::kWarning, "x", {}, ""});
@@ -84,7 +84,7 @@ MetricsStore& GoldenStore() {
     redis60.maxmemory = 0;
     redis60.has_keyspace_section = true;
     w.snapshot = redis60;
-    w.limit = checks::EffectiveLimit{8000, "total_system_memory"};
+    w.limit = EffectiveLimit{8000, "total_system_memory"};
     w.time_to_full_seconds = std::numeric_limits<double>::infinity();
     w.wall_seconds = 1764078002;
     w.findings.push_back({"maxmemory_unset", Severity::kWarning, "no limit", {}, "fix"});
@@ -96,9 +96,9 @@ MetricsStore& GoldenStore() {
     was_up.wall_seconds = 1764077990;
     s->Record("down", was_up);
     TargetUpdate down;
-    down.failure = checks::PollFailure::kTimeout;
+    down.failure = PollFailure::kTimeout;
     s->Record("down", down);
-    down.failure = checks::PollFailure::kRefused;
+    down.failure = PollFailure::kRefused;
     s->Record("down", down);
 
     s->RecordLag(0.0001);

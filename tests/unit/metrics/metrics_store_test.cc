@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "checks/check_spec.h"
+#include "checks/check_registry.h"
 #include "metrics/metric_names.h"
 
 namespace memwatch::metrics {
@@ -41,7 +41,7 @@ TargetUpdate Up(Snapshot s) {
   TargetUpdate u;
   u.probe_seconds = 0.0007;
   u.snapshot = std::move(s);
-  u.limit = checks::EffectiveLimit{8000, "total_system_memory"};
+  u.limit = EffectiveLimit{8000, "total_system_memory"};
   u.findings.push_back({"maxmemory_unset", Severity::kWarning, "no limit", {}, "fix"});
   return u;
 }
@@ -114,7 +114,7 @@ TEST(MetricsStoreTest, ADownTargetExportsUpZeroAndNoStaleValues) {
   store.SetTargets({"a"});
   store.Record("a", Up(StockRedis()));
   TargetUpdate down;
-  down.failure = checks::PollFailure::kRefused;
+  down.failure = PollFailure::kRefused;
   store.Record("a", std::move(down));
   std::string text = Text(store);
   EXPECT_THAT(text, HasSubstr("redis_up{target=\"a\"} 0"));

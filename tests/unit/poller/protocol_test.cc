@@ -74,7 +74,7 @@ TEST(SafeErrorTextTest, CutsLongTextAfterRedactingAndBlanksControlBytes) {
 }
 
 TEST(FormatAddressTest, NamesEachKindOfEndpoint) {
-  config::Endpoint tcp;
+  Endpoint tcp;
   tcp.host = "10.0.0.1";
   tcp.port = 6380;
   EXPECT_EQ(FormatAddress(tcp), "10.0.0.1:6380");
@@ -82,8 +82,8 @@ TEST(FormatAddressTest, NamesEachKindOfEndpoint) {
   EXPECT_EQ(FormatAddress(tcp), "[::1]:6380");
   tcp.host = "redis.example";
   EXPECT_EQ(FormatAddress(tcp), "redis.example:6380");
-  config::Endpoint unix_socket;
-  unix_socket.kind = config::Endpoint::Kind::kUnix;
+  Endpoint unix_socket;
+  unix_socket.kind = Endpoint::Kind::kUnix;
   unix_socket.path = "/run/redis/redis.sock";
   EXPECT_EQ(FormatAddress(unix_socket), "unix:/run/redis/redis.sock");
 }

@@ -6,16 +6,16 @@
 namespace memwatch::poller {
 namespace {
 
-config::Endpoint Tcp(std::string host, int port) {
-  config::Endpoint endpoint;
+Endpoint Tcp(std::string host, int port) {
+  Endpoint endpoint;
   endpoint.host = std::move(host);
   endpoint.port = port;
   return endpoint;
 }
 
-config::Endpoint Unix(std::string path) {
-  config::Endpoint endpoint;
-  endpoint.kind = config::Endpoint::Kind::kUnix;
+Endpoint Unix(std::string path) {
+  Endpoint endpoint;
+  endpoint.kind = Endpoint::Kind::kUnix;
   endpoint.path = std::move(path);
   return endpoint;
 }

@@ -36,5 +36,15 @@ TEST(Snapshot, TotalsSaturateInsteadOfOverflowing) {
   EXPECT_EQ(s.TotalExpires(), kMax);
 }
 
+// The parser never stores one; a hand-built snapshot's negative count must
+// not pull the total below the other dbs' sum.
+TEST(Snapshot, NegativeCountsAddNothing) {
+  Snapshot s;
+  s.keyspace["db0"] = KeyspaceDb{-5, -1, 0, std::nullopt};
+  s.keyspace["db1"] = KeyspaceDb{7, 2, 0, std::nullopt};
+  EXPECT_EQ(s.TotalKeys(), 7);
+  EXPECT_EQ(s.TotalExpires(), 2);
+}
+
 }  // namespace
 }  // namespace memwatch

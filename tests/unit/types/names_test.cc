@@ -1,9 +1,14 @@
+// The stable names of the shared enums: they are label values of exported
+// metrics and fields of doctor's JSON, so a rename is a breaking change.
 #include <gtest/gtest.h>
 
-#include "checks/observation.h"
-#include "memwatch/finding.h"
+#include <set>
+#include <string_view>
 
-namespace memwatch::checks {
+#include "memwatch/finding.h"
+#include "memwatch/poll_failure.h"
+
+namespace memwatch {
 namespace {
 
 TEST(SeverityNameTest, StableNames) {
@@ -24,5 +29,18 @@ TEST(PollFailureNameTest, StableNames) {
   EXPECT_EQ(PollFailureName(PollFailure::kResolve), "resolve");
 }
 
+// kPollFailureCount sizes the per-reason counters of metrics: every value
+// below it is a real one (named, distinct), and the one at it is not, so a
+// value appended to the enum without raising the count fails here.
+TEST(PollFailureNameTest, CountCoversEveryValue) {
+  std::set<std::string_view> names;
+  for (size_t i = 0; i < kPollFailureCount; ++i) {
+    const std::string_view name = PollFailureName(static_cast<PollFailure>(i));
+    EXPECT_NE(name, "unknown") << i;
+    EXPECT_TRUE(names.insert(name).second) << name;
+  }
+  EXPECT_EQ(PollFailureName(static_cast<PollFailure>(kPollFailureCount)), "unknown");
+}
+
 }  // namespace
-}  // namespace memwatch::checks
+}  // namespace memwatch

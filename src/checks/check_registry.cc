@@ -1,8 +1,30 @@
-#include "checks/check_spec.h"
+#include "checks/check_registry.h"
 
 #include <array>
+#include <iterator>
+#include <memory>
+#include <vector>
+
+#include "checks/check.h"
 
 namespace memwatch::checks {
+
+// The factories, each defined in its check's file (memory_high_check.cc, ...);
+// declared here beside the table, so a missing one fails to link.
+std::unique_ptr<Check> NewMaxmemoryUnsetCheck();
+std::unique_ptr<Check> NewNoevictionCheck();
+std::unique_ptr<Check> NewMemoryHighCheck();
+std::unique_ptr<Check> NewMemoryHeadroomCheck();
+std::unique_ptr<Check> NewEvictionIneffectiveCheck();
+std::unique_ptr<Check> NewEvictingCheck();
+std::unique_ptr<Check> NewOomRejectionsCheck();
+std::unique_ptr<Check> NewCommandTimeoutsCheck();
+std::unique_ptr<Check> NewTimeToFullCheck();
+std::unique_ptr<Check> NewNoTtlGrowthCheck();
+std::unique_ptr<Check> NewFragmentationCheck();
+std::unique_ptr<Check> NewPersistenceFailingCheck();
+std::unique_ptr<Check> NewTargetDownCheck();
+
 namespace {
 
 constexpr std::array kWarnCrit{Severity::kWarning, Severity::kCritical};
@@ -108,29 +130,87 @@ constexpr std::array<ParamSpec, 1> kTargetDownParams{{
     {"after", ParamKind::kNumber, 3, "consecutive failed polls before it fires"},
 }};
 
-constexpr std::array<CheckSpec, 13> kChecks{{
-    {"maxmemory_unset", "maxmemory is 0: Redis grows until the host or container kills it",
-     kWarnCrit, kUnsetParams},
-    {"noeviction", "maxmemory-policy is noeviction: at the limit every write is rejected",
-     kWarnCrit, kNoevictionParams},
-    {"memory_high", "used memory is close to the effective limit", kWarnCrit, kMemoryHighParams},
-    {"memory_headroom", "maxmemory leaves too little room for fork, buffers and fragmentation",
-     kWarn, kHeadroomParams},
-    {"eviction_ineffective", "a volatile-* policy while few keys have a TTL evicts almost nothing",
-     kWarnCrit, kEvictionIneffectiveParams},
-    {"evicting", "keys are being evicted", kInfoWarn, kEvictingParams},
-    {"oom_rejections", "Redis rejected writes with OOM", kCrit, kOomParams},
-    {"command_timeouts", "requests to the target time out or are far slower than usual", kWarnCrit,
-     kTimeoutParams},
-    {"time_to_full", "at the current trend memory reaches the limit soon", kWarnCrit,
-     kTimeToFullParams},
-    {"no_ttl_growth", "keys without TTL grow steadily: something creates keys that never expire",
-     kWarn, kNoTtlParams},
-    {"fragmentation", "allocator fragmentation wastes memory, or Redis is swapping", kWarn,
-     kFragmentationParams},
-    {"persistence_failing", "the last background save or AOF write failed", kCrit, {}},
-    {"target_down", "the target cannot be polled", kCrit, kTargetDownParams},
-}};
+// The registry. Titles are short enough for a phone's lock screen after
+// "[CRITICAL] <target>: ".
+constexpr CheckSpec kChecks[] = {
+    {.name = "maxmemory_unset",
+     .title = "no memory limit (maxmemory 0)",
+     .help = "maxmemory is 0: Redis grows until the host or container kills it",
+     .severities = kWarnCrit,
+     .params = kUnsetParams,
+     .make = &NewMaxmemoryUnsetCheck},
+    {.name = "noeviction",
+     .title = "writes will fail at the limit (noeviction)",
+     .help = "maxmemory-policy is noeviction: at the limit every write is rejected",
+     .severities = kWarnCrit,
+     .params = kNoevictionParams,
+     .make = &NewNoevictionCheck},
+    {.name = "memory_high",
+     .title = "memory almost full",
+     .help = "used memory is close to the effective limit",
+     .severities = kWarnCrit,
+     .params = kMemoryHighParams,
+     .make = &NewMemoryHighCheck},
+    {.name = "memory_headroom",
+     .title = "too little memory headroom",
+     .help = "maxmemory leaves too little room for fork, buffers and fragmentation",
+     .severities = kWarn,
+     .params = kHeadroomParams,
+     .make = &NewMemoryHeadroomCheck},
+    {.name = "eviction_ineffective",
+     .title = "eviction cannot free memory",
+     .help = "a volatile-* policy while few keys have a TTL evicts almost nothing",
+     .severities = kWarnCrit,
+     .params = kEvictionIneffectiveParams,
+     .make = &NewEvictionIneffectiveCheck},
+    {.name = "evicting",
+     .title = "evicting keys",
+     .help = "keys are being evicted",
+     .severities = kInfoWarn,
+     .params = kEvictingParams,
+     .make = &NewEvictingCheck},
+    {.name = "oom_rejections",
+     .title = "writes rejected (OOM)",
+     .help = "Redis rejected writes with OOM",
+     .severities = kCrit,
+     .params = kOomParams,
+     .make = &NewOomRejectionsCheck},
+    {.name = "command_timeouts",
+     .title = "commands timing out",
+     .help = "requests to the target time out or are far slower than usual",
+     .severities = kWarnCrit,
+     .params = kTimeoutParams,
+     .make = &NewCommandTimeoutsCheck},
+    {.name = "time_to_full",
+     .title = "memory full soon",
+     .help = "at the current trend memory reaches the limit soon",
+     .severities = kWarnCrit,
+     .params = kTimeToFullParams,
+     .make = &NewTimeToFullCheck},
+    {.name = "no_ttl_growth",
+     .title = "keys without TTL keep growing",
+     .help = "keys without TTL grow steadily: something creates keys that never expire",
+     .severities = kWarn,
+     .params = kNoTtlParams,
+     .make = &NewNoTtlGrowthCheck},
+    {.name = "fragmentation",
+     .title = "memory fragmented",
+     .help = "allocator fragmentation wastes memory, or Redis is swapping",
+     .severities = kWarn,
+     .params = kFragmentationParams,
+     .make = &NewFragmentationCheck},
+    {.name = "persistence_failing",
+     .title = "persistence (RDB/AOF) failing",
+     .help = "the last background save or AOF write failed",
+     .severities = kCrit,
+     .make = &NewPersistenceFailingCheck},
+    {.name = "target_down",
+     .title = "target unreachable",
+     .help = "the target cannot be polled",
+     .severities = kCrit,
+     .params = kTargetDownParams,
+     .make = &NewTargetDownCheck},
+};
 
 }  // namespace
 
@@ -148,6 +228,13 @@ const ParamSpec* FindParam(const CheckSpec& check, std::string_view key) {
     if (p.key == key) return &p;
   }
   return nullptr;
+}
+
+std::vector<std::unique_ptr<Check>> NewAllChecks() {
+  std::vector<std::unique_ptr<Check>> checks;
+  checks.reserve(std::size(kChecks));
+  for (const CheckSpec& spec : kChecks) checks.push_back(spec.make());
+  return checks;
 }
 
 }  // namespace memwatch::checks

@@ -1,6 +1,6 @@
-#include "checks/observation.h"
+#include "memwatch/poll_failure.h"
 
-namespace memwatch::checks {
+namespace memwatch {
 
 std::string_view PollFailureName(PollFailure f) {
   switch (f) {
@@ -26,4 +26,4 @@ std::string_view PollFailureName(PollFailure f) {
   return "unknown";  // Unreachable for valid enum values.
 }
 
-}  // namespace memwatch::checks
+}  // namespace memwatch

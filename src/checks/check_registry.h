@@ -1,0 +1,32 @@
+// Every check, in one table (check_registry.cc): the single source for the
+// engine (which checks run, in which order), the config loader (which keys
+// exist under `checks:`), metrics (one redis_memwatch_finding series per
+// check and severity), notifiers (titles) and, through tests, the docs,
+// alert rules and runbook.
+//
+// Adding a check is one file, <name>_check.cc, defining New<Name>Check(),
+// plus one row in check_registry.cc (beside its factory's declaration):
+// name, title, help, severities, parameters and factory.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "checks/check_spec.h"
+
+namespace memwatch::checks {
+
+// Every check, in a stable order (the order of docs, doctor output and
+// findings).
+std::span<const CheckSpec> AllChecks();
+
+// nullptr when there is no such check.
+const CheckSpec* FindCheck(std::string_view name);
+const ParamSpec* FindParam(const CheckSpec& check, std::string_view key);
+
+// One fresh instance of every check, in AllChecks() order.
+std::vector<std::unique_ptr<Check>> NewAllChecks();
+
+}  // namespace memwatch::checks
