@@ -12,11 +12,12 @@
 #include <cerrno>
 #include <condition_variable>
 #include <cstdint>
-#include <cstring>
+#include <cstdlib>
 #include <deque>
 #include <mutex>
 #include <optional>
 #include <string_view>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -174,7 +175,8 @@ Result<int> Listen(const std::string& listen) {
   }
   freeaddrinfo(found);
   if (fd < 0) {
-    return Status::Error(fmt::format("cannot listen on {}: {}", listen, std::strerror(error)));
+    return Status::Error(
+        fmt::format("cannot listen on {}: {}", listen, std::generic_category().message(error)));
   }
   return fd;
 }
@@ -251,7 +253,8 @@ class HttpServer::Impl {
         wake = accept_paused_until;
       }
       const int n = poll(fds.data(), fds.size(), wake ? MillisUntil(*wake) : -1);
-      if (n < 0 && errno != EINTR && errno != ENOMEM) break;  // a bug: fds are ours
+      // EFAULT or EINVAL would be a bug (the descriptors are ours).
+      if (n < 0 && errno != EINTR && errno != ENOMEM) std::abort();
       if (fds[0].revents != 0) break;
 
       const Clock::time_point now = Clock::now();
@@ -326,7 +329,7 @@ class HttpServer::Impl {
       return;
     }
     const std::optional<HttpRequestHead> request =
-        ParseRequestHead(std::string_view(p.head).substr(0, *end));
+        ParseRequestHead(std::string_view{p.head}.substr(0, *end));
     const int fd = p.fd;
     p.fd = -1;
     if (!request) {
@@ -437,8 +440,8 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const std::string& listen,
   const int stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (stop_fd < 0) {
     close(listen_fd.value());
-    return Status::Error(
-        fmt::format("cannot serve on {}: eventfd: {}", listen, std::strerror(errno)));
+    return Status::Error(fmt::format("cannot serve on {}: eventfd: {}", listen,
+                                     std::generic_category().message(errno)));
   }
   std::unique_ptr<HttpServer> s(new HttpServer());
   s->port_ = BoundPort(listen_fd.value());

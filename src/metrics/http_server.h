@@ -46,7 +46,7 @@ namespace memwatch::metrics {
 inline constexpr int kHttpWorkers = 2;
 inline constexpr size_t kHttpMaxPending = 64;
 inline constexpr size_t kHttpMaxQueued = 32;
-inline constexpr size_t kHttpMaxHeadBytes = 8 * 1024;
+inline constexpr size_t kHttpMaxHeadBytes = size_t{8} * 1024;
 inline constexpr std::chrono::milliseconds kHttpRequestTimeout{5000};
 inline constexpr std::chrono::milliseconds kHttpResponseTimeout{10000};
 
