@@ -17,16 +17,19 @@ import benchlib as b
 
 def anon_breakdown_kib(pid):
     """Our anonymous memory by kind of mapping, from /proc/PID/smaps: the
-    heap of the main arena, other malloc arenas (64 MiB reservations),
-    thread stacks (8 MiB reservations), the main stack, written pages of
-    libraries, and the rest."""
+    main arena's heap, other malloc arenas (64 MiB-aligned reservations),
+    thread stacks (read-write right after a small inaccessible guard:
+    glibc's 8 MiB default, CivetWeb's 100 KiB), the main stack, written
+    pages of libraries, and the rest (e.g. libraries' .bss)."""
     out = {}
     kind = None
+    prev = None  # (end address, perms, size KiB, path) of the mapping before
     with open(f"/proc/{pid}/smaps") as f:
         for line in f:
             parts = line.split()
             if "-" in parts[0] and len(parts) >= 5 and ":" in parts[3]:
                 lo, hi = (int(x, 16) for x in parts[0].split("-"))
+                perms = parts[1]
                 size_kib = (hi - lo) // 1024
                 path = parts[5] if len(parts) > 5 else ""
                 if path == "[heap]":
@@ -37,12 +40,14 @@ def anon_breakdown_kib(pid):
                     kind = "libraries"
                 elif path:
                     kind = "other"
-                elif 8188 <= size_kib <= 8192:
-                    kind = "thread stacks"
                 elif size_kib <= 65536 and lo % (64 << 20) == 0:
                     kind = "malloc arenas"
+                elif (prev and prev[0] == lo and prev[1] == "---p" and prev[2] <= 64
+                      and not prev[3] and perms == "rw-p"):
+                    kind = "thread stacks"
                 else:
                     kind = "other anonymous"
+                prev = (hi, perms, size_kib, path)
             elif parts[0] == "Anonymous:" and kind:
                 out[kind] = out.get(kind, 0) + int(parts[1])
     return out
