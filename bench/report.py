@@ -1,4 +1,4 @@
-"""Turns the JSON of footprint.py, redis_cost.py and many_targets.py (in
+"""Turns the JSON of footprint.py, scrape_cost.py, redis_cost.py and many_targets.py (in
 the directory argv[1]) into a summary table against the issue's targets;
 prints it, and with --append FILE appends it as a dated section."""
 
@@ -83,6 +83,25 @@ def footprint_rows(t, f):
               fmt(o, " ms"), fmt(e, " ms"), f"{o / e:.2f}", o < e)
 
 
+def scrape_rows(t, s):
+    n = s["scrapes"]
+    o, e = s["anonymous_kib"]["ours"], s["anonymous_kib"]["exporter"]
+    t.add(f"Anonymous memory after {n} scrapes of each (smaps_rollup Anonymous)",
+          "<= 1/2 of exporter", f"{mib(o):.2f} MiB", f"{mib(e):.2f} MiB", f"{o / e:.2f}",
+          o / e <= 0.5)
+    o, e = s["cpu_s"]["ours"], s["cpu_s"]["exporter"]
+    # utime+stime count 10 ms ticks: a ratio of a few ticks is coarse, the
+    # scheduler's nanosecond figure below is the check on it.
+    t.add(f"CPU time of those {n} scrapes (utime+stime delta)", "<= 1/2 of exporter",
+          fmt(o * 1e3, " ms", 0), fmt(e * 1e3, " ms", 0), "n/a" if e == 0 else f"{o / e:.2f}",
+          None if e == 0 else o / e <= 0.5)
+    o, e = s["sched_cpu_s"]["ours"], s["sched_cpu_s"]["exporter"]
+    t.add("  the same in scheduler time (schedstat)", "(informative)", fmt(o * 1e3, " ms", 1),
+          fmt(e * 1e3, " ms", 1), "n/a" if e == 0 else f"{o / e:.2f}", None)
+    o, e = s["threads"]["ours"], s["threads"]["exporter"]
+    t.add("Threads after the scrapes", "(informative)", str(o), str(e), f"{o / e:.2f}", None)
+
+
 def redis_rows(t, r):
     side = r["side"]
     for cfg, label in (("ours_1s", "at 1 s"), ("ours_250ms", "at 250 ms")):
@@ -134,8 +153,21 @@ def many_rows(t, m):
           f"p99.9 {m['poll_lag_p999_s'] * 1e3:.1f} ms", "", "", on_time)
 
 
-def details(f, r, m):
+def details(f, r, m, s=None):
     out = []
+    if s:
+        out.append(f"- scrape_cost: {s['keys']} keys; {s['scrapes']} scrapes of each, alternating, "
+                   f"a new TCP connection each, in {s['wall_s']:.1f} s; body "
+                   f"{json.dumps(s['body_bytes'])} B; latency p50 "
+                   f"{json.dumps({k: round(v, 2) for k, v in s['p50_ms'].items()})} ms, p99 "
+                   f"{json.dumps({k: round(v, 2) for k, v in s['p99_ms'].items()})} ms; anonymous "
+                   f"before the scrapes {json.dumps(s['anonymous_start_kib'])} KiB, after "
+                   f"{json.dumps(s['anonymous_kib'])} KiB; RSS after "
+                   f"{json.dumps(s['rss_kib'])} KiB; load average at start "
+                   f"{s['load_at_start']}, at end {s['load_at_end']}")
+        out.append(f"  - our anonymous KiB by mapping, after: "
+                   f"{json.dumps(s['ours_breakdown_kib'], sort_keys=True)} (before: "
+                   f"{json.dumps(s['ours_breakdown_start_kib'], sort_keys=True)})")
     if f:
         out.append(f"- footprint: {f['keys']} keys; {f['runs']} runs x {f['scrapes_per_run']} "
                    f"scrapes alternating between the two; a new TCP connection per scrape "
@@ -182,9 +214,12 @@ def main():
     ap.add_argument("--note", default="", help="one line on what was measured")
     a = ap.parse_args()
     f, r, m = load(a.dir, "footprint"), load(a.dir, "redis_cost"), load(a.dir, "many_targets")
+    s = load(a.dir, "scrape_cost")
     t = Table()
     if f:
         footprint_rows(t, f)
+    if s:
+        scrape_rows(t, s)
     if r:
         redis_rows(t, r)
     if m:
@@ -199,10 +234,10 @@ def main():
             f"{b.binary_info(os.environ.get('MEMWATCH_BIN', b.DEFAULT_BIN))}\n"
             f"{'- note: ' + a.note + chr(10) if a.note else ''}"
             f"- command: `{a.command}`\n"
-            f"- CPU is scheduler time (/proc/PID/task/*/schedstat) of every thread; RSS is VmRSS "
-            f"from /proc/PID/status")
+            f"- CPU is scheduler time (/proc/PID/task/*/schedstat) of every thread unless a row "
+            f"says utime+stime (/proc/PID/stat); RSS is VmRSS from /proc/PID/status")
     body = (f"{meta}\n\n{t.markdown()}\n\n{t.met} met, {t.missed} missed.\n\n"
-            f"Details:\n{details(f, r, m)}\n")
+            f"Details:\n{details(f, r, m, s)}\n")
     print(body)
     if a.append:
         with open(a.append, "a") as out:

@@ -7,9 +7,10 @@
 # Environment knobs (defaults in brackets):
 #   MEMWATCH_BIN        daemon binary [/work/main/build-bench/src/app/redis-memwatch]
 #   BENCH_SMOKE=1       a few targets and seconds each; RESULTS.md is not written (< 60 s)
-#   BENCH_ONLY          subset of "footprint redis_cost many_targets"
+#   BENCH_ONLY          subset of "footprint scrape_cost redis_cost many_targets"
 #   BENCH_NO_RESULTS=1  print the summary only
 #   BENCH_KEYS [100000], BENCH_SCRAPES [1000], BENCH_RUNS [3], BENCH_IDLE_SECONDS [30]
+#   BENCH_HTTP_SCRAPES [300] (scrape_cost: scrapes of each process)
 #   BENCH_ROUNDS [5], BENCH_WINDOW [20 for redis_cost, 60 for many_targets],
 #   BENCH_N_PLAIN [100000], BENCH_N_PIPELINED [400000]
 #   BENCH_TARGETS [1000], BENCH_REAL_REDIS [200], BENCH_WARMUP [15], BENCH_SCRAPE_EVERY [5]
@@ -35,7 +36,7 @@ done
 
 smoke=${BENCH_SMOKE:-0}
 [[ $smoke == 0 ]] || smoke=1
-only=${BENCH_ONLY:-footprint redis_cost many_targets}
+only=${BENCH_ONLY:-footprint scrape_cost redis_cost many_targets}
 if [[ -n ${BENCH_OUT:-} ]]; then
   out=$BENCH_OUT  # keep the JSON of each script
   mkdir -p "$out"
@@ -49,7 +50,7 @@ if [[ -n $(git -C "$bench_dir/.." status --porcelain -- src include 2>/dev/null)
   commit="$commit + uncommitted changes under src/ or include/"
 fi
 command="bench/run_all.sh $MEMWATCH_BIN"
-for v in BENCH_SMOKE BENCH_ONLY BENCH_NICE BENCH_DAEMON_ENV BENCH_KEYS BENCH_SCRAPES BENCH_RUNS BENCH_IDLE_SECONDS BENCH_ROUNDS \
+for v in BENCH_SMOKE BENCH_ONLY BENCH_NICE BENCH_DAEMON_ENV BENCH_KEYS BENCH_SCRAPES BENCH_HTTP_SCRAPES BENCH_RUNS BENCH_IDLE_SECONDS BENCH_ROUNDS \
          BENCH_WINDOW BENCH_N_PLAIN BENCH_N_PIPELINED BENCH_TARGETS BENCH_REAL_REDIS BENCH_WARMUP; do
   [[ -z ${!v:-} ]] || command="$v='${!v}' $command"
 done
@@ -58,6 +59,7 @@ failed=()
 for script in $only; do
   case $script in
     footprint)    limit=$(( smoke ? 40 : 420 )) ;;
+    scrape_cost)  limit=$(( smoke ? 40 : 180 )) ;;
     redis_cost)   limit=$(( smoke ? 60 : 720 )) ;;
     many_targets) limit=$(( smoke ? 40 : 480 )) ;;
     *) echo "run_all.sh: unknown script $script" >&2; exit 2 ;;

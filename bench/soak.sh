@@ -237,11 +237,11 @@ settle() {
     wait_until "[ \$(queue_length) -eq 0 ]" "$delivery_wait" ||
       fail "the outbox did not drain within ${delivery_wait} s ($(queue_length) left)"
   fi
-  # /metrics is served by a fixed pool of 64 CivetWeb workers, and each one
-  # takes ~20 KiB of RSS (its stack and buffers) the first time it serves a
-  # request; sequential requests rotate through the pool. 128 scrapes put
-  # every worker in use, so the reference point is after that one-time
-  # cost and the growth measured is what the run itself adds.
+  # Each thread that serves /metrics (2 writers since 2026-12-06; 64
+  # CivetWeb workers before, ~20 KiB each) takes its stack pages and buffers
+  # the first time it serves. 128 scrapes, enough for the 64 workers then and
+  # kept so that runs compare, put that one-time cost before the reference
+  # point, and the growth measured is what the run itself adds.
   for ((i = 0; i < 128; i++)); do metrics >/dev/null || true; done
   settled_rss=$(rss_kib)
   settled_fds=$(fd_count)

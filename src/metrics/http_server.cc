@@ -1,137 +1,455 @@
 #include "metrics/http_server.h"
 
-#include <arpa/inet.h>
+#include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <chrono>
+#include <algorithm>
+#include <cerrno>
+#include <condition_variable>
+#include <cstdint>
+#include <cstdlib>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string_view>
+#include <system_error>
 #include <thread>
 #include <vector>
 
-#include <CivetServer.h>
 #include <fmt/format.h>
+
+#include "metrics/http_request.h"
 
 namespace memwatch::metrics {
 namespace {
 
-// A whole response with a known body; HEAD gets the same head, no body.
-void Reply(mg_connection* conn, bool head, int status, std::string_view status_text,
-           std::string_view content_type, std::string_view body) {
-  mg_printf(conn,
-            "HTTP/1.1 %d %.*s\r\nContent-Type: %.*s\r\nContent-Length: %zu\r\n"
-            "Connection: close\r\n\r\n",
-            status, static_cast<int>(status_text.size()), status_text.data(),
-            static_cast<int>(content_type.size()), content_type.data(), body.size());
-  if (!head) mg_write(conn, body.data(), body.size());
+using Clock = std::chrono::steady_clock;
+
+constexpr int kListenBacklog = 128;
+// Accepts per turn of the loop, so a flood of connections cannot starve the
+// heads already arriving.
+constexpr int kMaxAcceptsPerTurn = 64;
+// When accept() fails for want of descriptors or memory, the listener is
+// left alone this long (connections wait in the kernel's backlog) instead
+// of being polled, and failing, in a busy loop.
+constexpr std::chrono::milliseconds kAcceptBackoff{100};
+
+// Milliseconds from now until `deadline` for poll(): 0 once it has passed,
+// rounded up so that a wake-up is never early.
+int MillisUntil(Clock::time_point deadline) {
+  const auto left = deadline - Clock::now();
+  if (left <= Clock::duration::zero()) return 0;
+  return static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(left).count());
+}
+
+// Reads and drops what the client sent beyond its head (a body, a second
+// request), so that close() sends a FIN and not a reset, which could destroy
+// the response before the client has read it. Never waits.
+void DrainInput(int fd) {
+  char scratch[4096];
+  for (int i = 0; i < 16; ++i) {
+    const ssize_t n = recv(fd, scratch, sizeof scratch, MSG_DONTWAIT);
+    if (n <= 0) return;
+  }
+}
+
+// Closes after a complete response.
+void CloseGracefully(int fd) {
+  DrainInput(fd);
+  close(fd);
+}
+
+// Closes with a TCP reset: the client sees an error instead of the end of a
+// body that was cut short, which a body delimited by the close (no
+// Content-Length: it is streamed) could not otherwise tell apart.
+void CloseWithReset(int fd) {
+  const linger abort_on_close{1, 0};
+  (void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close);
+  close(fd);
+}
+
+// Sends all of `bytes` on the non-blocking `fd` before `deadline`. False when
+// the client went away, did not take the bytes in time, or `stop_fd` became
+// readable (the server is stopping). `more` holds a partial last segment
+// back for what follows (MSG_MORE): the head and the body leave in full
+// segments, and the tail goes out with the FIN.
+bool SendBefore(int fd, std::string_view bytes, Clock::time_point deadline, int stop_fd,
+                bool more) {
+  const int flags = MSG_NOSIGNAL | MSG_DONTWAIT | (more ? MSG_MORE : 0);
+  while (!bytes.empty()) {
+    const ssize_t n = send(fd, bytes.data(), bytes.size(), flags);
+    if (n > 0) {
+      bytes.remove_prefix(static_cast<size_t>(n));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) return false;
+    const int wait_ms = MillisUntil(deadline);
+    if (wait_ms == 0) return false;
+    pollfd fds[2] = {{fd, POLLOUT, 0}, {stop_fd, POLLIN, 0}};
+    const int ready = poll(fds, 2, wait_ms);
+    if (ready < 0 && errno != EINTR) return false;
+    if (fds[1].revents != 0) return false;
+    if ((fds[0].revents & (POLLERR | POLLHUP | POLLNVAL)) != 0) return false;
+  }
+  return true;
+}
+
+// A whole response with a known body, sent at once (a few hundred bytes:
+// they fit in the empty send buffer of a new connection), then closed.
+void Reply(int fd, bool head_only, std::string_view status, std::string_view content_type,
+           std::string_view body, std::string_view extra_headers = "") {
+  std::string out = fmt::format(
+      "HTTP/1.1 {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n{}Connection: close\r\n\r\n",
+      status, content_type, body.size(), extra_headers);
+  if (!head_only) out.append(body);
+  (void)send(fd, out.data(), out.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  CloseGracefully(fd);
+}
+
+constexpr std::string_view kTextPlain = "text/plain; charset=utf-8";
+constexpr std::string_view kMetricsHead =
+    "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
+    "Connection: close\r\n\r\n";
+
+// Splits "host:port" or "[v6]:port" (what the config loader accepts).
+bool SplitListen(std::string_view listen, std::string* host, std::string* port) {
+  size_t colon = std::string_view::npos;
+  if (listen.starts_with('[')) {
+    const size_t close_bracket = listen.find(']');
+    if (close_bracket == std::string_view::npos) return false;
+    *host = std::string(listen.substr(1, close_bracket - 1));
+    colon = close_bracket + 1;
+    if (colon >= listen.size() || listen[colon] != ':') return false;
+  } else {
+    colon = listen.rfind(':');
+    if (colon == std::string_view::npos) return false;
+    *host = std::string(listen.substr(0, colon));
+  }
+  *port = std::string(listen.substr(colon + 1));
+  return !port->empty();
+}
+
+// A non-blocking listening socket on `listen`, or why not.
+Result<int> Listen(const std::string& listen) {
+  std::string host;
+  std::string port;
+  if (!SplitListen(listen, &host, &port)) {
+    return Status::Error(fmt::format("cannot listen on {}: expected host:port", listen));
+  }
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  const int gai = getaddrinfo(host.empty() ? nullptr : host.c_str(), port.c_str(), &hints, &found);
+  if (gai != 0) {
+    return Status::Error(fmt::format("cannot listen on {}: {}", listen, gai_strerror(gai)));
+  }
+  int error = 0;
+  int fd = -1;
+  for (const addrinfo* ai = found; ai != nullptr && fd < 0; ai = ai->ai_next) {
+    fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+      error = errno;
+      continue;
+    }
+    const int on = 1;
+    // A restart can bind while the old process's connections sit in
+    // TIME_WAIT; a second listener on the same address still fails.
+    (void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    // "[::]:port" means IPv6 only, as it did with CivetWeb.
+    if (ai->ai_family == AF_INET6) {
+      (void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on);
+    }
+    if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || ::listen(fd, kListenBacklog) != 0) {
+      error = errno;
+      close(fd);
+      fd = -1;
+    }
+  }
+  freeaddrinfo(found);
+  if (fd < 0) {
+    return Status::Error(
+        fmt::format("cannot listen on {}: {}", listen, std::generic_category().message(error)));
+  }
+  return fd;
+}
+
+int BoundPort(int fd) {
+  sockaddr_storage addr{};
+  socklen_t len = sizeof addr;
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return 0;
+  if (addr.ss_family == AF_INET6) {
+    return ntohs(reinterpret_cast<const sockaddr_in6*>(&addr)->sin6_port);
+  }
+  return ntohs(reinterpret_cast<const sockaddr_in*>(&addr)->sin_port);
 }
 
 }  // namespace
 
-class HttpServer::Handler : public CivetHandler {
+// The reading thread (Loop) owns the listener and every connection whose
+// head has not yet arrived; a complete GET /metrics moves its descriptor to
+// queue_, where a worker (Work) takes it. The state below mu_ is shared; the
+// rest belongs to one thread.
+class HttpServer::Impl {
  public:
-  Handler(const MetricsStore* store, const HttpServer* server) : store_(store), server_(server) {}
+  Impl(int listen_fd, int stop_fd, const MetricsStore* store, const std::atomic<bool>* ready)
+      : listen_fd_(listen_fd), stop_fd_(stop_fd), store_(store), ready_(ready) {}
 
-  bool handleGet(CivetServer*, mg_connection* conn) override {
-    Serve(conn, /*head=*/false);
-    return true;
+  void Start() {
+    loop_ = std::thread([this] { Loop(); });
+    for (int i = 0; i < kHttpWorkers; ++i) workers_.emplace_back([this] { Work(); });
   }
 
-  bool handleHead(CivetServer*, mg_connection* conn) override {
-    Serve(conn, /*head=*/true);
-    return true;
+  ~Impl() {
+    // The eventfd stays readable once written: it wakes the loop and every
+    // worker waiting on a slow client.
+    const uint64_t one = 1;
+    (void)write(stop_fd_, &one, sizeof one);
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    if (loop_.joinable()) loop_.join();
+    for (std::thread& w : workers_) w.join();
+    for (int fd : queue_) close(fd);
+    close(listen_fd_);
+    close(stop_fd_);
   }
+
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
 
  private:
-  void Serve(mg_connection* conn, bool head) {
-    const mg_request_info* req = mg_get_request_info(conn);
-    std::string_view uri = req->local_uri ? req->local_uri : "";
-    if (uri == "/metrics") {
-      // Streamed as the store writes it, in ~64 KiB chunks: no copy of the
-      // whole exposition (5 MB at 1,000 targets) is ever held. The length is
-      // not known up front; the body ends when the connection closes (every
-      // response closes it), which HTTP/1.0 and 1.1 clients all read.
-      mg_printf(conn,
-                "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
-                "Connection: close\r\n\r\n");
-      if (head) return;
-      store_->WriteText([conn](std::string_view chunk) {
-        // A client that went away stops the scrape.
-        return mg_write(conn, chunk.data(), chunk.size()) > 0;
-      });
-    } else if (uri == "/-/healthy") {
-      Reply(conn, head, 200, "OK", "text/plain; charset=utf-8", "redis-memwatch is Healthy.\n");
-    } else if (uri == "/-/ready") {
-      if (server_->ready()) {
-        Reply(conn, head, 200, "OK", "text/plain; charset=utf-8", "redis-memwatch is Ready.\n");
+  // A connection whose request head is still arriving.
+  struct Pending {
+    int fd = -1;  // -1 once handed on or closed
+    Clock::time_point deadline;
+    std::string head;
+  };
+
+  void Loop() {
+    (void)pthread_setname_np(pthread_self(), "http-read");
+    std::vector<pollfd> fds;
+    std::optional<Clock::time_point> accept_paused_until;
+    for (;;) {
+      if (accept_paused_until && Clock::now() >= *accept_paused_until) accept_paused_until.reset();
+      fds.clear();
+      fds.push_back({stop_fd_, POLLIN, 0});
+      fds.push_back({accept_paused_until ? -1 : listen_fd_, POLLIN, 0});
+      for (const Pending& p : pending_) fds.push_back({p.fd, POLLIN, 0});
+      // pending_ is in order of arrival, and every deadline is the same
+      // span after it: the first is the earliest.
+      std::optional<Clock::time_point> wake;
+      if (!pending_.empty()) wake = pending_.front().deadline;
+      if (accept_paused_until && (!wake || *accept_paused_until < *wake)) {
+        wake = accept_paused_until;
+      }
+      const int n = poll(fds.data(), fds.size(), wake ? MillisUntil(*wake) : -1);
+      // EFAULT or EINVAL would be a bug (the descriptors are ours).
+      if (n < 0 && errno != EINTR && errno != ENOMEM) std::abort();
+      if (fds[0].revents != 0) break;
+
+      const Clock::time_point now = Clock::now();
+      for (size_t i = 0; i < pending_.size(); ++i) {
+        Pending& p = pending_[i];
+        if (n > 0 && fds[i + 2].revents != 0) ReadHead(p);
+        if (p.fd >= 0 && now >= p.deadline) {
+          // Silence gets a close, as a server that never heard a request;
+          // half a request gets 408.
+          if (p.head.empty()) {
+            close(p.fd);
+          } else {
+            Reply(p.fd, false, "408 Request Timeout", kTextPlain,
+                  "the request did not arrive in time\n");
+          }
+          p.fd = -1;
+        }
+      }
+      std::erase_if(pending_, [](const Pending& p) { return p.fd < 0; });
+      if (n > 0 && (fds[1].revents & POLLIN) != 0 && !AcceptSome()) {
+        accept_paused_until = Clock::now() + kAcceptBackoff;
+      }
+    }
+    for (const Pending& p : pending_) close(p.fd);
+    pending_.clear();
+  }
+
+  // Accepts what is waiting (up to kMaxAcceptsPerTurn) and reads what has
+  // already arrived. False when out of descriptors or memory.
+  bool AcceptSome() {
+    for (int i = 0; i < kMaxAcceptsPerTurn; ++i) {
+      const int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+      if (fd < 0) {
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return true;
+        if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+          return false;
+        }
+        continue;  // the connection failed before it was accepted
+      }
+      if (pending_.size() >= kHttpMaxPending) {
+        // The longest waiting has had the most time to send its request.
+        close(pending_.front().fd);
+        pending_.pop_front();
+      }
+      Pending p{fd, Clock::now() + kHttpRequestTimeout, {}};
+      ReadHead(p);  // a scraper's request often arrives with its connection
+      if (p.fd >= 0) pending_.push_back(std::move(p));
+    }
+    return true;
+  }
+
+  // Reads what `p`'s client has sent; once the head is complete, answers or
+  // queues it and sets p.fd to -1, as on any close.
+  void ReadHead(Pending& p) {
+    // Memory grows with what a client sent, not with how many are waiting.
+    char buf[kHttpMaxHeadBytes];
+    const ssize_t n = recv(p.fd, buf, kHttpMaxHeadBytes - p.head.size(), 0);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
+    if (n <= 0) {  // closed by the client, or reset
+      close(p.fd);
+      p.fd = -1;
+      return;
+    }
+    p.head.append(buf, static_cast<size_t>(n));
+    const std::optional<size_t> end = FindHeadEnd(p.head);
+    if (!end) {
+      if (p.head.size() >= kHttpMaxHeadBytes) {
+        Reply(p.fd, false, "431 Request Header Fields Too Large", kTextPlain,
+              fmt::format("the request head is over {} bytes\n", kHttpMaxHeadBytes));
+        p.fd = -1;
+      }
+      return;
+    }
+    const std::optional<HttpRequestHead> request =
+        ParseRequestHead(std::string_view{p.head}.substr(0, *end));
+    const int fd = p.fd;
+    p.fd = -1;
+    if (!request) {
+      Reply(fd, false, "400 Bad Request", kTextPlain, "not an HTTP/1.x request\n");
+      return;
+    }
+    Route(fd, *request);
+  }
+
+  void Route(int fd, const HttpRequestHead& request) {
+    const bool head_only = request.method == "HEAD";
+    if (request.method != "GET" && !head_only) {
+      Reply(fd, false, "405 Method Not Allowed", kTextPlain, "only GET and HEAD are served\n",
+            "Allow: GET, HEAD\r\n");
+    } else if (request.path == "/metrics") {
+      if (head_only) {
+        (void)send(fd, kMetricsHead.data(), kMetricsHead.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+        CloseGracefully(fd);
       } else {
-        Reply(conn, head, 503, "Service Unavailable", "text/plain; charset=utf-8",
+        Enqueue(fd);
+      }
+    } else if (request.path == "/-/healthy") {
+      Reply(fd, head_only, "200 OK", kTextPlain, "redis-memwatch is Healthy.\n");
+    } else if (request.path == "/-/ready") {
+      if (ready_->load()) {
+        Reply(fd, head_only, "200 OK", kTextPlain, "redis-memwatch is Ready.\n");
+      } else {
+        Reply(fd, head_only, "503 Service Unavailable", kTextPlain,
               "redis-memwatch is not ready: the first poll round is not complete.\n");
       }
-    } else if (uri == "/") {
-      Reply(conn, head, 200, "OK", "text/html; charset=utf-8",
+    } else if (request.path == "/") {
+      Reply(fd, head_only, "200 OK", "text/html; charset=utf-8",
             "<html><head><title>redis-memwatch</title></head><body><h1>redis-memwatch</h1>"
             "<p><a href=\"/metrics\">Metrics</a></p></body></html>\n");
     } else {
-      Reply(conn, head, 404, "Not Found", "text/plain; charset=utf-8", "404 page not found\n");
+      Reply(fd, head_only, "404 Not Found", kTextPlain, "404 page not found\n");
     }
   }
 
-  const MetricsStore* store_;
-  const HttpServer* server_;
+  void Enqueue(int fd) {
+    {
+      std::lock_guard lock(mu_);
+      if (queue_.size() < kHttpMaxQueued) {
+        queue_.push_back(fd);
+        cv_.notify_one();
+        return;
+      }
+    }
+    Reply(fd, false, "503 Service Unavailable", kTextPlain,
+          fmt::format("{} scrapes are already waiting; try again\n", kHttpMaxQueued),
+          "Retry-After: 1\r\n");
+  }
+
+  void Work() {
+    (void)pthread_setname_np(pthread_self(), "http-write");
+    for (;;) {
+      int fd = -1;
+      {
+        std::unique_lock lock(mu_);
+        cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+        if (stopping_) return;
+        fd = queue_.front();
+        queue_.pop_front();
+      }
+      ServeMetrics(fd);
+    }
+  }
+
+  // Streams the exposition as the store writes it, in ~64 KiB chunks: no
+  // copy of the whole text (5 MB at 1,000 targets) is ever held. The length
+  // is not known up front; the body ends when the connection closes.
+  void ServeMetrics(int fd) {
+    const Clock::time_point deadline = Clock::now() + kHttpResponseTimeout;
+    bool sent = SendBefore(fd, kMetricsHead, deadline, stop_fd_, /*more=*/true);
+    if (sent) {
+      store_->WriteText([&](std::string_view chunk) {
+        sent = SendBefore(fd, chunk, deadline, stop_fd_, /*more=*/true);
+        return sent;  // a client gone or too slow stops the scrape
+      });
+    }
+    if (sent) {
+      CloseGracefully(fd);
+    } else {
+      CloseWithReset(fd);
+    }
+  }
+
+  const int listen_fd_;
+  const int stop_fd_;  // an eventfd, readable once the server stops
+  const MetricsStore* const store_;
+  const std::atomic<bool>* const ready_;
+
+  std::deque<Pending> pending_;  // Loop's only, oldest first
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<int> queue_;  // guarded by mu_: GET /metrics waiting for a worker
+  bool stopping_ = false;  // guarded by mu_
+
+  std::thread loop_;
+  std::vector<std::thread> workers_;
 };
 
 Result<std::unique_ptr<HttpServer>> HttpServer::Start(const std::string& listen,
                                                       const MetricsStore* store) {
+  Result<int> listen_fd = Listen(listen);
+  if (!listen_fd.ok()) return listen_fd.status();
+  const int stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (stop_fd < 0) {
+    close(listen_fd.value());
+    return Status::Error(fmt::format("cannot serve on {}: eventfd: {}", listen,
+                                     std::generic_category().message(errno)));
+  }
   std::unique_ptr<HttpServer> s(new HttpServer());
-  // A fixed pool: slow or many clients queue instead of growing threads.
-  // request_timeout bounds how long one client can hold a thread; 64
-  // threads keep Prometheus answered within its 10 s scrape timeout behind
-  // 200 clients that send nothing (tests/integration/hostile_test.cc).
-  // Idle threads cost ~2 MiB of RSS in all.
-  std::vector<std::string> options{"listening_ports",    listen, "num_threads",       "64",
-                                   "request_timeout_ms", "2000", "enable_keep_alive", "no",
-                                   "listen_backlog",     "128"};
-  try {
-    s->server_ = std::make_unique<CivetServer>(options);
-  } catch (const std::exception& e) {
-    return Status::Error(fmt::format(
-        "cannot listen on {}: the address is in use or not available on this host", listen));
-  }
-  std::vector<int> ports = s->server_->getListeningPorts();
-  if (ports.empty()) {
-    return Status::Error(fmt::format("cannot listen on {}", listen));
-  }
-  s->port_ = ports[0];
-  s->handler_ = std::make_unique<Handler>(store, s.get());
-  s->server_->addHandler("/", s->handler_.get());
+  s->port_ = BoundPort(listen_fd.value());
+  s->impl_ = std::make_unique<Impl>(listen_fd.value(), stop_fd, store, &s->ready_);
+  s->impl_->Start();
   return s;
 }
 
-HttpServer::~HttpServer() {
-  if (!server_) return;
-  // CivetWeb's master thread sleeps in poll() on the listening socket for up
-  // to a second before it sees the stop flag; a connection wakes it, so the
-  // daemon stops well within a second of SIGTERM.
-  std::atomic<bool> closed{false};
-  std::thread closer([&] {
-    server_->close();
-    closed = true;
-  });
-  for (int i = 0; i < 100 && !closed; ++i) {
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port_));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd >= 0) {
-      // Only a wake-up: whether the connect succeeds does not matter.
-      (void)connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-      close(fd);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  closer.join();
-}
+HttpServer::~HttpServer() = default;
 
 }  // namespace memwatch::metrics

@@ -357,18 +357,17 @@ TEST(HostileTest, MetricsEndpointKeepsAnsweringUnderAbusiveClients) {
   EXPECT_EQ(TimedGet(port, "/metrics/../../etc/passwd").status, 404);
   EXPECT_THAT(RawRequest(port, "BREW /metrics HTTP/1.1\r\nHost: x\r\n\r\n"), HasSubstr("HTTP/1."));
   EXPECT_THAT(RawRequest(port, "\x16\x03\x01\x02\x01 not HTTP\r\n\r\n"), Not(HasSubstr("200 OK")));
-  // A 100 KB URL is refused (CivetWeb's max_request_size), not buffered.
+  // A 100 KB URL is refused (431 past metrics::kHttpMaxHeadBytes), not
+  // buffered.
   const std::string long_url = "GET /" + std::string(100 * 1024, 'a') + " HTTP/1.1\r\n\r\n";
   EXPECT_THAT(RawRequest(port, long_url), Not(HasSubstr("200 OK")));
   Timed after_long = TimedGet(port);
   EXPECT_EQ(after_long.status, 200);
 
-  // 50 slow clients: each sends half a request and stalls. CivetWeb gives
-  // each connection a worker thread until its request is complete or
-  // request_timeout_ms passes, so this needs more workers than slow
-  // clients, or a short request timeout (src/metrics/http_server.cc:
-  // num_threads 64, request_timeout_ms 2000 serve the scraper at once, and
-  // within 5 s even behind 200 slow clients).
+  // 50 slow clients: each sends half a request and stalls. They wait in the
+  // server's reading thread, not in its writers, so the scraper is served at
+  // once (tests/integration/http_server_test.cc has 250 of them, and slow
+  // readers).
   std::vector<int> slow;
   for (int i = 0; i < 50; ++i) {
     const int fd = Connect(port);

@@ -17,7 +17,8 @@ if ! BENCH_SMOKE=1 BENCH_NO_RESULTS=1 timeout -k 10 110 "$root/bench/run_all.sh"
   echo "bench_smoke_test: bench/run_all.sh failed" >&2
   exit 1
 fi
-for want in '| RSS after start |' '| /metrics latency p99' 'redis-benchmark SET_P16 loss' \
+for want in '| RSS after start |' '| /metrics latency p99' '| Anonymous memory after' \
+            '| CPU time of those' 'redis-benchmark SET_P16 loss' \
             'targets: polled on time' ' met, '; do
   if ! grep -qF -- "$want" "$log"; then
     cat "$log"
