@@ -119,11 +119,11 @@ TEST(DaemonTest, WrongPasswordIsAnErrorStateWithoutTheSecret) {
 
 TEST(DaemonTest, RightPasswordFromAFileWorks) {
   RedisServer redis({"--requirepass", "s3cret-from-file"});
-  std::string file = ::testing::TempDir() + "/memwatch-pass-" + std::to_string(getpid());
+  TempDir dir("memwatch-pass");
+  const std::string file = dir.File("password");
   std::ofstream(file) << "s3cret-from-file\n";
   DaemonProcess d(ConfigFor(redis.Port(), "200ms", "    password_file: " + file + "\n"));
   EXPECT_TRUE(WaitFor([&] { return d.Value("redis_up{target=\"r\"}") == 1.0; })) << d.Log();
-  std::remove(file.c_str());
 }
 
 TEST(DaemonTest, ARealScrapePassesPromtoolCheckMetrics) {

@@ -18,7 +18,6 @@
 #include <cstddef>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <optional>
@@ -29,6 +28,7 @@
 #include "app/systemd_notify.h"
 #include "harness/daemon_process.h"
 #include "harness/redis_server.h"
+#include "harness/temp_dir.h"
 
 namespace memwatch::testing {
 namespace {
@@ -63,11 +63,8 @@ struct Notification {
 // fresh temp dir, removed with it.
 class NotifySocket {
  public:
-  NotifySocket() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "memwatch-notify.XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    dir_ = tmpl;
-    path_ = dir_ + "/notify";
+  NotifySocket() : dir_("memwatch-notify", TempDir::BaseForSocket("memwatch-notify", "notify")) {
+    path_ = dir_.File("notify");
     fd_ = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd_ < 0) throw std::runtime_error("socket(AF_UNIX, SOCK_DGRAM) failed");
     sockaddr_un addr{};
@@ -81,10 +78,7 @@ class NotifySocket {
     int on = 1;
     setsockopt(fd_, SOL_SOCKET, SO_PASSCRED, &on, sizeof on);
   }
-  ~NotifySocket() {
-    close(fd_);
-    std::filesystem::remove_all(dir_);
-  }
+  ~NotifySocket() { close(fd_); }
   NotifySocket(const NotifySocket&) = delete;
   NotifySocket& operator=(const NotifySocket&) = delete;
 
@@ -155,7 +149,7 @@ class NotifySocket {
   }
 
  private:
-  std::string dir_;
+  TempDir dir_;
   std::string path_;
   int fd_ = -1;
   std::vector<Notification> received_;
