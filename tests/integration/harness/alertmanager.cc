@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "harness/daemon_process.h"  // SeriesValue
 #include "harness/wait_for.h"
 
 namespace memwatch::testing {
@@ -189,6 +190,12 @@ nlohmann::json Alertmanager::Alerts() const {
   if (!body) return nlohmann::json::array();
   nlohmann::json j = nlohmann::json::parse(*body, nullptr, false);
   return j.is_array() ? j : nlohmann::json::array();
+}
+
+std::optional<double> Alertmanager::Metric(const std::string& series) const {
+  const std::optional<std::string> body = Get(port_, "/metrics");
+  if (!body) return std::nullopt;
+  return SeriesValue(*body, series);
 }
 
 std::string Alertmanager::Log() const {

@@ -19,6 +19,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,9 @@ class Alertmanager {
   bool WaitSettled(std::chrono::milliseconds timeout = std::chrono::seconds(15)) const;
   // GET /api/v2/alerts: the alerts it holds (an empty array if unreachable).
   nlohmann::json Alerts() const;
+  // The value of one series on its own /metrics, e.g.
+  // `alertmanager_nflog_queries_total`; nullopt if absent or unreachable.
+  std::optional<double> Metric(const std::string& series) const;
   // Everything it logged so far, and its config.
   std::string Log() const;
 

@@ -39,6 +39,8 @@ class RedisServer {
   std::string Dir() const { return dir_.path(); }
   // The server's pid while it runs, -1 once stopped.
   pid_t Pid() const { return process_ ? process_->pid() : -1; }
+  // The --requirepass it was started with, if any.
+  const std::optional<std::string>& Password() const { return password_; }
   // Everything the server logged so far.
   std::string Log() const;
 
