@@ -270,13 +270,16 @@ TEST_F(SystemdNotifyTest, NoWatchdogPingsUnlessWatchdogUsecIsSet) {
   DaemonProcess d(ConfigFor("127.0.0.1:" + std::to_string(redis.Port())), {},
                   Env(/*watchdog=*/false));
   ASSERT_TRUE(notify_.WaitFor("READY=1")) << notify_.Transcript() << d.Log();
-  // Watched over three more polls (200 ms apart, so at least 400 ms) rather
-  // than a fixed time: the daemon pings every ~100 ms when asked.
+  // Watched over five more polls (200 ms apart, so at least 800 ms) rather
+  // than a fixed time; no ping before READY=1 either.
   const double polls_before = Polls(d);
   const NotifySocket::Collected c = notify_.CollectUntil(
-      "WATCHDOG=1", [&] { return Polls(d) >= polls_before + 3; }, std::chrono::seconds(10));
-  ASSERT_TRUE(c.done) << "no 3 polls within 10 s\n" << d.Log();
+      "WATCHDOG=1", [&] { return Polls(d) >= polls_before + 5; }, std::chrono::seconds(10));
+  ASSERT_TRUE(c.done) << "no 5 polls within 10 s\n" << d.Log();
   EXPECT_THAT(c.times, ::testing::IsEmpty());
+  for (const Notification& n : notify_.Received()) {
+    EXPECT_FALSE(n.Has("WATCHDOG=1")) << "a ping, unasked";
+  }
 }
 
 TEST_F(SystemdNotifyTest, SighupSendsReloadingThenReadyAndAFailedReloadToo) {
