@@ -84,10 +84,16 @@ TEST(AlertingE2eTest, TheFirstRejectedWriteReachesTheReceiverWithinASecondThenRe
         .value_or(0);
   };
   double first_oom = 0;
+  bool fast_before_oom = false;
   for (int i = 0; i < 2000 && first_oom == 0;) {
     for (const int batch_end = i + 32; i < batch_end && first_oom == 0; ++i) {
       std::string reply = redis.Cli({"SET", "job:" + std::to_string(i), value});
-      if (reply.find("OOM") != std::string::npos) first_oom = MonotonicSeconds();
+      if (reply.find("OOM") != std::string::npos) {
+        first_oom = MonotonicSeconds();
+        // Read at once: the daemon could only have switched because of this
+        // rejection had it polled in the millisecond since.
+        fast_before_oom = d.Log().find("close to its limit") != std::string::npos;
+      }
     }
     if (first_oom != 0) break;
     const double seen = polls();
@@ -116,6 +122,8 @@ TEST(AlertingE2eTest, TheFirstRejectedWriteReachesTheReceiverWithinASecondThenRe
   RecordProperty("oom_to_receiver_ms", std::to_string(static_cast<int>(latency * 1000)));
   std::printf("first rejected write -> receiver: %.0f ms\n", latency * 1000);
   EXPECT_THAT(d.Log(), HasSubstr("close to its limit; polling every 250 ms"));
+  EXPECT_TRUE(fast_before_oom) << "not polling fast before the first rejected write: it was seen "
+                                  "up to a whole interval late";
   EXPECT_LE(latency, kSanitized ? 2.0 : 1.0);
   const Json firing = Bodies(receiver).front();
   EXPECT_EQ(firing["target"], "coupon-redis");

@@ -66,11 +66,13 @@ double WallSeconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-// Gaps (ms) between the INFO commands `monitor` saw from `from` on, sorted.
+// Gaps (ms) between the INFO commands `monitor` saw from `from` on, and
+// from the last one before it, sorted.
 std::vector<double> SortedInfoGapsMs(const RedisMonitor& monitor, double from) {
   std::vector<double> times;
   for (const RedisMonitor::Command& c : monitor.Commands("info")) {
-    if (c.time >= from) times.push_back(c.time);
+    if (c.time < from) times.clear();
+    times.push_back(c.time);
   }
   std::vector<double> gaps = GapsMs(times);
   std::sort(gaps.begin(), gaps.end());
