@@ -75,14 +75,29 @@ TEST(AlertingE2eTest, TheFirstRejectedWriteReachesTheReceiverWithinASecondThenRe
   ASSERT_TRUE(WaitFor([&] { return d.Value("redis_up{target=\"coupon-redis\"}") == 1.0; }))
       << d.Log();
 
-  // The incident: a job writes keys without TTL until Redis says OOM.
+  // The incident: a job writes keys without TTL until Redis says OOM, 2 MiB
+  // between two polls of the daemon (2 MiB/s at the 1 s interval), so the
+  // daemon sees the level rise and switches to fast polling on its own.
   const std::string value(64 * 1024, 'x');
+  auto polls = [&] {
+    return d.Value("redis_memwatch_probe_duration_seconds_count{target=\"coupon-redis\"}")
+        .value_or(0);
+  };
   double first_oom = 0;
-  for (int i = 0; i < 2000 && first_oom == 0; ++i) {
-    std::string reply = redis.Cli({"SET", "job:" + std::to_string(i), value});
-    if (reply.find("OOM") != std::string::npos) first_oom = MonotonicSeconds();
-    // ~1.5 MiB/s: the daemon sees the level rise and switches to fast polling.
-    if (i % 4 == 0) WaitFor([] { return false; }, std::chrono::milliseconds(100));
+  bool fast_before_oom = false;
+  for (int i = 0; i < 2000 && first_oom == 0;) {
+    for (const int batch_end = i + 32; i < batch_end && first_oom == 0; ++i) {
+      std::string reply = redis.Cli({"SET", "job:" + std::to_string(i), value});
+      if (reply.find("OOM") != std::string::npos) {
+        first_oom = MonotonicSeconds();
+        // Read at once: the daemon could only have switched because of this
+        // rejection had it polled in the millisecond since.
+        fast_before_oom = d.Log().find("close to its limit") != std::string::npos;
+      }
+    }
+    if (first_oom != 0) break;
+    const double seen = polls();
+    ASSERT_TRUE(WaitFor([&] { return polls() > seen; })) << d.Log();
   }
   ASSERT_GT(first_oom, 0) << "the writer never saw an OOM error";
   // The job keeps writing, as it would.
@@ -107,6 +122,8 @@ TEST(AlertingE2eTest, TheFirstRejectedWriteReachesTheReceiverWithinASecondThenRe
   RecordProperty("oom_to_receiver_ms", std::to_string(static_cast<int>(latency * 1000)));
   std::printf("first rejected write -> receiver: %.0f ms\n", latency * 1000);
   EXPECT_THAT(d.Log(), HasSubstr("close to its limit; polling every 250 ms"));
+  EXPECT_TRUE(fast_before_oom) << "not polling fast before the first rejected write: it was seen "
+                                  "up to a whole interval late";
   EXPECT_LE(latency, kSanitized ? 2.0 : 1.0);
   const Json firing = Bodies(receiver).front();
   EXPECT_EQ(firing["target"], "coupon-redis");

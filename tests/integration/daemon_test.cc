@@ -6,10 +6,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <fstream>
 
 #include "harness/daemon_process.h"
+#include "harness/redis_monitor.h"
 #include "harness/redis_server.h"
 
 namespace memwatch::testing {
@@ -93,6 +96,7 @@ TEST(DaemonTest, WrongPasswordIsAnErrorStateWithoutTheSecret) {
   const std::string secret = "correct-horse-battery";
   const std::string wrong = "wrong-staple-9f3a1c";
   RedisServer redis({"--requirepass", secret});
+  RedisMonitor monitor(redis);
   DaemonProcess d(ConfigFor(redis.Port(), "200ms", "    password: ${TEST_REDIS_PASSWORD}\n"), {},
                   {"TEST_REDIS_PASSWORD=" + wrong});
   ASSERT_TRUE(WaitFor([&] {
@@ -105,25 +109,28 @@ TEST(DaemonTest, WrongPasswordIsAnErrorStateWithoutTheSecret) {
   EXPECT_THAT(log, HasSubstr("r"));
   EXPECT_THAT(log, Not(HasSubstr(wrong)));
   EXPECT_THAT(d.Metrics(), Not(HasSubstr(wrong)));
-  // Not a retry storm: auth failures back off.
-  double errors_then =
-      d.Value("redis_memwatch_poll_errors_total{target=\"r\",reason=\"auth\"}").value_or(0);
-  auto t0 = std::chrono::steady_clock::now();
-  WaitFor([] { return false; }, std::chrono::seconds(3));
-  double attempts =
-      d.Value("redis_memwatch_poll_errors_total{target=\"r\",reason=\"auth\"}").value_or(0) -
-      errors_then;
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  EXPECT_LT(attempts, seconds / 0.2) << "auth retries did not back off";
+  // Not a retry storm: auth failures back off. Redis' own timestamps of
+  // the daemon's AUTH attempts (no other client sends one meanwhile) give
+  // the gaps: after the n-th failure at least base * 2^(n-2), base being the
+  // 200 ms interval (src/poller/backoff.h). Without backoff all are 200 ms.
+  ASSERT_TRUE(monitor.WaitForCommands("auth", 5)) << d.Log();
+  std::vector<double> times;
+  for (const RedisMonitor::Command& c : monitor.Commands("auth")) times.push_back(c.time);
+  const std::vector<double> gaps = GapsMs(times);
+  for (size_t n = 1; n <= 4; ++n) {
+    const double min_ms = 200.0 * std::max(1.0, std::pow(2.0, static_cast<double>(n) - 2));
+    EXPECT_GE(gaps[n - 1], min_ms - 1)
+        << "gap after failure " << n << ": auth retries did not back off";
+  }
 }
 
 TEST(DaemonTest, RightPasswordFromAFileWorks) {
   RedisServer redis({"--requirepass", "s3cret-from-file"});
-  std::string file = ::testing::TempDir() + "/memwatch-pass-" + std::to_string(getpid());
+  TempDir dir("memwatch-pass");
+  const std::string file = dir.File("password");
   std::ofstream(file) << "s3cret-from-file\n";
   DaemonProcess d(ConfigFor(redis.Port(), "200ms", "    password_file: " + file + "\n"));
   EXPECT_TRUE(WaitFor([&] { return d.Value("redis_up{target=\"r\"}") == 1.0; })) << d.Log();
-  std::remove(file.c_str());
 }
 
 TEST(DaemonTest, ARealScrapePassesPromtoolCheckMetrics) {

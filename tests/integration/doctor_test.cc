@@ -72,12 +72,12 @@ TEST(DoctorTest, WrongPasswordIsExitCode3AndNeverPrinted) {
 }
 
 TEST(DoctorTest, BadConfigIsExitCode3WithTheErrors) {
-  std::string file = ::testing::TempDir() + "/doctor-bad-" + std::to_string(getpid()) + ".yml";
+  TempDir dir("memwatch-doctor");
+  const std::string file = dir.File("bad.yml");
   std::ofstream(file) << "targets: 3\n";
   CommandResult r = Doctor({"--config", file});
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_THAT(r.error, HasSubstr(file + ":1:"));
-  std::remove(file.c_str());
 }
 
 }  // namespace

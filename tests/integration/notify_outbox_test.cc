@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -43,8 +44,25 @@ TEST(NotifyOutboxTest, SigkillWhileAddingLosesNothingAcknowledged) {
   ScopedTempDir state;
   int acks[2];
   ASSERT_EQ(pipe(acks), 0);
-  const pid_t child = fork();
-  if (child == 0) {
+  // The writer is this test binary, forked; it is killed and reaped on every
+  // way out of this test, an early ASSERT too, and dies with us.
+  struct Writer {
+    pid_t pid = -1;
+    int status = 0;
+    bool reaped = false;
+    ~Writer() {
+      if (pid > 0 && !reaped) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+      }
+    }
+  } writer;
+  const pid_t parent = getpid();
+  writer.pid = fork();
+  ASSERT_GE(writer.pid, 0);
+  if (writer.pid == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(5);
     close(acks[0]);
     alerting::PosixFileSystem fs;
     alerting::Outbox outbox(&fs, {state.path()});
@@ -62,13 +80,13 @@ TEST(NotifyOutboxTest, SigkillWhileAddingLosesNothingAcknowledged) {
     last = i;
     ++got;
   }
-  kill(child, SIGKILL);
-  int status = 0;
-  waitpid(child, &status, 0);
+  kill(writer.pid, SIGKILL);
+  waitpid(writer.pid, &writer.status, 0);
+  writer.reaped = true;
   while (read(acks[0], &last, sizeof last) == sizeof last) {
   }
   close(acks[0]);
-  ASSERT_TRUE(WIFSIGNALED(status));
+  ASSERT_TRUE(WIFSIGNALED(writer.status));
 
   alerting::PosixFileSystem fs;
   alerting::Outbox outbox(&fs, {state.path()});

@@ -313,7 +313,6 @@ TEST(PollerTest, APausedRedisTimesOutWhileAHealthyTargetStaysOnTime) {
   ASSERT_TRUE(p.WaitForResult("healthy").has_value());
 
   const size_t stuck_before = p.Count("stuck");
-  const size_t healthy_before = p.Count("healthy");
   stuck.Pause();
   const auto paused_at = steady_clock::now();
   auto timeout = p.WaitForResult("stuck", std::bind_front(Failed, PollFailure::kTimeout),
@@ -325,9 +324,26 @@ TEST(PollerTest, APausedRedisTimesOutWhileAHealthyTargetStaysOnTime) {
   EXPECT_GE(Millis(timeout->finished - timeout->started), 300);
   EXPECT_THAT(timeout->message, HasSubstr("no reply to INFO"));
 
-  // Keep watching one more second: the healthy target never waits.
-  WaitFor([] { return false; }, seconds(1));
+  // Keep watching while the stuck target times out once more (its retry
+  // connects, as the kernel accepts for a stopped server, then waits out
+  // the timeout too) and the healthy one polls at least 10 times: it never
+  // waits for the other.
+  auto due_since_pause = [&](const std::string& name) {
+    size_t n = 0;
+    for (const PollResult& r : p.Results(name)) n += r.due >= paused_at ? 1 : 0;
+    return n;
+  };
+  const bool watched = WaitFor(
+      [&] {
+        size_t timeouts = 0;
+        for (const PollResult& r : p.Results("stuck")) {
+          timeouts += r.due >= paused_at && r.failure == PollFailure::kTimeout ? 1 : 0;
+        }
+        return timeouts >= 2 && due_since_pause("healthy") >= 10;
+      },
+      seconds(10));
   stuck.Resume();
+  ASSERT_TRUE(watched) << "stuck timeouts and healthy polls since the pause did not come";
   std::vector<PollResult> healthy_results;
   for (const PollResult& r : p.Results("healthy")) {
     if (r.due < paused_at) continue;
@@ -339,7 +355,6 @@ TEST(PollerTest, APausedRedisTimesOutWhileAHealthyTargetStaysOnTime) {
       "[ measure  ] stuck target timed out after %ld ms; healthy: %zu polls, lag median "
       "%ld us, max %ld us\n",
       waited, healthy_results.size(), lags[lags.size() / 2], lags.back());
-  EXPECT_GE(p.Count("healthy") - healthy_before, 10u);
   ExpectOnTime(lags);
 }
 
@@ -390,7 +405,7 @@ TEST(PollerTest, AHugeBulkIsTooLargeAndMemoryStaysBounded) {
   std::printf("[ measure  ] 20 MB bulk cut at 1 MiB in %ld ms; peak RSS +%lld KiB\n",
               Millis(r.finished - r.started), static_cast<long long>(peak_after - peak_before));
   EXPECT_LT(peak_after - peak_before, 8 * 1024);
-  WaitFor([&] { return fake.HugeBytesSent() > 0; }, seconds(2));
+  ASSERT_TRUE(WaitFor([&] { return fake.HugeBytesSent() > 0; }, seconds(2)));
   EXPECT_LT(fake.HugeBytesSent(), 20u * 1024 * 1024);
 }
 
@@ -491,13 +506,18 @@ TEST(PollerTest, AuthFailuresBackOff) {
   PollerOptions options = Options(milliseconds(50));
   options.backoff_max = seconds(30);
   RunningPoller p(options, {t});
-  WaitFor([] { return false; }, milliseconds(1500));
+  ASSERT_TRUE(WaitFor([&] { return p.Count() >= 6; }));
   p.StopAndJoin();
-  // Without backoff: 30 attempts. With it: 50, 50-100, 100-200, 200-400, 400-800 ms.
-  const size_t attempts = p.Count();
-  EXPECT_GE(attempts, 3u);
-  EXPECT_LE(attempts, 8u);
-  for (const PollResult& r : p.Results()) EXPECT_EQ(r.failure, PollFailure::kAuth);
+  const std::vector<PollResult> r = p.Results();
+  for (const PollResult& result : r) EXPECT_EQ(result.failure, PollFailure::kAuth);
+  // The gap from each failure to the next attempt: after the n-th failure
+  // at least max(base, base * 2^(n-2)), i.e. 50, 50, 100, 200, 400 ms
+  // (src/poller/backoff.h). Without backoff every gap would be 50 ms.
+  for (size_t n = 1; n < r.size(); ++n) {
+    const long doublings = n >= 2 ? static_cast<long>(n) - 2 : 0;
+    const auto min_gap = milliseconds(50) * (1L << doublings);
+    EXPECT_GE(r[n].started - r[n - 1].finished, min_gap) << "after failure " << n;
+  }
 }
 
 TEST(PollerTest, StopMakesRunReturnPromptlyEvenWithAPollInFlight) {
@@ -542,11 +562,20 @@ TEST(PollerTest, SetFastIntervalSpeedsUpOneTarget) {
   p.poller().SetFastInterval("r", milliseconds(40));
   ASSERT_TRUE(WaitFor([&] { return p.Count("r") >= 6; }, seconds(2)));
   EXPECT_EQ(p.Count("other"), 1u);
+  const size_t fast = p.Count("r");
   p.poller().SetFastInterval("r", std::nullopt);
-  WaitFor([] { return false; }, milliseconds(300));
-  const size_t settled = p.Count("r");
-  WaitFor([] { return false; }, milliseconds(500));
-  EXPECT_LE(p.Count("r"), settled + 1);
+  // Back to 2 s at once: at most the poll in flight and the one already
+  // planned 40 ms ahead come on the fast cadence, then a whole interval.
+  auto slow_step_at = [&]() -> std::optional<size_t> {
+    const std::vector<PollResult> r = p.Results("r");
+    for (size_t k = fast; k < r.size(); ++k) {
+      if (r[k].due - r[k - 1].due >= seconds(2)) return k;
+    }
+    return std::nullopt;
+  };
+  ASSERT_TRUE(WaitFor([&] { return slow_step_at().has_value(); }, seconds(5)))
+      << p.Count("r") - fast << " more polls since the reset, none a whole interval apart";
+  EXPECT_LE(*slow_step_at() - fast, 2u);
 }
 
 TEST(PollerTest, TargetsAreSpreadOverTheIntervalAfterTheirFirstPoll) {

@@ -18,7 +18,6 @@
 #include <cstddef>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <optional>
@@ -29,6 +28,7 @@
 #include "app/systemd_notify.h"
 #include "harness/daemon_process.h"
 #include "harness/redis_server.h"
+#include "harness/temp_dir.h"
 
 namespace memwatch::testing {
 namespace {
@@ -63,11 +63,8 @@ struct Notification {
 // fresh temp dir, removed with it.
 class NotifySocket {
  public:
-  NotifySocket() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "memwatch-notify.XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    dir_ = tmpl;
-    path_ = dir_ + "/notify";
+  NotifySocket() : dir_("memwatch-notify", TempDir::BaseForSocket("memwatch-notify", "notify")) {
+    path_ = dir_.File("notify");
     fd_ = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd_ < 0) throw std::runtime_error("socket(AF_UNIX, SOCK_DGRAM) failed");
     sockaddr_un addr{};
@@ -81,10 +78,7 @@ class NotifySocket {
     int on = 1;
     setsockopt(fd_, SOL_SOCKET, SO_PASSCRED, &on, sizeof on);
   }
-  ~NotifySocket() {
-    close(fd_);
-    std::filesystem::remove_all(dir_);
-  }
+  ~NotifySocket() { close(fd_); }
   NotifySocket(const NotifySocket&) = delete;
   NotifySocket& operator=(const NotifySocket&) = delete;
 
@@ -142,6 +136,30 @@ class NotifySocket {
     return times;
   }
 
+  // Reads until `done()` holds (asked every 50 ms) or `timeout` passes,
+  // returning the time of every message with `line` and whether done() held.
+  struct Collected {
+    std::vector<Clock::time_point> times;
+    bool done = false;
+  };
+  Collected CollectUntil(const std::string& line, const std::function<bool()>& done,
+                         milliseconds timeout) {
+    Collected c;
+    const auto deadline = Clock::now() + timeout;
+    for (;;) {
+      const auto slice = std::min(deadline, Clock::now() + milliseconds(50));
+      while (std::optional<Notification> note = Receive(slice)) {
+        if (note->Has(line)) c.times.push_back(note->at);
+      }
+      c.done = done();
+      if (c.done || Clock::now() >= deadline) break;
+    }
+    while (std::optional<Notification> note = Receive(Clock::now())) {
+      if (note->Has(line)) c.times.push_back(note->at);
+    }
+    return c;
+  }
+
   // Every message read so far, in order.
   const std::vector<Notification>& Received() const { return received_; }
 
@@ -155,7 +173,7 @@ class NotifySocket {
   }
 
  private:
-  std::string dir_;
+  TempDir dir_;
   std::string path_;
   int fd_ = -1;
   std::vector<Notification> received_;
@@ -179,6 +197,11 @@ std::string ConfigFor(const std::string& address, const std::string& interval = 
   yaml += "timeout: " + timeout + "\n";
   yaml += "targets:\n  - name: r\n    address: " + address + "\n";
   return yaml;
+}
+
+// Polls of target "r" the daemon has finished, from its /metrics.
+double Polls(DaemonProcess& d) {
+  return d.Value("redis_memwatch_probe_duration_seconds_count{target=\"r\"}").value_or(0);
 }
 
 // Times INFO was run on `redis`, from its command statistics.
@@ -247,8 +270,16 @@ TEST_F(SystemdNotifyTest, NoWatchdogPingsUnlessWatchdogUsecIsSet) {
   DaemonProcess d(ConfigFor("127.0.0.1:" + std::to_string(redis.Port())), {},
                   Env(/*watchdog=*/false));
   ASSERT_TRUE(notify_.WaitFor("READY=1")) << notify_.Transcript() << d.Log();
-  // The daemon pings every ~100 ms when asked; half a second shows several.
-  EXPECT_THAT(notify_.Collect("WATCHDOG=1", milliseconds(500)), ::testing::IsEmpty());
+  // Watched over five more polls (200 ms apart, so at least 800 ms) rather
+  // than a fixed time; no ping before READY=1 either.
+  const double polls_before = Polls(d);
+  const NotifySocket::Collected c = notify_.CollectUntil(
+      "WATCHDOG=1", [&] { return Polls(d) >= polls_before + 5; }, std::chrono::seconds(10));
+  ASSERT_TRUE(c.done) << "no 5 polls within 10 s\n" << d.Log();
+  EXPECT_THAT(c.times, ::testing::IsEmpty());
+  for (const Notification& n : notify_.Received()) {
+    EXPECT_FALSE(n.Has("WATCHDOG=1")) << "a ping, unasked";
+  }
 }
 
 TEST_F(SystemdNotifyTest, SighupSendsReloadingThenReadyAndAFailedReloadToo) {
@@ -303,12 +334,33 @@ TEST_F(SystemdNotifyTest, WatchdogPingsContinueWhileEveryTargetIsDown) {
   const int dead_port = FreeLoopbackPort();
   DaemonProcess d(ConfigFor("127.0.0.1:" + std::to_string(dead_port), "100ms", "100ms"), {}, Env());
   ASSERT_TRUE(notify_.WaitFor("READY=1")) << notify_.Transcript() << d.Log();
-  // Backoff 100 ms doubling: by ~13 s the delay between attempts passes
-  // 6.4 s, beyond interval + timeout + 5 s = 5.2 s.
+  // Watched until the poller has been quiet (no attempt: the refused count
+  // on /metrics unchanged) for longer than interval + timeout + 5 s =
+  // 5.2 s, with a margin: backoff from 100 ms doubling gets there in
+  // 10-20 s.
+  const std::string refused = "redis_memwatch_poll_errors_total{target=\"r\",reason=\"refused\"}";
+  double last_count = -1;
+  Clock::time_point last_change = Clock::now();
+  milliseconds longest_quiet{0};
   const auto from = Clock::now();
-  std::vector<Clock::time_point> pings = notify_.Collect("WATCHDOG=1", milliseconds(20000));
+  const auto c = notify_.CollectUntil(
+      "WATCHDOG=1",
+      [&] {
+        const double count = d.Value(refused).value_or(-1);
+        if (count != last_count) {
+          last_count = count;
+          last_change = Clock::now();
+        }
+        longest_quiet = std::max(
+            longest_quiet, std::chrono::duration_cast<milliseconds>(Clock::now() - last_change));
+        return longest_quiet > milliseconds(5200 + 500);
+      },
+      std::chrono::seconds(45));
   const auto to = Clock::now();
-  EXPECT_LT(LongestGap(pings, from, to), kMaxPingGap)
+  ASSERT_TRUE(c.done) << "the poller was never quiet for 5.7 s (longest " << longest_quiet.count()
+                      << " ms)\n"
+                      << d.Log();
+  EXPECT_LT(LongestGap(c.times, from, to), kMaxPingGap)
       << "the watchdog pings paused while the poller was backing off; under "
          "WatchdogSec= systemd would kill and restart a healthy daemon";
   EXPECT_TRUE(d.Running());

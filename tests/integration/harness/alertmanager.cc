@@ -1,17 +1,12 @@
 #include "harness/alertmanager.h"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
-#include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <regex>
@@ -19,9 +14,8 @@
 #include <stdexcept>
 #include <thread>
 
-#include "harness/daemon_process.h"
-
-extern char** environ;
+#include "harness/daemon_process.h"  // SeriesValue
+#include "harness/wait_for.h"
 
 namespace memwatch::testing {
 namespace {
@@ -91,21 +85,18 @@ std::optional<std::string> Get(int port, const std::string& path) {
 
 }  // namespace
 
-Alertmanager::Alertmanager(Options options) : options_(std::move(options)) {
+Alertmanager::Alertmanager(Options options) : options_(std::move(options)), dir_("memwatch-am") {
   const std::string binary = Binary();
   if (access(binary.c_str(), X_OK) != 0) {
     throw std::runtime_error(binary +
                              " not found: install prometheus-alertmanager (scripts/setup.sh) or "
                              "set MEMWATCH_ALERTMANAGER");
   }
-  char dir[] = "/tmp/memwatch-am-XXXXXX";
-  if (mkdtemp(dir) == nullptr) throw std::runtime_error("mkdtemp failed");
-  dir_ = dir;
-  std::ofstream(dir_ + "/alertmanager.yml") << Config(options_.webhook_url);
+  std::ofstream(dir_.File("alertmanager.yml")) << Config(options_.webhook_url);
   std::vector<std::string> args = {
       binary,
-      "--config.file=" + dir_ + "/alertmanager.yml",
-      "--storage.path=" + dir_ + "/data",
+      "--config.file=" + dir_.File("alertmanager.yml"),
+      "--storage.path=" + dir_.File("data"),
       "--web.listen-address=127.0.0.1:" + std::to_string(options_.web_port),
       "--log.level=debug",
   };
@@ -124,44 +115,27 @@ Alertmanager::Alertmanager(Options options) : options_(std::move(options)) {
   }
   const std::string why = Start(args);
   if (!why.empty()) {
-    const std::string log = Log();
     Stop();
-    std::filesystem::remove_all(dir_);
-    throw std::runtime_error("alertmanager did not start: " + why + "\n" + log);
+    throw std::runtime_error("alertmanager did not start: " + why + "\n" + Log());
   }
 }
 
-Alertmanager::~Alertmanager() {
-  Stop();
-  std::error_code ignored;
-  std::filesystem::remove_all(dir_, ignored);
-}
+Alertmanager::~Alertmanager() { Stop(); }
 
 std::string Alertmanager::Start(const std::vector<std::string>& args) {
-  std::vector<char*> argv;
-  for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-  argv.push_back(nullptr);
-  const std::string log_path = dir_ + "/alertmanager.log";
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_APPEND, 0600);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  const int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
-    pid_ = -1;
-    return "cannot run " + args[0] + ": " + std::strerror(rc);
+  const std::string log_path = dir_.File("alertmanager.log");
+  try {
+    process_ = std::make_unique<ChildProcess>(
+        ChildProcess::Options{.argv = args, .stdout_path = log_path, .stderr_path = log_path});
+  } catch (const std::runtime_error& e) {
+    return e.what();
   }
   // The web listener logs: msg="Listening on" address=127.0.0.1:PORT
   static const std::regex kListening(R"(msg="Listening on" address=127\.0\.0\.1:(\d+))");
   const auto deadline = steady_clock::now() + std::chrono::seconds(15);
   while (steady_clock::now() < deadline) {
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return "alertmanager exited at start";
+    if (!process_->Running()) {
+      return "alertmanager exited at start with code " + std::to_string(*process_->ExitCode());
     }
     if (port_ == 0) {
       std::smatch m;
@@ -218,26 +192,22 @@ nlohmann::json Alertmanager::Alerts() const {
   return j.is_array() ? j : nlohmann::json::array();
 }
 
+std::optional<double> Alertmanager::Metric(const std::string& series) const {
+  const std::optional<std::string> body = Get(port_, "/metrics");
+  if (!body) return std::nullopt;
+  return SeriesValue(*body, series);
+}
+
 std::string Alertmanager::Log() const {
-  return "--- alertmanager.yml\n" + ReadFile(dir_ + "/alertmanager.yml") +
+  return "--- alertmanager.yml\n" + ReadFile(dir_.File("alertmanager.yml")) +
          "--- alertmanager.log (port " + std::to_string(port_) + ")\n" +
-         ReadFile(dir_ + "/alertmanager.log");
+         ReadFile(dir_.File("alertmanager.log"));
 }
 
 void Alertmanager::Stop() {
-  if (pid_ <= 0) return;
-  kill(pid_, SIGTERM);
-  const auto deadline = steady_clock::now() + std::chrono::seconds(5);
-  while (steady_clock::now() < deadline) {
-    if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
-      pid_ = -1;
-      return;
-    }
-    std::this_thread::sleep_for(milliseconds(5));
-  }
-  kill(pid_, SIGKILL);
-  waitpid(pid_, nullptr, 0);
-  pid_ = -1;
+  if (process_ == nullptr) return;
+  process_->Stop(SIGTERM, std::chrono::seconds(5));
+  process_.reset();
 }
 
 }  // namespace memwatch::testing

@@ -18,10 +18,15 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "harness/child_process.h"
+#include "harness/temp_dir.h"
 
 namespace memwatch::testing {
 
@@ -47,7 +52,8 @@ class Alertmanager {
 
   int Port() const { return port_; }
   std::string Url() const;  // http://127.0.0.1:PORT
-  pid_t Pid() const { return pid_; }
+  // Its pid while it runs, -1 once stopped.
+  pid_t Pid() const { return process_ ? process_->pid() : -1; }
   // Its own cluster address ("127.0.0.1:PORT") from /api/v2/status; "" if
   // clustering is off or it does not answer.
   std::string ClusterAddress() const;
@@ -58,6 +64,9 @@ class Alertmanager {
   bool WaitSettled(std::chrono::milliseconds timeout = std::chrono::seconds(15)) const;
   // GET /api/v2/alerts: the alerts it holds (an empty array if unreachable).
   nlohmann::json Alerts() const;
+  // The value of one series on its own /metrics, e.g.
+  // `alertmanager_nflog_queries_total`; nullopt if absent or unreachable.
+  std::optional<double> Metric(const std::string& series) const;
   // Everything it logged so far, and its config.
   std::string Log() const;
 
@@ -70,8 +79,8 @@ class Alertmanager {
   nlohmann::json Status() const;
 
   Options options_;
-  std::string dir_;
-  pid_t pid_ = -1;
+  TempDir dir_;  // alertmanager.yml, alertmanager.log, data/; outlives the process
+  std::unique_ptr<ChildProcess> process_;  // null once stopped
   int port_ = 0;
 };
 

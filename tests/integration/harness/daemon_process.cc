@@ -1,19 +1,16 @@
 #include "harness/daemon_process.h"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
-#include <filesystem>
 #include <fstream>
+#include <limits>
 #include <regex>
 #include <sstream>
-#include <thread>
 
 namespace memwatch::testing {
 namespace {
@@ -25,47 +22,7 @@ std::string ReadFile(const std::string& path) {
   return ss.str();
 }
 
-std::string MakeTempDir() {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "memwatch-it.XXXXXX").string();
-  char* d = mkdtemp(tmpl.data());
-  if (d == nullptr) std::abort();
-  return tmpl;
-}
-
-pid_t Spawn(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env,
-            const std::string& out_path, const std::string& err_path) {
-  pid_t pid = fork();
-  if (pid != 0) return pid;
-  int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  int in = open("/dev/null", O_RDONLY);
-  dup2(in, 0);
-  dup2(out, 1);
-  dup2(err, 2);
-  for (const std::string& e : extra_env) putenv(const_cast<char*>(e.c_str()));
-  std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  execv(args[0], args.data());
-  _exit(127);
-}
-
-int DecodeStatus(int status) {
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return -1;
-}
-
 }  // namespace
-
-bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return condition();
-}
 
 std::optional<HttpResponse> HttpGet(int port, const std::string& path) {
   return HttpGet("127.0.0.1", port, path);
@@ -108,17 +65,6 @@ std::optional<HttpResponse> HttpGet(const std::string& ipv4, int port, const std
   return r;
 }
 
-CommandResult RunCommand(const std::vector<std::string>& argv,
-                         const std::vector<std::string>& extra_env) {
-  std::string dir = MakeTempDir();
-  pid_t pid = Spawn(argv, extra_env, dir + "/out", dir + "/err");
-  int status = 0;
-  waitpid(pid, &status, 0);
-  CommandResult r{DecodeStatus(status), ReadFile(dir + "/out"), ReadFile(dir + "/err")};
-  std::filesystem::remove_all(dir);
-  return r;
-}
-
 std::optional<double> SeriesValue(const std::string& text, const std::string& series) {
   std::istringstream in(text);
   std::string line;
@@ -134,23 +80,20 @@ std::optional<double> SeriesValue(const std::string& text, const std::string& se
 
 DaemonProcess::DaemonProcess(const std::string& config_yaml, std::vector<std::string> extra_args,
                              std::vector<std::string> extra_env)
-    : dir_(MakeTempDir()) {
+    : dir_("memwatch-it") {
   std::ofstream(ConfigPath()) << config_yaml;
   std::vector<std::string> argv{MEMWATCH_BINARY, "--config", ConfigPath(), "--log-level", "debug"};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
-  pid_ = Spawn(argv, extra_env, dir_ + "/stdout", dir_ + "/stderr");
+  child_ =
+      std::make_unique<ChildProcess>(ChildProcess::Options{.argv = std::move(argv),
+                                                           .env = std::move(extra_env),
+                                                           .stdout_path = dir_.File("stdout"),
+                                                           .stderr_path = dir_.File("stderr")});
 }
 
-DaemonProcess::~DaemonProcess() {
-  if (Running()) {
-    kill(pid_, SIGKILL);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-  }
-  std::filesystem::remove_all(dir_);
-}
+DaemonProcess::~DaemonProcess() = default;
 
-std::string DaemonProcess::Log() const { return ReadFile(dir_ + "/stderr"); }
+std::string DaemonProcess::Log() const { return ReadFile(dir_.File("stderr")); }
 
 int DaemonProcess::WaitForPort(std::chrono::milliseconds timeout) {
   static const std::regex kListening(R"(metrics on http://\S+:(\d+)/metrics)");
@@ -175,25 +118,13 @@ std::optional<double> DaemonProcess::Value(const std::string& series) {
   return SeriesValue(Metrics(), series);
 }
 
-bool DaemonProcess::Running() {
-  if (exit_code_) return false;
-  int status = 0;
-  pid_t r = waitpid(pid_, &status, WNOHANG);
-  if (r == pid_) {
-    exit_code_ = DecodeStatus(status);
-    return false;
-  }
-  return true;
-}
+bool DaemonProcess::Running() { return child_->Running(); }
 
-void DaemonProcess::Signal(int sig) {
-  if (Running()) kill(pid_, sig);
-}
+void DaemonProcess::Signal(int sig) { child_->Signal(sig); }
 
 int DaemonProcess::Stop(std::chrono::milliseconds timeout) {
-  Signal(SIGTERM);
-  if (!WaitFor([&] { return !Running(); }, timeout)) return -1;
-  return *exit_code_;
+  child_->Signal(SIGTERM);
+  return child_->Wait(timeout).value_or(-1);
 }
 
 }  // namespace memwatch::testing

@@ -6,16 +6,16 @@
 #include <sys/types.h>
 
 #include <chrono>
-#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
-namespace memwatch::testing {
+#include "harness/child_process.h"  // RunCommand, for the tests that include only this
+#include "harness/temp_dir.h"
+#include "harness/wait_for.h"  // WaitFor, likewise
 
-// Polls `condition` every 20 ms until it holds or `timeout` passes.
-bool WaitFor(const std::function<bool()>& condition,
-             std::chrono::milliseconds timeout = std::chrono::seconds(10));
+namespace memwatch::testing {
 
 struct HttpResponse {
   int status = 0;
@@ -25,15 +25,6 @@ struct HttpResponse {
 std::optional<HttpResponse> HttpGet(int port, const std::string& path);
 // The same to another IPv4 address (e.g. 127.0.0.2, loopback too).
 std::optional<HttpResponse> HttpGet(const std::string& ipv4, int port, const std::string& path);
-
-// Runs a command to completion; returns its exit code and combined output.
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;  // stdout
-  std::string error;   // stderr
-};
-CommandResult RunCommand(const std::vector<std::string>& argv,
-                         const std::vector<std::string>& extra_env = {});
 
 class DaemonProcess {
  public:
@@ -53,19 +44,19 @@ class DaemonProcess {
   std::optional<double> Value(const std::string& series);
 
   std::string Log() const;  // everything written to stderr so far
-  std::string ConfigPath() const { return dir_ + "/config.yml"; }
-  std::string Dir() const { return dir_; }
-  pid_t pid() const { return pid_; }
+  std::string ConfigPath() const { return dir_.File("config.yml"); }
+  std::string Dir() const { return dir_.path(); }
+  pid_t pid() const { return child_->pid(); }
   bool Running();
   void Signal(int sig);
-  // SIGTERM and wait; returns the exit code (or 128+signal), -1 on timeout.
+  // SIGTERM and wait; returns the exit code (or 128+signal), -1 on timeout
+  // (the destructor then kills it).
   int Stop(std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
  private:
-  std::string dir_;
-  pid_t pid_ = -1;
+  TempDir dir_;  // config.yml, stdout, stderr; outlives the child
+  std::unique_ptr<ChildProcess> child_;
   int port_ = 0;
-  std::optional<int> exit_code_;
 };
 
 // Extracts a series value from Prometheus text; nullopt if absent.

@@ -1,84 +1,60 @@
 #include "harness/http_receiver.h"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
-#include <poll.h>
-#include <signal.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
 namespace memwatch::testing {
+namespace {
 
-ScriptProcess::ScriptProcess(const std::string& script, const std::vector<std::string>& args) {
-  int out[2];
-  if (pipe2(out, O_CLOEXEC) != 0) {
-    error_ = "pipe failed";
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+ScriptProcess::ScriptProcess(const std::string& script, const std::vector<std::string>& args)
+    : dir_("memwatch-py") {
+  std::vector<std::string> argv{kPython3, script};
+  argv.insert(argv.end(), args.begin(), args.end());
+  try {
+    process_ =
+        std::make_unique<ChildProcess>(ChildProcess::Options{.argv = std::move(argv),
+                                                             .stdout_path = dir_.File("stdout"),
+                                                             .stderr_path = dir_.File("stderr")});
+  } catch (const std::runtime_error& e) {
+    error_ = e.what();
     return;
   }
-  std::vector<std::string> argv{"/usr/bin/python3", script};
-  argv.insert(argv.end(), args.begin(), args.end());
-  pid_ = fork();
-  if (pid_ == 0) {
-    dup2(out[1], 1);
-    std::vector<char*> raw;
-    for (std::string& a : argv) raw.push_back(a.data());
-    raw.push_back(nullptr);
-    execv(raw[0], raw.data());
-    _exit(127);
-  }
-  close(out[1]);
-  // Read "PORT <n>\n" with a deadline; the script prints nothing else.
+  // "PORT <n>\n" is the only thing the script prints on stdout.
   std::string line;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (line.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
-    pollfd p{out[0], POLLIN, 0};
-    if (poll(&p, 1, 100) <= 0) continue;
-    char buf[64];
-    const ssize_t n = read(out[0], buf, sizeof buf);
-    if (n <= 0) break;
-    line.append(buf, static_cast<size_t>(n));
-  }
-  close(out[0]);
+  WaitFor(
+      [&] {
+        line = ReadAll(dir_.File("stdout"));
+        return line.find('\n') != std::string::npos || !process_->Running();
+      },
+      std::chrono::seconds(10));
   if (line.rfind("PORT ", 0) == 0) port_ = std::atoi(line.c_str() + 5);
-  if (port_ <= 0) error_ = "helper " + script + " did not report a port (got '" + line + "')";
-}
-
-ScriptProcess::~ScriptProcess() {
-  if (pid_ <= 0) return;
-  kill(pid_, SIGKILL);
-  int status = 0;
-  waitpid(pid_, &status, 0);
-}
-
-ScopedTempDir::ScopedTempDir() {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "memwatch-notify.XXXXXX").string();
-  if (mkdtemp(tmpl.data()) == nullptr) std::abort();
-  path_ = tmpl;
-}
-
-ScopedTempDir::~ScopedTempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
-
-bool PollUntil(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  if (port_ <= 0) {
+    error_ = "helper " + script + " did not report a port (got '" + line + "'";
+    if (const std::optional<int> code = process_->ExitCode()) {
+      error_ += ", exit code " + std::to_string(*code);
+    }
+    error_ += "); its stderr:\n" + ReadAll(dir_.File("stderr"));
   }
-  return true;
 }
+
+ScriptProcess::~ScriptProcess() = default;
 
 HttpReceiver::HttpReceiver(const std::vector<Answer>& script)
     : log_(dir_.path() + "/requests.log") {

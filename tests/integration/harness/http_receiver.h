@@ -7,12 +7,15 @@
 #include <sys/types.h>
 
 #include <chrono>
-#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "harness/child_process.h"
+#include "harness/temp_dir.h"  // ScopedTempDir, for the tests that include only this
+#include "harness/wait_for.h"  // PollUntil, likewise
 
 namespace memwatch::testing {
 
@@ -23,7 +26,8 @@ namespace memwatch::testing {
 class ScriptProcess {
  public:
   // Starts `/usr/bin/python3 <script> <args...>` and waits up to 10 s for its
-  // port. On failure port() is 0 and error() says why.
+  // port. On failure port() is 0 and error() says why (with what the script
+  // wrote to stderr).
   ScriptProcess(const std::string& script, const std::vector<std::string>& args);
   ~ScriptProcess();
   ScriptProcess(const ScriptProcess&) = delete;
@@ -33,27 +37,11 @@ class ScriptProcess {
   const std::string& error() const { return error_; }
 
  private:
-  pid_t pid_ = -1;
+  TempDir dir_;  // stdout (the port line) and stderr; outlives the process
+  std::unique_ptr<ChildProcess> process_;
   int port_ = 0;
   std::string error_;
 };
-
-// A fresh directory under $TMPDIR, removed with its content by the destructor.
-class ScopedTempDir {
- public:
-  ScopedTempDir();
-  ~ScopedTempDir();
-  ScopedTempDir(const ScopedTempDir&) = delete;
-  ScopedTempDir& operator=(const ScopedTempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-// Polls `condition` every 10 ms until it holds or `timeout` passes.
-bool PollUntil(const std::function<bool()>& condition,
-               std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
 class HttpReceiver {
  public:
@@ -84,7 +72,7 @@ class HttpReceiver {
                        std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
 
  private:
-  ScopedTempDir dir_;
+  TempDir dir_{"memwatch-http"};
   std::string log_;
   std::unique_ptr<ScriptProcess> process_;
 };

@@ -1,24 +1,18 @@
 #include "harness/redis_server.h"
 
-#include <fcntl.h>
 #include <hiredis/hiredis.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
-
-extern char** environ;
 
 namespace memwatch::testing {
 namespace {
@@ -106,14 +100,11 @@ int OpenFdCount() {
   return count - 1;  // the iterator's own descriptor
 }
 
-RedisServer::RedisServer(std::vector<std::string> extra_args, int port) : port_(port) {
+RedisServer::RedisServer(std::vector<std::string> extra_args, int port)
+    : dir_("memwatch-redis", TempDir::BaseForSocket("memwatch-redis", "redis.sock")), port_(port) {
   for (size_t i = 0; i + 1 < extra_args.size(); ++i) {
     if (extra_args[i] == "--requirepass") password_ = extra_args[i + 1];
   }
-  // Short, fixed prefix: the unix socket path must fit in 107 bytes.
-  char dir[] = "/tmp/memwatch-redis-XXXXXX";
-  if (mkdtemp(dir) == nullptr) throw std::runtime_error("mkdtemp failed");
-  dir_ = dir;
   const bool pick_port = port == 0;
   std::string why;
   for (int attempt = 0; attempt < (pick_port ? 5 : 1); ++attempt) {
@@ -122,16 +113,10 @@ RedisServer::RedisServer(std::vector<std::string> extra_args, int port) : port_(
     if (why.empty()) return;
     Stop();
   }
-  const std::string log = Log();
-  std::filesystem::remove_all(dir_);
-  throw std::runtime_error("redis-server did not start: " + why + "\n" + log);
+  throw std::runtime_error("redis-server did not start: " + why + "\n" + Log());
 }
 
-RedisServer::~RedisServer() {
-  Stop();
-  std::error_code ignored;
-  std::filesystem::remove_all(dir_, ignored);
-}
+RedisServer::~RedisServer() { Stop(); }
 
 std::string RedisServer::Start(const std::vector<std::string>& extra_args) {
   std::vector<std::string> args = {ServerBinary(),
@@ -144,7 +129,7 @@ std::string RedisServer::Start(const std::vector<std::string>& extra_args) {
                                    "--appendonly",
                                    "no",
                                    "--dir",
-                                   dir_,
+                                   Dir(),
                                    "--daemonize",
                                    "no",
                                    "--unixsocket",
@@ -154,29 +139,18 @@ std::string RedisServer::Start(const std::vector<std::string>& extra_args) {
                                    "--logfile",
                                    ""};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
-  std::vector<char*> argv;
-  for (std::string& arg : args) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-
-  const std::string log_path = dir_ + "/redis.log";
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_APPEND, 0600);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  const int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
-    pid_ = -1;
-    return "cannot run " + args[0] + ": " + std::strerror(rc);
+  const std::string log_path = dir_.File("redis.log");
+  try {
+    process_ = std::make_unique<ChildProcess>(
+        ChildProcess::Options{.argv = args, .stdout_path = log_path, .stderr_path = log_path});
+  } catch (const std::runtime_error& e) {
+    return e.what();
   }
 
   const auto deadline = steady_clock::now() + std::chrono::seconds(10);
   while (steady_clock::now() < deadline) {
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return "redis-server exited at start";
+    if (!process_->Running()) {
+      return "redis-server exited at start with code " + std::to_string(*process_->ExitCode());
     }
     const std::string pong = Command(port_, password_, {"PING"}, {0, 200 * 1000});
     if (pong == "PONG" || pong.rfind("(error) NOAUTH", 0) == 0) return "";
@@ -186,35 +160,24 @@ std::string RedisServer::Start(const std::vector<std::string>& extra_args) {
 }
 
 std::string RedisServer::Log() const {
-  std::ifstream in(dir_ + "/redis.log");
+  std::ifstream in(dir_.File("redis.log"));
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
 }
 
 void RedisServer::Stop() {
-  if (pid_ <= 0) return;
-  kill(pid_, SIGTERM);
-  kill(pid_, SIGCONT);  // a paused server cannot handle SIGTERM
-  const auto deadline = steady_clock::now() + std::chrono::seconds(5);
-  while (steady_clock::now() < deadline) {
-    if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
-      pid_ = -1;
-      return;
-    }
-    std::this_thread::sleep_for(milliseconds(5));
-  }
-  kill(pid_, SIGKILL);
-  waitpid(pid_, nullptr, 0);
-  pid_ = -1;
+  if (process_ == nullptr) return;
+  process_->Stop(SIGTERM, std::chrono::seconds(5));  // SIGCONT too, in case it is paused
+  process_.reset();
 }
 
 void RedisServer::Pause() {
-  if (pid_ > 0) kill(pid_, SIGSTOP);
+  if (process_ != nullptr) process_->Signal(SIGSTOP);
 }
 
 void RedisServer::Resume() {
-  if (pid_ > 0) kill(pid_, SIGCONT);
+  if (process_ != nullptr) process_->Signal(SIGCONT);
 }
 
 std::string RedisServer::Cli(const std::vector<std::string>& args) const {

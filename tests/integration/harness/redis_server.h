@@ -11,9 +11,13 @@
 
 #include <sys/types.h>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "harness/child_process.h"
+#include "harness/temp_dir.h"
 
 namespace memwatch::testing {
 
@@ -31,9 +35,12 @@ class RedisServer {
   RedisServer& operator=(const RedisServer&) = delete;
 
   int Port() const { return port_; }
-  std::string UnixSocket() const { return dir_ + "/redis.sock"; }
-  std::string Dir() const { return dir_; }
-  pid_t Pid() const { return pid_; }
+  std::string UnixSocket() const { return dir_.File("redis.sock"); }
+  std::string Dir() const { return dir_.path(); }
+  // The server's pid while it runs, -1 once stopped.
+  pid_t Pid() const { return process_ ? process_->pid() : -1; }
+  // The --requirepass it was started with, if any.
+  const std::optional<std::string>& Password() const { return password_; }
   // Everything the server logged so far.
   std::string Log() const;
 
@@ -55,10 +62,10 @@ class RedisServer {
   // Returns "" when the server answers PING, else why it did not start.
   std::string Start(const std::vector<std::string>& extra_args);
 
-  std::string dir_;
+  TempDir dir_;  // redis.log, redis.sock; outlives the process
   int port_ = 0;
-  pid_t pid_ = -1;
-  std::optional<std::string> password_;  // from --requirepass, for Cli()
+  std::unique_ptr<ChildProcess> process_;  // null once stopped
+  std::optional<std::string> password_;    // from --requirepass, for Cli()
 };
 
 // A TCP port on 127.0.0.1 that nothing listened on a moment ago (bound to

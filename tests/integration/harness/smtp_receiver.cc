@@ -1,14 +1,12 @@
 #include "harness/smtp_receiver.h"
 
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
+
+#include "harness/child_process.h"
 
 namespace memwatch::testing {
 namespace {
@@ -20,24 +18,6 @@ std::string ReadAll(const std::string& path) {
   return ss.str();
 }
 
-// Runs a command quietly to completion; true on exit code 0.
-bool Run(const std::vector<std::string>& argv) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const int null = ::open("/dev/null", O_WRONLY);
-    dup2(null, 1);
-    dup2(null, 2);
-    std::vector<char*> raw;
-    for (const std::string& a : argv) raw.push_back(const_cast<char*>(a.c_str()));
-    raw.push_back(nullptr);
-    execv(raw[0], raw.data());
-    _exit(127);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
-
 }  // namespace
 
 SmtpReceiver::SmtpReceiver(Options options) {
@@ -46,10 +26,12 @@ SmtpReceiver::SmtpReceiver(Options options) {
   if (options.starttls) {
     cert_ = dir_.path() + "/cert.pem";
     const std::string key = dir_.path() + "/key.pem";
-    if (!Run({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-              "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-              "-keyout", key, "-out", cert_})) {
-      error_ = "openssl could not make a test certificate";
+    const CommandResult openssl =
+        RunCommand({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days",
+                    "1", "-subj", "/CN=localhost", "-addext",
+                    "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", key, "-out", cert_});
+    if (openssl.exit_code != 0) {
+      error_ = "openssl could not make a test certificate: " + openssl.error;
       return;
     }
     args.insert(args.end(), {"--cert", cert_, "--key", key, "--user", options.user, "--password",

@@ -40,7 +40,7 @@ class SmtpReceiver {
                        std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
 
  private:
-  ScopedTempDir dir_;
+  TempDir dir_{"memwatch-smtp"};
   std::string cert_;
   std::string error_;
   std::unique_ptr<ScriptProcess> process_;

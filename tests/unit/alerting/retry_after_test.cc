@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "unit/alerting/fakes.h"
 
@@ -14,6 +17,29 @@ using testing::Wall0;  // Wed, 01 May 2024 12:00:00 GMT
 
 std::optional<Duration> Parse(std::string_view v) { return ParseRetryAfter(v, Wall0()); }
 
+constexpr Duration kHundredYears = seconds(int64_t{100} * 365 * 24 * 3600);
+
+std::string_view TrimBlanks(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// `s` with bytes outside printable ASCII as \xNN, for failure messages.
+std::string Printable(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b >= 0x20 && b < 0x7f) {
+      out += c;
+    } else {
+      constexpr char kHex[] = "0123456789abcdef";
+      out += {'\\', 'x', kHex[b >> 4], kHex[b & 15]};
+    }
+  }
+  return "'" + out + "'";
+}
+
 TEST(RetryAfterTest, DelaySeconds) {
   EXPECT_EQ(Parse("0"), Duration(0));
   EXPECT_EQ(Parse("1"), seconds(1));
@@ -23,9 +49,8 @@ TEST(RetryAfterTest, DelaySeconds) {
 }
 
 TEST(RetryAfterTest, HugeNumbersSaturateInsteadOfOverflowing) {
-  const auto hundred_years = seconds(int64_t{100} * 365 * 24 * 3600);
-  EXPECT_EQ(Parse("99999999999999999999999999999999999999999999999"), hundred_years);
-  EXPECT_EQ(Parse("18446744073709551617"), hundred_years);
+  EXPECT_EQ(Parse("99999999999999999999999999999999999999999999999"), kHundredYears);
+  EXPECT_EQ(Parse("18446744073709551617"), kHundredYears);
 }
 
 TEST(RetryAfterTest, ImfFixdate) {
@@ -79,24 +104,73 @@ TEST(RetryAfterTest, GarbageIsRejected) {
   }
 }
 
-TEST(RetryAfterTest, SurvivesArbitraryBytes) {
-  // A poor man's fuzz run until the libFuzzer target exists: every prefix
-  // and every single-byte mutation of valid values must parse or be
-  // rejected, never crash.
-  const std::string seeds[] = {"Wed, 01 May 2024 12:00:30 GMT", "Wednesday, 01-May-24 12:01:00 GMT",
-                               "Wed May  1 12:00:05 2024", "120"};
+// What every parse must hold, whatever the bytes. tests/fuzz/retry_fuzz.cc
+// checks the range at scale under clang; this checks all of it on every
+// build, on each prefix and each single-byte mutation of valid values.
+void ExpectParseProperties(const std::string& value) {
+  SCOPED_TRACE(Printable(value));
+  const std::optional<Duration> got = Parse(value);
+  // Never negative, never above the 100-year saturation.
+  if (got.has_value()) {
+    EXPECT_GE(*got, Duration::zero());
+    EXPECT_LE(*got, kHundredYears);
+  }
+  // Spaces and tabs around the value change nothing.
+  EXPECT_EQ(Parse(" \t" + value + "\t "), got);
+  const std::string_view trimmed = TrimBlanks(value);
+  // A control byte, DEL or a non-ASCII byte inside the value is never accepted.
+  if (std::any_of(trimmed.begin(), trimmed.end(), [](char c) {
+        const auto b = static_cast<unsigned char>(c);
+        return b < 0x20 || b >= 0x7f;
+      })) {
+    EXPECT_FALSE(got.has_value());
+  }
+  if (!trimmed.empty() && trimmed.size() <= 18 &&
+      std::all_of(trimmed.begin(), trimmed.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    // delay-seconds: exactly its value (18 digits cannot overflow).
+    EXPECT_EQ(got, std::min<Duration>(seconds(std::stoll(std::string(trimmed))), kHundredYears));
+  } else if (!trimmed.empty() && (trimmed.front() < '0' || trimmed.front() > '9')) {
+    // An HTTP-date: the delay ParseHttpDate implies, zero for the past.
+    const std::optional<WallTime> date = ParseHttpDate(value);
+    if (date.has_value()) {
+      EXPECT_EQ(got, *date <= Wall0()
+                         ? Duration::zero()
+                         : std::min(std::chrono::duration_cast<Duration>(*date - Wall0()),
+                                    kHundredYears));
+    } else {
+      EXPECT_FALSE(got.has_value());
+    }
+  }
+}
+
+TEST(RetryAfterTest, PropertiesHoldForPrefixesAndMutationsOfValidValues) {
+  const std::string dates[] = {"Wed, 01 May 2024 12:00:30 GMT", "Wednesday, 01-May-24 12:01:00 GMT",
+                               "Wed May  1 12:00:05 2024"};
+  const std::string seeds[] = {dates[0], dates[1], dates[2], "120"};
   for (const std::string& seed : seeds) {
-    for (size_t len = 0; len <= seed.size(); ++len) (void)Parse(seed.substr(0, len));
+    ASSERT_TRUE(Parse(seed).has_value()) << seed;
+    for (size_t len = 0; len <= seed.size(); ++len) ExpectParseProperties(seed.substr(0, len));
     for (size_t i = 0; i < seed.size(); ++i) {
       for (int b = 0; b < 256; ++b) {
         std::string s = seed;
         s[i] = static_cast<char>(b);
-        (void)Parse(s);
+        ExpectParseProperties(s);
       }
     }
   }
-  (void)Parse(std::string(100000, '9'));
-  (void)Parse(std::string("\0\0\0", 3));
+  // No strict prefix of a date is a date; every prefix of a number is one.
+  for (const std::string& date : dates) {
+    for (size_t len = 0; len < date.size(); ++len) {
+      EXPECT_FALSE(Parse(date.substr(0, len)).has_value()) << date.substr(0, len);
+    }
+  }
+  EXPECT_EQ(Parse("1"), seconds(1));
+  EXPECT_EQ(Parse("12"), seconds(12));
+  // Far beyond any real header: rejected or saturated, in bounded work.
+  const std::optional<Duration> nines = Parse(std::string(100000, '9'));
+  EXPECT_TRUE(!nines.has_value() || *nines == kHundredYears);
+  EXPECT_FALSE(Parse(std::string("\0\0\0", 3)).has_value());
+  EXPECT_FALSE(Parse(std::string("12\0", 3)).has_value());
 }
 
 }  // namespace
