@@ -7,7 +7,8 @@
 // Threads: the main thread runs Run() (signals, reloads, readiness and the
 // systemd watchdog); Polling runs the poller thread, which parses, checks
 // and evaluates alerts; AlertDelivery runs a store thread and one worker per
-// receiver; CivetWeb serves HTTP on its own few workers.
+// receiver; the HTTP server reads requests on one thread and writes
+// /metrics on two.
 #pragma once
 
 #include <memory>

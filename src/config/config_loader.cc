@@ -110,8 +110,8 @@ void ReadListen(Walker& w, const Value& v, FileSpec& f) {
     w.Error(v, listen.status().message());
     return;
   }
-  // ":port" means every interface; the HTTP server (CivetWeb) wants an
-  // explicit host, so give it one.
+  // ":port" means every interface (IPv4, as Prometheus's own ":9090"
+  // does); the HTTP server binds an explicit host, so give it one.
   f.config.listen = listen.value().host.empty() ? fmt::format("0.0.0.0:{}", listen.value().port)
                                                 : std::move(*text);
 }

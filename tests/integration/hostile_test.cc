@@ -325,7 +325,7 @@ TEST(HostileTest, ThousandsOfReconnectsLeakNoDescriptorsAndNoMemory) {
                   TargetsYaml(targets));
   ASSERT_NE(d.WaitForPort(), 0) << d.Log();
 
-  // Warm-up: allocator pools, spdlog, CivetWeb threads, first scrapes.
+  // Warm-up: allocator pools, spdlog, HTTP threads, first scrapes.
   ASSERT_TRUE(WaitFor([&] { return flappy.Accepted() >= 300; }, seconds(30))) << d.Log();
   // Then 20 scrapes and 100 more reconnects, noting the highest
   // descriptor count and RSS seen: the baseline.
