@@ -55,8 +55,9 @@ TEST(EarlyWarningE2eTest, AThirtySecondFillIsCriticalTenSecondsBeforeTheFirstOom
   const std::string critical =
       R"(redis_memwatch_finding{target="r",check="time_to_full",severity="critical"})";
 
-  // 70 KB ten times a second: 0.7 MB/s, full about 28 s from now.
-  const std::string value(70000, 'x');
+  // 60 KB ten times a second (64 KiB each with the allocator's rounding):
+  // about 0.65 MB/s, full about 30 s from now.
+  const std::string value(60000, 'x');
   double critical_at = -1;
   const double start = MonotonicSeconds();
   const double oom_at = WriteUntilOom(
