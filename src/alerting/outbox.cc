@@ -30,11 +30,11 @@ std::string IdOf(const std::string& name) {
 
 Outbox::Outbox(FileSystem* fs, OutboxOptions options) : fs_(fs), options_(std::move(options)) {}
 
-Outbox::Item Outbox::MakeItem(const Notification& n, std::string position) {
+Outbox::Item Outbox::MakeItem(const Notification& n, const std::string& position) {
   Item item;
   item.id = n.id;
   item.target = n.target;
-  item.position = position.empty() ? n.id : std::move(position);
+  item.position = position.empty() ? n.id : position;
   item.critical = HasFiringCritical(n);
   return item;
 }
@@ -94,6 +94,7 @@ Result<RecoveryReport> Outbox::Recover() {
   report.superseded = superseded.value();
 
   std::vector<const PendingFile*> order;
+  order.reserve(files.size());
   for (const auto& [id, f] : files) order.push_back(&f);
   std::sort(order.begin(), order.end(), [](const PendingFile* a, const PendingFile* b) {
     return std::tie(a->queue_position, a->notification.id) <
@@ -188,8 +189,9 @@ std::optional<std::string> Outbox::MarkNextOf(const std::string& older_id) {
   std::lock_guard lock(mu_);
   auto [q, older] = FindLocked(older_id);
   if (q == nullptr || older->in_flight || older->unsaved) return std::nullopt;
-  auto newer = std::find_if(std::next(older), q->end(),
-                            [&](const Item& i) { return i.target == older->target; });
+  const std::string& target = older->target;
+  auto newer =
+      std::find_if(std::next(older), q->end(), [&](const Item& i) { return i.target == target; });
   if (newer == q->end() || newer->in_flight || newer->unsaved) return std::nullopt;
   older->in_flight = true;
   newer->in_flight = true;

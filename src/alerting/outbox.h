@@ -157,7 +157,7 @@ class Outbox {
   };
   using Queue = std::deque<Item>;
 
-  static Item MakeItem(const Notification& n, std::string position);
+  static Item MakeItem(const Notification& n, const std::string& position);
   std::string PendingPath(const std::string& id) const;
   std::string FailedPath(const std::string& id) const;
   // Requires mu_ held. The queue holding `id` and its position, or nullptr.
