@@ -237,30 +237,11 @@ bool Outbox::TakeOver(const std::string& older_id, const PendingFile& newer, boo
   }
   PendingFile remainder = older.value();
   remainder.notification.alerts = s->kept;
-  {
-    // Both stay in flight until their files say what memory says: a
-    // delivery in between could otherwise leave a file behind that a
-    // restart would send again after the newer state.
-    std::lock_guard lock(mu_);
-    Item item = MakeItem(merged.notification, merged.queue_position);
-    item.in_flight = true;
-    item.urgent = BringsNewCritical(newer.notification);
-    if (newer_queued) {
-      auto [nq, newer_it] = FindLocked(newer_id);
-      item.urgent = newer_it->urgent;
-      item.leftovers = std::move(newer_it->leftovers);
-      nq->erase(newer_it);
-    }
-    auto [q, older_it] = FindLocked(older_id);
-    item.urgent = item.urgent || (older_it->urgent && BringsNewCritical(merged.notification));
-    if (*whole) {
-      *older_it = std::move(item);
-    } else {
-      older_it->critical = HasFiringCritical(remainder.notification);
-      older_it->urgent = older_it->urgent && BringsNewCritical(remainder.notification);
-      q->insert(std::next(older_it), std::move(item));
-    }
-  }
+  // Both stay in flight until their files say what memory says: a delivery
+  // in between could otherwise leave a file behind that a restart would
+  // send again after the newer state.
+  Place(older_id, merged.notification, merged.queue_position, remainder.notification,
+        newer_queued ? std::nullopt : std::optional<bool>(BringsNewCritical(newer.notification)));
   if (*whole) {
     superseded->push_back(older_id);
     std::vector<std::string> files{older_id};
@@ -283,6 +264,31 @@ bool Outbox::TakeOver(const std::string& older_id, const PendingFile& newer, boo
   }
   Unmark({older_id, newer_id});
   return true;
+}
+
+void Outbox::Place(const std::string& older_id, const Notification& merged,
+                   const std::string& position, const Notification& remainder,
+                   std::optional<bool> urgent) {
+  std::lock_guard lock(mu_);
+  Item item = MakeItem(merged, position);
+  item.in_flight = true;
+  if (urgent) {
+    item.urgent = *urgent;
+  } else {
+    auto [nq, newer_it] = FindLocked(merged.id);
+    item.urgent = newer_it->urgent;
+    item.leftovers = std::move(newer_it->leftovers);
+    nq->erase(newer_it);
+  }
+  auto [q, older_it] = FindLocked(older_id);
+  item.urgent = item.urgent || (older_it->urgent && BringsNewCritical(merged));
+  if (remainder.alerts.empty()) {
+    *older_it = std::move(item);
+  } else {
+    older_it->critical = HasFiringCritical(remainder);
+    older_it->urgent = older_it->urgent && BringsNewCritical(remainder);
+    q->insert(std::next(older_it), std::move(item));
+  }
 }
 
 std::vector<std::string> Outbox::RemoveSuperseded(const std::vector<std::string>& ids) {

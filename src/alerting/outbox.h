@@ -192,6 +192,13 @@ class Outbox {
   // or written leaves everything as it was.
   bool TakeOver(const std::string& older_id, const PendingFile& newer, bool newer_queued,
                 std::vector<std::string>* superseded, bool* whole);
+  // Puts `merged` (marked in flight) right after `older_id` in its queue,
+  // or in its place when `remainder` has no alerts left, and updates the
+  // flags of both. `urgent`: BringsNewCritical of the newer notification
+  // when it was not queued yet; nullopt when it was (it is moved, keeping
+  // its flags and leftovers).
+  void Place(const std::string& older_id, const Notification& merged, const std::string& position,
+             const Notification& remainder, std::optional<bool> urgent);
   // Removes files that were superseded; returns those it could not.
   std::vector<std::string> RemoveSuperseded(const std::vector<std::string>& ids);
   // Applies the "takes" of every pending file to the others (Recover).
