@@ -283,7 +283,8 @@ start_receiver() {
 # changes severity, "<target>: resolved <check>" when it ends). Passes iff
 # each (target, check) got as many new firings and resolves as were logged,
 # no notification (Idempotency-Key) was accepted twice, and every
-# notification that was refused was later accepted. Prints a summary;
+# notification that was refused was later accepted or superseded by a newer
+# one about its target (logged; see docs/alerting.md). Prints a summary;
 # with "quiet", prints nothing and only sets the exit status.
 check_deliveries() {
   /usr/bin/python3 - "$work/daemon.log" "$work/receiver.jsonl" "${1:-}" <<'PY'
@@ -291,7 +292,11 @@ import collections, json, re, sys
 log_path, receiver_path, quiet = sys.argv[1], sys.argv[2], sys.argv[3] == "quiet"
 logged = collections.Counter()
 active = set()
+superseded = set()
 for line in open(log_path, errors="replace"):
+    s = re.search(r"alerting: notification (\S+) to \S+ superseded", line)
+    if s:
+        superseded.add(s.group(1))
     m = re.match(r"\S+ \S+ (r\d+): (?:(info|warning|critical) (\w+): |resolved (\w+)$)", line.rstrip("\n"))
     if not m:
         continue
@@ -326,11 +331,13 @@ for k in sorted(set(logged) | set(delivered)):
     if logged[k] != delivered[k]:
         problems.append("%s %s %s: logged %d, delivered %d" % (k + (logged[k], delivered[k])))
 problems += ["notification %s accepted %d times" % (k, n) for k, n in accepted.items() if n > 1]
-problems += ["notification %s refused and never accepted" % k for k in refused - set(accepted)]
+problems += ["notification %s refused and never accepted" % k
+             for k in refused - set(accepted) - superseded]
 if not quiet:
     print("deliveries: %d transitions logged, %d delivered, %d POSTs (%d refused), %d notifications"
+          " (%d superseded)"
           % (sum(logged.values()), sum(delivered.values()), posts, posts - sum(accepted.values()),
-             len(accepted)))
+             len(accepted), len(superseded)))
     for p in problems[:20]:
         print("  " + p)
 sys.exit(1 if problems else 0)

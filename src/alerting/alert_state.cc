@@ -1,7 +1,6 @@
 #include "alerting/alert_state.h"
 
 #include <algorithm>
-#include <tuple>
 #include <utility>
 
 #include <fmt/format.h>
@@ -18,12 +17,6 @@ Alert MakeAlert(const Finding& f, Severity severity, WallTime started_at) {
   a.fix = f.fix;
   a.started_at = started_at;
   return a;
-}
-
-// Firing before resolved, most severe first, then by check name.
-bool AlertOrder(const Alert& a, const Alert& b) {
-  return std::make_tuple(a.resolved, -static_cast<int>(a.severity), std::string_view{a.check}) <
-         std::make_tuple(b.resolved, -static_cast<int>(b.severity), std::string_view{b.check});
 }
 
 }  // namespace

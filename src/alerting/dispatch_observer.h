@@ -18,9 +18,13 @@ enum class NotificationResult {
   kRetried,  // an attempt failed and will be retried
   kFailed,   // given up: moved to <state_dir>/failed/
   kDropped,  // pushed out of a full queue, never delivered
+  // Replaced whole, before delivery, by a newer notification about the same
+  // target that says everything it said that is still true (supersede.h).
+  kSuperseded,
 };
 
-// The `result` label: "sent" | "retried" | "failed" | "dropped".
+// The `result` label: "sent" | "retried" | "failed" | "dropped" |
+// "superseded".
 std::string_view ResultLabel(NotificationResult r);
 
 class DispatchObserver {

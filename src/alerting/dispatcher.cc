@@ -20,6 +20,8 @@ std::string_view ResultLabel(NotificationResult r) {
       return "failed";
     case NotificationResult::kDropped:
       return "dropped";
+    case NotificationResult::kSuperseded:
+      return "superseded";
   }
   return "unknown";
 }
@@ -45,6 +47,10 @@ Result<RecoveryReport> Dispatcher::Start() {
   if (r.recovered > 0 || r.unreadable > 0) {
     spdlog::info("alerting: {} undelivered notification(s) from the last run queued again",
                  r.recovered);
+  }
+  if (r.superseded > 0) {
+    spdlog::info("alerting: {} notification(s) from the last run superseded by newer ones",
+                 r.superseded);
   }
   if (r.unreadable > 0) {
     spdlog::error("alerting: {} unreadable outbox file(s) moved to {}", r.unreadable,
@@ -81,11 +87,13 @@ Status Dispatcher::Submit(const Notification& n) {
                   n.id, n.receiver, added.stored.message());
   }
   CountDropped(added.dropped, "queue full: the receiver has not accepted anything for a while");
+  CountSuperseded(*w, added.superseded, n.id);
   {
     std::lock_guard lock(w->mu);
     ++w->version;
   }
   w->cv.notify_all();
+  sleeper_->Wake();  // a backoff may end sooner now (a critical arrived)
   ReportQueue(*w);
   return added.stored;
 }
@@ -110,67 +118,96 @@ void Dispatcher::Run(Worker& w) {
       if (stopping_) return;
       seen = w.version;
     }
-    std::vector<Dropped> unreadable;
-    std::optional<Notification> n = outbox_->Claim(w.name, &unreadable);
-    CountDropped(unreadable, kUnreadable);
-    if (!unreadable.empty()) ReportQueue(w);
-    if (!n) {
-      std::unique_lock lock(w.mu);
-      w.cv.wait(lock, [&] { return stopping_ || w.version != seen; });
+    // Read before looking at the outbox: a Submit after this ends the wait.
+    const uint64_t wakes = sleeper_->Wakes();
+    const MonoTime now = clock_->Now();
+    if (now < w.not_before) {
+      // The receiver's own wait (Retry-After): nothing cuts it short.
+      if (!sleeper_->SleepFor(std::chrono::ceil<Duration>(w.not_before - now))) return;
       continue;
     }
-    if (!Deliver(w, *n)) return;
+    const MonoTime retry_at = RetryAt(w);
+    std::vector<Dropped> unreadable;
+    std::optional<Notification> n = now >= retry_at ? outbox_->Claim(w.name, &unreadable)
+                                                    : outbox_->ClaimUrgent(w.name, &unreadable);
+    CountDropped(unreadable, kUnreadable);
+    if (!unreadable.empty()) ReportQueue(w);
+    if (n) {
+      Attempt(w, *n);
+      continue;
+    }
+    if (now < retry_at && outbox_->PendingCount(w.name) > 0) {
+      if (!sleeper_->SleepUnlessWoken(std::chrono::ceil<Duration>(retry_at - now), wakes)) return;
+      continue;
+    }
+    std::unique_lock lock(w.mu);
+    w.cv.wait(lock, [&] { return stopping_ || w.version != seen; });
   }
 }
 
-bool Dispatcher::Deliver(Worker& w, const Notification& n) {
-  const MonoTime first_attempt = clock_->Now();
-  for (int failures = 1;; ++failures) {
-    const DeliveryAttempt attempt = w.notifier->Deliver(n);
-    const auto age = std::chrono::duration_cast<Duration>(clock_->Now() - first_attempt);
-    RetryDecision d = w.policy.Decide(attempt, failures, age, clock_->WallNow());
-    switch (d.kind) {
-      case RetryDecision::Kind::kDelivered: {
-        if (Status s = outbox_->Remove(n.id); !s.ok()) {
-          spdlog::error(
-              "alerting: notification {} delivered but not removed (it may be sent "
-              "again after a restart): {}",
-              n.id, s.message());
-        }
-        const Duration latency =
-            std::max(Duration::zero(),
-                     std::chrono::duration_cast<Duration>(clock_->WallNow() - n.created_at));
-        spdlog::info("alerting: notification {} ({} alert(s) on {}) delivered to {} in {} ms", n.id,
-                     n.alerts.size(), n.target, w.name, latency.count());
-        ++w.sent;
-        observer_->OnNotification(w.name, NotificationResult::kSent);
-        observer_->OnDelivered(w.name, latency);
-        ReportQueue(w);
-        return true;
+MonoTime Dispatcher::RetryAt(const Worker& w) const {
+  if (w.failures == 0) return MonoTime::min();
+  const Duration wait = WaitBeforeRetry(w.last, outbox_->HasCritical(w.name), w.policy.options());
+  return std::max(w.last_failure + wait, w.not_before);
+}
+
+void Dispatcher::Attempt(Worker& w, const Notification& n) {
+  const MonoTime first_attempt = w.first_attempt.try_emplace(n.id, clock_->Now()).first->second;
+  const DeliveryAttempt attempt = w.notifier->Deliver(n);
+  const MonoTime now = clock_->Now();
+  const auto age = std::chrono::duration_cast<Duration>(now - first_attempt);
+  RetryDecision d = w.policy.Decide(attempt, w.failures + 1, age, clock_->WallNow());
+  switch (d.kind) {
+    case RetryDecision::Kind::kDelivered: {
+      if (Status s = outbox_->Remove(n.id); !s.ok()) {
+        spdlog::error(
+            "alerting: notification {} delivered but not removed (it may be sent "
+            "again after a restart): {}",
+            n.id, s.message());
       }
-      case RetryDecision::Kind::kPermanent: {
-        spdlog::error("alerting: notification {} on {} NOT delivered, kept in {}: {}", n.id,
-                      n.target, outbox_->FailedDir(), d.reason);
-        if (Status s = outbox_->MoveToFailed(n, d.reason, clock_->WallNow()); !s.ok()) {
-          spdlog::error("alerting: {}", s.message());
-        }
-        ++w.failed;
-        observer_->OnNotification(w.name, NotificationResult::kFailed);
-        ReportQueue(w);
-        return true;
+      const Duration latency = std::max(
+          Duration::zero(), std::chrono::duration_cast<Duration>(clock_->WallNow() - n.created_at));
+      spdlog::info("alerting: notification {} ({} alert(s) on {}) delivered to {} in {} ms", n.id,
+                   n.alerts.size(), n.target, w.name, latency.count());
+      w.failures = 0;
+      w.first_attempt.erase(n.id);
+      ++w.sent;
+      observer_->OnNotification(w.name, NotificationResult::kSent);
+      observer_->OnDelivered(w.name, latency);
+      ReportQueue(w);
+      return;
+    }
+    case RetryDecision::Kind::kPermanent: {
+      spdlog::error("alerting: notification {} on {} NOT delivered, kept in {}: {}", n.id, n.target,
+                    outbox_->FailedDir(), d.reason);
+      if (Status s = outbox_->MoveToFailed(n, d.reason, clock_->WallNow()); !s.ok()) {
+        spdlog::error("alerting: {}", s.message());
       }
-      case RetryDecision::Kind::kRetry:
-        break;
+      // The receiver answered: the next notification need not wait.
+      w.failures = 0;
+      w.first_attempt.erase(n.id);
+      ++w.failed;
+      observer_->OnNotification(w.name, NotificationResult::kFailed);
+      ReportQueue(w);
+      return;
     }
-    spdlog::warn("alerting: notification {} (attempt {}) not delivered, retrying in {} ms: {}",
-                 n.id, failures, d.delay.count(), d.reason);
-    ++w.retried;
-    observer_->OnNotification(w.name, NotificationResult::kRetried);
-    if (!sleeper_->SleepFor(d.delay)) {
-      outbox_->Release(n.id);
-      return false;
-    }
+    case RetryDecision::Kind::kRetry:
+      break;
   }
+  ++w.failures;
+  w.last_failure = now;
+  w.last = d;
+  if (d.throttled) w.not_before = now + d.delay;
+  // Newer notifications of its target that queued during the attempt may
+  // take over from it now.
+  CountSuperseded(w, outbox_->Release(n.id), "a newer one queued during its attempt");
+  std::erase_if(w.first_attempt, [&](const auto& e) { return !outbox_->Contains(e.first); });
+  spdlog::warn("alerting: notification {} (attempt {}) not delivered, retrying in {} ms: {}", n.id,
+               w.failures, std::chrono::duration_cast<Duration>(RetryAt(w) - now).count(),
+               d.reason);
+  ++w.retried;
+  observer_->OnNotification(w.name, NotificationResult::kRetried);
+  ReportQueue(w);
 }
 
 void Dispatcher::CountDropped(const std::vector<Dropped>& dropped, std::string_view why) {
@@ -178,6 +215,16 @@ void Dispatcher::CountDropped(const std::vector<Dropped>& dropped, std::string_v
     spdlog::error("alerting: DROPPED notification {} to {} ({})", d.id, d.receiver, why);
     if (Worker* w = Find(d.receiver)) ++w->dropped;
     observer_->OnNotification(d.receiver, NotificationResult::kDropped);
+  }
+}
+
+void Dispatcher::CountSuperseded(Worker& w, const std::vector<std::string>& ids,
+                                 std::string_view by) {
+  for (const std::string& id : ids) {
+    spdlog::info("alerting: notification {} to {} superseded before delivery by {}", id, w.name,
+                 by);
+    ++w.superseded;
+    observer_->OnNotification(w.name, NotificationResult::kSuperseded);
   }
 }
 
@@ -197,6 +244,7 @@ ReceiverStats Dispatcher::Stats(std::string_view receiver) const {
     s.retried = w->retried;
     s.failed = w->failed;
     s.dropped = w->dropped;
+    s.superseded = w->superseded;
   }
   s.queue_length = outbox_->PendingCount(receiver);
   return s;

@@ -11,8 +11,18 @@
 // scheduler (per-receiver backoff timers, SMTP and HTTP in one loop).
 //
 // Per receiver, delivery is in order (a "resolved" never overtakes its
-// "firing"): the worker retries the oldest notification until it is
+// "firing"): the worker attempts the oldest notification until it is
 // delivered, fails for good or is given up on, then moves to the next.
+// Between attempts it waits per RetryPolicy; the backoff belongs to the
+// receiver (consecutive failures), not to one notification, and while it
+// runs nothing is in flight, so a newer notification about the same target
+// can take the older one's place with the current state (outbox.h). Two
+// things cut a backoff short: while a critical alert is pending the
+// receiver is tried at least every critical_retry_interval (5 s); and a
+// notification bringing a new or escalated critical finding is attempted
+// at once (Outbox::ClaimUrgent: after whatever of its own target is ahead
+// of it). Neither ever shortens a wait the receiver asked for (429,
+// Retry-After): nothing is sent to it before that wait is over.
 #pragma once
 
 #include <atomic>
@@ -24,6 +34,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "alerting/dispatch_observer.h"
 #include "alerting/notifier.h"
@@ -45,6 +56,7 @@ struct ReceiverStats {
   uint64_t retried = 0;
   uint64_t failed = 0;
   uint64_t dropped = 0;
+  uint64_t superseded = 0;
   size_t queue_length = 0;
 };
 
@@ -64,9 +76,11 @@ class Dispatcher {
   // starts the workers. Fails only when the state directory is unusable.
   Result<RecoveryReport> Start();
 
-  // Stores `n` durably, then wakes its receiver's worker; returns after the
-  // fsync. Fails when the receiver is unknown. A disk error is logged and
-  // returned, but `n` stays queued in memory and is still delivered.
+  // Stores `n` durably (superseding what it can of an older notification
+  // about its target, counted as "superseded"), then wakes its receiver's
+  // worker; returns after the fsync. Fails when the receiver is unknown. A
+  // disk error is logged and returned, but `n` stays queued in memory and
+  // is still delivered.
   Status Submit(const Notification& n);
 
   // Cuts retry waits short, lets attempts in flight finish (each bounded by
@@ -82,18 +96,28 @@ class Dispatcher {
         : name(std::move(n)), notifier(nt), policy(p) {}
     const std::string name;
     Notifier* const notifier;
-    RetryPolicy policy;  // used by the worker thread only
+    // State below is used by the worker thread only.
+    RetryPolicy policy;
+    int failures = 0;         // consecutive failed attempts; 0 = healthy
+    MonoTime last_failure{};  // when the last of them ended
+    RetryDecision last;       // what the policy said then
+    MonoTime not_before{};    // the receiver asked not to be called before
+    std::map<std::string, MonoTime, std::less<>> first_attempt;  // by id: give-up age
+
     std::thread thread;
     std::mutex mu;
     std::condition_variable cv;
     uint64_t version = 0;  // bumped by Submit; guarded by mu
-    std::atomic<uint64_t> sent{0}, retried{0}, failed{0}, dropped{0};
+    std::atomic<uint64_t> sent{0}, retried{0}, failed{0}, dropped{0}, superseded{0};
   };
 
   void Run(Worker& w);
-  // Returns false when interrupted by Stop().
-  bool Deliver(Worker& w, const Notification& n);
+  // When the receiver may be tried again (now when it is healthy).
+  MonoTime RetryAt(const Worker& w) const;
+  // Makes one attempt of `n` (claimed) and acts on the verdict.
+  void Attempt(Worker& w, const Notification& n);
   void CountDropped(const std::vector<Dropped>& dropped, std::string_view why);
+  void CountSuperseded(Worker& w, const std::vector<std::string>& ids, std::string_view by);
   void ReportQueue(const Worker& w);
   Worker* Find(std::string_view receiver) const;
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cassert>
+#include <string_view>
+#include <tuple>
 
 namespace memwatch::alerting {
 
@@ -19,6 +21,24 @@ Severity HighestSeverity(const Notification& n) {
 int FiringCount(const Notification& n) {
   return static_cast<int>(
       std::count_if(n.alerts.begin(), n.alerts.end(), [](const Alert& a) { return !a.resolved; }));
+}
+
+bool HasFiringCritical(const Notification& n) {
+  return std::any_of(n.alerts.begin(), n.alerts.end(), [](const Alert& a) {
+    return !a.resolved && a.severity == Severity::kCritical;
+  });
+}
+
+bool BringsNewCritical(const Notification& n) {
+  return std::any_of(n.alerts.begin(), n.alerts.end(), [](const Alert& a) {
+    return !a.resolved && a.severity == Severity::kCritical && !a.repeat &&
+           a.previous_severity.value_or(Severity::kInfo) < Severity::kCritical;
+  });
+}
+
+bool AlertOrder(const Alert& a, const Alert& b) {
+  return std::make_tuple(a.resolved, -static_cast<int>(a.severity), std::string_view{a.check}) <
+         std::make_tuple(b.resolved, -static_cast<int>(b.severity), std::string_view{b.check});
 }
 
 }  // namespace memwatch::alerting

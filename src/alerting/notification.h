@@ -45,5 +45,14 @@ struct Notification {
 Severity HighestSeverity(const Notification& n);
 // Number of alerts that are not resolved.
 int FiringCount(const Notification& n);
+// True iff a critical alert fires in `n` (new, changed or a reminder).
+bool HasFiringCritical(const Notification& n);
+// True iff `n` tells a receiver of a critical finding it has not heard of
+// at critical: one that fires for the first time or escalated to critical.
+bool BringsNewCritical(const Notification& n);
+
+// The order of Notification::alerts: firing before resolved, most severe
+// first, then by check name.
+bool AlertOrder(const Alert& a, const Alert& b);
 
 }  // namespace memwatch::alerting

@@ -100,6 +100,12 @@ Duration BackoffDelay(int failures, double jitter, const RetryOptions& options) 
   return Duration(half + static_cast<int64_t>(static_cast<double>(half) * jitter));
 }
 
+Duration WaitBeforeRetry(const RetryDecision& d, bool critical_pending,
+                         const RetryOptions& options) {
+  if (d.throttled || !critical_pending) return d.delay;
+  return std::min(d.delay, options.critical_retry_interval);
+}
+
 RetryPolicy::RetryPolicy(RetryOptions options, uint64_t seed) : options_(options), rng_(seed) {}
 
 RetryDecision RetryPolicy::Decide(const DeliveryAttempt& attempt, int failures, Duration age,

@@ -15,6 +15,8 @@
 //   Slack's invalid_payload, no_service, invalid_token, channel_not_found,
 //   other 4xx, 1xx/3xx, 5xx SMTP, refused credentials, malformed request
 //                                    -> permanent
+// While a critical alert waits for the receiver, a backoff is cut to 5 s
+// (WaitBeforeRetry); a Retry-After never is.
 #pragma once
 
 #include <cstdint>
@@ -33,6 +35,8 @@ struct RetryOptions {
   Duration min_retry_after = std::chrono::seconds(1);
   Duration max_retry_after = std::chrono::minutes(15);
   Duration give_up_after = std::chrono::hours(24);
+  // The longest backoff while a critical alert is pending for the receiver.
+  Duration critical_retry_interval = std::chrono::seconds(5);
 };
 
 enum class Verdict { kDelivered, kTransient, kThrottled, kPermanent };
@@ -56,6 +60,13 @@ struct RetryDecision {
   bool throttled = false;  // kRetry because the receiver said 429
   std::string reason;      // "" when delivered
 };
+
+// How long to wait after the failed attempt `d` (kind kRetry) before trying
+// the receiver again: d.delay, but at most critical_retry_interval while a
+// critical alert is pending for it, unless the receiver asked for the wait
+// itself (429 with or without Retry-After: never shortened).
+Duration WaitBeforeRetry(const RetryDecision& d, bool critical_pending,
+                         const RetryOptions& options);
 
 class RetryPolicy {
  public:

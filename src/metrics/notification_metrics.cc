@@ -46,6 +46,9 @@ void NotificationMetrics::OnNotification(std::string_view receiver,
     case alerting::NotificationResult::kDropped:
       ++s.dropped;
       break;
+    case alerting::NotificationResult::kSuperseded:
+      ++s.superseded;
+      break;
   }
 }
 
@@ -80,13 +83,16 @@ void WriteNotificationMetrics(TextWriter* w, const std::vector<ReceiverNotificat
   if (stats.empty()) return;
   w->BeginFamily(kNotifications,
                  "Notifications by outcome: sent (accepted), retried (an attempt failed), failed "
-                 "(given up, kept in <state_dir>/failed), dropped (pushed out of a full queue).",
+                 "(given up, kept in <state_dir>/failed), dropped (pushed out of a full queue), "
+                 "superseded (replaced before delivery by a newer one about the same target).",
                  MetricType::kCounter);
   for (const ReceiverNotificationStats& s : stats) {
     w->Sample({{"receiver", s.receiver}, {"result", "sent"}}, static_cast<double>(s.sent));
     w->Sample({{"receiver", s.receiver}, {"result", "retried"}}, static_cast<double>(s.retried));
     w->Sample({{"receiver", s.receiver}, {"result", "failed"}}, static_cast<double>(s.failed));
     w->Sample({{"receiver", s.receiver}, {"result", "dropped"}}, static_cast<double>(s.dropped));
+    w->Sample({{"receiver", s.receiver}, {"result", "superseded"}},
+              static_cast<double>(s.superseded));
   }
   w->BeginFamily(kNotificationQueueLength, "Notifications waiting for the receiver.",
                  MetricType::kGauge);

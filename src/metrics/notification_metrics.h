@@ -26,7 +26,7 @@ inline constexpr std::array<double, 11> kNotificationLatencyBuckets = {0.1, 0.25
 
 struct ReceiverNotificationStats {
   std::string receiver;
-  uint64_t sent = 0, retried = 0, failed = 0, dropped = 0;
+  uint64_t sent = 0, retried = 0, failed = 0, dropped = 0, superseded = 0;
   uint64_t queue_length = 0;
   // Deliveries per bucket of kNotificationLatencyBuckets (not cumulative:
   // above the previous bound, at most this one); those above the last bound
@@ -58,7 +58,7 @@ class NotificationMetrics final : public alerting::DispatchObserver {
 };
 
 // Writes the three families for `stats` (every receiver has its counters
-// for all four results from the start, so rate() works at once).
+// for all five results from the start, so rate() works at once).
 void WriteNotificationMetrics(TextWriter* w, const std::vector<ReceiverNotificationStats>& stats);
 
 }  // namespace memwatch::metrics

@@ -8,10 +8,12 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <fstream>
 #include <map>
+#include <set>
 #include <string>
 
 #include "harness/daemon_process.h"
@@ -164,6 +166,7 @@ TEST(AlertingE2eTest, KillNineLosesNothingAndResendsNothingDelivered) {
                              "\ntargets:\n" + Target("a", a.Port()) + Target("b", b.Port()) +
                              WebhookReceiver(receiver);
   std::string first_delivered, pending;
+  Json pending_body;
   {
     DaemonProcess first(config);
     ASSERT_TRUE(receiver.WaitForRequests(2)) << first.Log();
@@ -172,26 +175,42 @@ TEST(AlertingE2eTest, KillNineLosesNothingAndResendsNothingDelivered) {
     std::vector<HttpReceiver::Request> seen = receiver.Requests();
     ASSERT_EQ(seen.size(), 2u) << "a retry came before the kill";
     first_delivered = Json::parse(seen[0].body)["id"];
-    pending = Json::parse(seen[1].body)["id"];
+    pending_body = Json::parse(seen[1].body);
+    pending = pending_body["id"];
   }
   DaemonProcess second(config);
-  // Recovered from the outbox: the pending one is retried (one more 500,
-  // then 200 after the backoff); the second run's own alerts go out too.
+  // Recovered from the outbox, the pending one is tried again (one more
+  // 500). The second run fires the same findings again; its notification
+  // about that target supersedes the pending one if it is still waiting
+  // (docs/alerting.md, "After an outage"), so the receiver hears that
+  // target's state once, under either id. Both targets' alerts go out.
+  auto delivered_after_kill = [&] {
+    std::vector<Json> bodies = Bodies(receiver);
+    bodies.erase(bodies.begin());  // the first run's
+    return bodies;
+  };
   ASSERT_TRUE(PollUntil(
       [&] {
-        for (const Json& body : Bodies(receiver)) {
-          if (body["id"] == pending) return true;
-        }
-        return false;
+        std::set<std::string> targets;
+        for (const Json& body : delivered_after_kill()) targets.insert(body["target"]);
+        return targets.size() == 2 &&
+               second.Value("redis_memwatch_notification_queue_length{receiver=\"hook\"}") == 0.0;
       },
       std::chrono::seconds(20)))
       << second.Log();
-  ASSERT_TRUE(receiver.WaitForRequests(6, std::chrono::seconds(10))) << second.Log();
   std::map<std::string, int> delivered;
   for (const Json& body : Bodies(receiver)) ++delivered[body["id"].get<std::string>()];
   for (const auto& [id, count] : delivered) EXPECT_EQ(count, 1) << id;
   EXPECT_EQ(delivered[first_delivered], 1);
-  EXPECT_EQ(delivered[pending], 1);
+  // Nothing the pending one said is lost: it was delivered, or a delivered
+  // notification about its target that superseded it fires all its checks.
+  bool pending_told = delivered[pending] == 1;
+  for (const Json& body : delivered_after_kill()) {
+    if (pending_told || body["target"] != pending_body["target"]) continue;
+    pending_told = std::all_of(pending_body["alerts"].begin(), pending_body["alerts"].end(),
+                               [&](const Json& a) { return HasAlert(body, a["check"], "firing"); });
+  }
+  EXPECT_TRUE(pending_told) << pending_body.dump(2) << second.Log();
   EXPECT_THAT(second.Log(), HasSubstr("undelivered notification(s) from the last run"));
 }
 

@@ -30,7 +30,8 @@ using namespace std::chrono_literals;
 alerting::Notification Make(int i) {
   alerting::Notification n;
   n.id = "1714564800000-0000000a-" + std::to_string(100000 + i);
-  n.target = "coupon-redis";
+  // One target each: none supersedes another (outbox.h), every one stays.
+  n.target = "redis-" + std::to_string(i);
   n.receiver = "pager";
   n.created_at = SystemClock().WallNow();
   n.alerts.push_back({.check = "oom_rejections",

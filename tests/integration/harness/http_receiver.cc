@@ -62,6 +62,7 @@ HttpReceiver::HttpReceiver(const std::vector<Answer>& script)
   for (const Answer& a : script) {
     nlohmann::json e = {{"status", a.status}, {"body", a.body}, {"delay_ms", a.delay_ms}};
     if (a.retry_after) e["retry_after"] = *a.retry_after;
+    if (a.until) e["until"] = *a.until;
     j.push_back(e);
   }
   process_ = std::make_unique<ScriptProcess>(

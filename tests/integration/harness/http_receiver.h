@@ -50,6 +50,10 @@ class HttpReceiver {
     std::string body = "ok";
     std::optional<std::string> retry_after;
     int delay_ms = 0;  // wait this long before answering
+    // When set: the answer to every POST until this CLOCK_MONOTONIC time
+    // (seconds, as MonotonicSeconds() in the tests and Python's
+    // time.monotonic()); after it, the script moves on to the next entry.
+    std::optional<double> until;
   };
   struct Request {
     double t = 0;  // the receiver's monotonic clock, seconds
@@ -59,7 +63,8 @@ class HttpReceiver {
     int status = 0;  // what it answered
   };
 
-  // Answers POSTs with `script` in order, then 200 "ok".
+  // Answers POSTs with `script` in order (an entry with `until` for as long
+  // as it lasts), then 200 "ok".
   explicit HttpReceiver(const std::vector<Answer>& script = {});
 
   int port() const { return process_->port(); }

@@ -4,10 +4,12 @@
 Listens on 127.0.0.1 on a port the kernel picks, prints "PORT <n>" on
 stdout, then answers each POST with the next entry of --script (a JSON list
 of {"status": 500, "body": "...", "retry_after": "1", "delay_ms": 0}); once
-the script is used up it answers 200 "ok". Every POST is appended to --log
-as one JSON line: {"t": <monotonic seconds>, "path", "headers", "body",
-"status"} - written in one write() after the answer is chosen, so a reader
-never sees half a line. Runs until killed.
+the script is used up it answers 200 "ok". An entry with "until" (a
+time.monotonic() value) answers every POST until then instead of one.
+Every POST is appended to --log as one JSON line: {"t": <monotonic
+seconds>, "path", "headers", "body", "status"} - written in one write()
+after the answer is chosen, so a reader never sees half a line. Runs until
+killed.
 """
 import argparse
 import json
@@ -34,8 +36,14 @@ def main():
             length = int(self.headers.get("Content-Length", "0"))
             body = self.rfile.read(length).decode("utf-8", "replace")
             with lock:
-                answer = script.pop(0) if script else {"status": 200, "body": "ok"}
-                record = {"t": time.monotonic(), "path": self.path,
+                now = time.monotonic()
+                while script and "until" in script[0] and now >= script[0]["until"]:
+                    script.pop(0)
+                if script and "until" in script[0]:
+                    answer = script[0]
+                else:
+                    answer = script.pop(0) if script else {"status": 200, "body": "ok"}
+                record = {"t": now, "path": self.path,
                           "headers": dict(self.headers.items()), "body": body,
                           "status": answer["status"]}
                 os.write(log, (json.dumps(record) + "\n").encode())

@@ -13,12 +13,15 @@ namespace {
 
 using std::chrono::seconds;
 using ::testing::ElementsAre;
+using testing::Eventually;
 using testing::FakeClock;
 using testing::FakeFileSystem;
 using testing::FakeNotifier;
 using testing::FakeSleeper;
 using ::testing::HasSubstr;
 using testing::Http;
+using testing::ManualSleeper;
+using testing::RecordingObserver;
 using ::testing::SizeIs;
 using testing::Transport;
 using testing::Wall0;
@@ -28,7 +31,7 @@ constexpr const char* kDir = "/state";
 Notification Make(int i, std::string receiver = "oncall") {
   Notification n;
   n.id = "1714564800000-00000000-" + std::to_string(100000 + i);
-  n.target = "coupon-redis";
+  n.target = "redis-" + std::to_string(i);  // one target each: none supersedes another
   n.receiver = std::move(receiver);
   n.created_at = Wall0();
   Alert a;
@@ -42,51 +45,6 @@ Notification Make(int i, std::string receiver = "oncall") {
 
 std::string PendingPath(const Notification& n) {
   return std::string(kDir) + "/outbox/" + n.id + ".json";
-}
-
-// Records the metric hooks (thread-safe).
-class RecordingObserver : public DispatchObserver {
- public:
-  void OnNotification(std::string_view receiver, NotificationResult r) override {
-    std::lock_guard lock(mu_);
-    results_.push_back(std::string(receiver) + ":" + std::string(ResultLabel(r)));
-  }
-  void OnQueueLength(std::string_view receiver, size_t n) override {
-    std::lock_guard lock(mu_);
-    queue_[std::string(receiver)] = n;
-  }
-  void OnDelivered(std::string_view, Duration latency) override {
-    std::lock_guard lock(mu_);
-    latencies_.push_back(latency);
-  }
-  std::vector<std::string> results() {
-    std::lock_guard lock(mu_);
-    return results_;
-  }
-  std::vector<Duration> latencies() {
-    std::lock_guard lock(mu_);
-    return latencies_;
-  }
-  size_t queue(const std::string& r) {
-    std::lock_guard lock(mu_);
-    return queue_[r];
-  }
-
- private:
-  std::mutex mu_;
-  std::vector<std::string> results_;
-  std::map<std::string, size_t> queue_;
-  std::vector<Duration> latencies_;
-};
-
-// Polls until `done` or 10 s of real time pass (no fixed sleeps).
-bool Eventually(const std::function<bool()>& done) {
-  const auto deadline = std::chrono::steady_clock::now() + seconds(10);
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::yield();
-  }
-  return true;
 }
 
 struct Rig {
@@ -177,7 +135,12 @@ TEST(DispatcherTest, DeliversInOrderPerReceiver) {
   FakeNotifier slack({Http(502), Http(502)});
   Rig rig({{"oncall", &slack}});
   ASSERT_TRUE(rig.dispatcher.Start().ok());
-  for (int i = 1; i <= 3; ++i) ASSERT_TRUE(rig.dispatcher.Submit(Make(i)).ok());
+  // Warnings: a new critical would be tried at once while 1 backs off.
+  for (int i = 1; i <= 3; ++i) {
+    Notification n = Make(i);
+    n.alerts[0].severity = Severity::kWarning;
+    ASSERT_TRUE(rig.dispatcher.Submit(n).ok());
+  }
   ASSERT_TRUE(Eventually([&] { return rig.dispatcher.Stats("oncall").sent == 3; }));
   std::vector<std::string> ids;
   for (const Notification& n : slack.attempts()) ids.push_back(n.id);

@@ -24,7 +24,7 @@ constexpr const char* kDir = "/state";
 Notification Make(int i, std::string receiver = "oncall") {
   Notification n;
   n.id = "1714564800000-00000000-" + std::to_string(100000 + i);
-  n.target = "coupon-redis";
+  n.target = "redis-" + std::to_string(i);  // one target each: none supersedes another
   n.receiver = std::move(receiver);
   n.created_at = Wall0();
   Alert a;

@@ -175,5 +175,16 @@ TEST(RetryPolicyTest, SmtpReplyCodes) {
   EXPECT_THAT(d.reason, HasSubstr("SMTP 550: RCPT failed"));
 }
 
+TEST(RetryPolicyTest, ACriticalPendingCutsABackoffButNeverARetryAfter) {
+  const RetryOptions o;
+  const RetryDecision backoff{Kind::kRetry, minutes(4), false, "HTTP 503"};
+  EXPECT_EQ(WaitBeforeRetry(backoff, /*critical_pending=*/false, o), minutes(4));
+  EXPECT_EQ(WaitBeforeRetry(backoff, /*critical_pending=*/true, o), seconds(5));
+  const RetryDecision short_backoff{Kind::kRetry, seconds(2), false, "HTTP 503"};
+  EXPECT_EQ(WaitBeforeRetry(short_backoff, true, o), seconds(2));
+  const RetryDecision throttled{Kind::kRetry, seconds(10), true, "HTTP 429"};
+  EXPECT_EQ(WaitBeforeRetry(throttled, true, o), seconds(10));
+}
+
 }  // namespace
 }  // namespace memwatch::alerting

@@ -1,5 +1,5 @@
 // The alert-delivery families: every receiver exported from the start, the
-// four results, queue length and a latency histogram, and nothing but the
+// five results, queue length and a latency histogram, and nothing but the
 // receiver's name as a label.
 #include "metrics/notification_metrics.h"
 
@@ -29,7 +29,7 @@ TEST(NotificationMetricsTest, ConfiguredReceiversAreExportedAtZeroFromTheStart) 
   store.SetNotificationMetrics(&n);
   const std::string text = Text(store);
   EXPECT_THAT(text, HasSubstr("# TYPE redis_memwatch_notifications_total counter"));
-  for (const char* result : {"sent", "retried", "failed", "dropped"}) {
+  for (const char* result : {"sent", "retried", "failed", "dropped", "superseded"}) {
     EXPECT_THAT(text, HasSubstr("redis_memwatch_notifications_total{receiver=\"oncall\",result=\"" +
                                 std::string(result) + "\"} 0"));
   }
@@ -45,12 +45,15 @@ TEST(NotificationMetricsTest, CountsQueueAndLatency) {
   store.SetNotificationMetrics(&n);
   n.OnNotification("oncall", alerting::NotificationResult::kRetried);
   n.OnNotification("oncall", alerting::NotificationResult::kSent);
+  n.OnNotification("oncall", alerting::NotificationResult::kSuperseded);
+  n.OnNotification("oncall", alerting::NotificationResult::kSuperseded);
   n.OnQueueLength("oncall", 3);
   n.OnDelivered("oncall", std::chrono::milliseconds(300));
   n.OnDelivered("oncall", std::chrono::minutes(10));
   const std::string text = Text(store);
   EXPECT_THAT(text, HasSubstr("{receiver=\"oncall\",result=\"sent\"} 1"));
   EXPECT_THAT(text, HasSubstr("{receiver=\"oncall\",result=\"retried\"} 1"));
+  EXPECT_THAT(text, HasSubstr("{receiver=\"oncall\",result=\"superseded\"} 2"));
   EXPECT_THAT(text, HasSubstr("redis_memwatch_notification_queue_length{receiver=\"oncall\"} 3"));
   EXPECT_THAT(text, HasSubstr("latency_seconds_bucket{receiver=\"oncall\",le=\"0.25\"} 0"));
   EXPECT_THAT(text, HasSubstr("latency_seconds_bucket{receiver=\"oncall\",le=\"0.5\"} 1"));

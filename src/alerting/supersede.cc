@@ -1,0 +1,78 @@
+#include "alerting/supersede.h"
+
+#include <algorithm>
+#include <map>
+#include <string_view>
+
+namespace memwatch::alerting {
+namespace {
+
+// What the receiver was told about the finding before `a` (a firing
+// alert): nothing when `a` is its first firing.
+std::optional<Severity> ToldBefore(const Alert& a) {
+  if (a.previous_severity) return a.previous_severity;
+  if (a.repeat) return a.severity;
+  return std::nullopt;
+}
+
+// a1 and a2 both firing: one alert saying the state of a2 to a receiver
+// that knows what it knew before a1.
+Alert Combine(const Alert& a1, const Alert& a2) {
+  Alert a = a2;
+  a.started_at = std::min(a1.started_at, a2.started_at);
+  const std::optional<Severity> told = ToldBefore(a1);
+  a.previous_severity.reset();
+  a.repeat = false;
+  if (told == a2.severity) {
+    a.repeat = true;
+  } else if (told) {
+    a.previous_severity = told;
+  }
+  return a;
+}
+
+}  // namespace
+
+std::optional<Supersession> Supersede(const Notification& older, const Notification& newer) {
+  if (older.test || newer.test || older.target != newer.target ||
+      older.receiver != newer.receiver) {
+    return std::nullopt;
+  }
+  std::map<std::string_view, const Alert*> in_newer;
+  for (const Alert& a : newer.alerts) in_newer.emplace(a.check, &a);
+
+  Supersession s;
+  s.merged = newer;
+  std::vector<Alert> merged_alerts;
+  std::map<std::string_view, const Alert*> combined;  // a2 -> replaced by Combine
+  for (const Alert& a1 : older.alerts) {
+    auto it = in_newer.find(a1.check);
+    const Alert* a2 = it == in_newer.end() ? nullptr : it->second;
+    bool keep = a1.resolved;
+    if (!keep && a2 != nullptr && a2->resolved) {
+      // A reminder followed by its resolved says nothing the resolved does not.
+      keep = ToldBefore(a1) != a1.severity;
+    }
+    if (keep) {
+      s.kept.push_back(a1);
+      continue;
+    }
+    s.taken.push_back(a1.check);
+    if (a2 == nullptr) {
+      merged_alerts.push_back(a1);
+    } else if (!a2->resolved) {
+      merged_alerts.push_back(Combine(a1, *a2));
+      combined.emplace(a2->check, a2);
+    }
+  }
+  if (s.taken.empty()) return std::nullopt;
+  for (const Alert& a2 : newer.alerts) {
+    if (combined.count(a2.check) == 0) merged_alerts.push_back(a2);
+  }
+  std::sort(merged_alerts.begin(), merged_alerts.end(), AlertOrder);
+  std::sort(s.taken.begin(), s.taken.end());
+  s.merged.alerts = std::move(merged_alerts);
+  return s;
+}
+
+}  // namespace memwatch::alerting
