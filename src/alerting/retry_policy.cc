@@ -117,7 +117,10 @@ RetryDecision RetryPolicy::Decide(const DeliveryAttempt& attempt, int failures, 
     case Verdict::kThrottled: {
       Duration delay =
           ParseRetryAfter(attempt.retry_after, now).value_or(options_.default_retry_after);
-      delay = std::clamp(delay, options_.min_retry_after, options_.max_retry_after);
+      // Honoured in full, never shortened (the parser saturates at 100
+      // years): a receiver that asks for an hour gets an hour, while newer
+      // states keep superseding what waits (outbox.h).
+      delay = std::max(delay, options_.min_retry_after);
       return {RetryDecision::Kind::kRetry, delay, true, std::move(c.reason)};
     }
     case Verdict::kTransient: {

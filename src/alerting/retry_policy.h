@@ -9,9 +9,9 @@
 //                                       permanent once the notification has
 //                                       failed this way for 24 h
 //   429                              -> retry after Retry-After (seconds or
-//                                       HTTP-date), clamped to [1s, 15 min];
-//                                       10 s when absent or unparsable; never
-//                                       gives up
+//                                       HTTP-date), at least 1 s, never
+//                                       shortened; 10 s when absent or
+//                                       unparsable; never gives up
 //   Slack's invalid_payload, no_service, invalid_token, channel_not_found,
 //   other 4xx, 1xx/3xx, 5xx SMTP, refused credentials, malformed request
 //                                    -> permanent
@@ -33,7 +33,6 @@ struct RetryOptions {
   Duration max_backoff = std::chrono::minutes(5);
   Duration default_retry_after = std::chrono::seconds(10);
   Duration min_retry_after = std::chrono::seconds(1);
-  Duration max_retry_after = std::chrono::minutes(15);
   Duration give_up_after = std::chrono::hours(24);
   // The longest backoff while a critical alert is pending for the receiver.
   Duration critical_retry_interval = std::chrono::seconds(5);

@@ -74,8 +74,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Require(d.delay.count() >= 0, "negative delay");
   if (d.kind == RetryDecision::Kind::kRetry) {
     const RetryOptions o;
-    Require(d.delay <= std::max(o.max_backoff, o.max_retry_after), "delay above the clamp");
-    if (d.throttled) Require(d.delay >= o.min_retry_after, "throttled delay below the clamp");
+    if (d.throttled) {
+      // A Retry-After is honoured in full: never above what it says (or 100 years).
+      Require(d.delay >= o.min_retry_after, "throttled delay below the clamp");
+      Require(d.delay <= std::max(kHundredYears, o.default_retry_after),
+              "throttled delay too long");
+    } else {
+      Require(d.delay <= o.max_backoff, "backoff above its cap");
+    }
   }
   // The body might echo our request (a token): it may appear in a reason
   // only as a short error code. Text that our own wording contains anyway
