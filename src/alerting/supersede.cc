@@ -50,8 +50,11 @@ std::optional<Supersession> Supersede(const Notification& older, const Notificat
     const Alert* a2 = it == in_newer.end() ? nullptr : it->second;
     bool keep = a1.resolved;
     if (!keep && a2 != nullptr && a2->resolved) {
-      // A reminder followed by its resolved says nothing the resolved does not.
-      keep = ToldBefore(a1) != a1.severity;
+      // A reminder, or a first firing, followed by its resolved: the
+      // resolved says it all (it carries when the finding started). A
+      // severity change stays: Alertmanager must end the old severity.
+      const std::optional<Severity> told = ToldBefore(a1);
+      keep = told.has_value() && told != a1.severity;
     }
     if (keep) {
       s.kept.push_back(a1);
@@ -62,6 +65,11 @@ std::optional<Supersession> Supersede(const Notification& older, const Notificat
       merged_alerts.push_back(a1);
     } else if (!a2->resolved) {
       merged_alerts.push_back(Combine(a1, *a2));
+      combined.emplace(a2->check, a2);
+    } else {
+      Alert resolved = *a2;
+      resolved.started_at = std::min(a1.started_at, a2->started_at);
+      merged_alerts.push_back(resolved);
       combined.emplace(a2->check, a2);
     }
   }

@@ -18,9 +18,13 @@
 //                          what it was told (previous_severity, which
 //                          Alertmanager must end) or a reminder (the same)
 //   a1 firing, a2 resolved
-//                       -> a2 alone when a1 was only a reminder; otherwise
-//                          a1 stays (the firing, or the severity change,
-//                          is a transition a person must see) and a2 follows
+//                       -> a2 alone, in the newer one, when a1 was a reminder
+//                          or the first firing (the resolved tells the whole
+//                          story: it started when a1 started), so the first
+//                          message after an outage is the current state;
+//                          when a1 was a severity change, a1 stays
+//                          (Alertmanager must end the old severity) and a2
+//                          follows
 //   a1 resolved         -> a1 stays, a2 follows (a flap is shown as one)
 // What stays keeps the older notification's id and place in line; the
 // merged one comes right after it. Test notifications are never merged.

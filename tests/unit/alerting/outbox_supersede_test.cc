@@ -75,11 +75,12 @@ TEST(OutboxSupersedeTest, WarningThenCriticalIsDeliveredAsOneInTheOlderOnesPlace
                           "oom_rejections critical firing"));
 }
 
-TEST(OutboxSupersedeTest, AFiringThatResolvedStaysAndTheRestMovesOn) {
+TEST(OutboxSupersedeTest, ASeverityChangeThatResolvedStaysAndTheRestMovesOn) {
   FakeFileSystem fs;
   Outbox box(&fs, {kDir});
   ASSERT_TRUE(box.Recover().ok());
-  box.Add(N(1, {{"time_to_full", kCrit}, {"memory_high", kWarn}}));
+  // time_to_full escalates: Alertmanager must see the warning end.
+  box.Add(N(1, {{"time_to_full", kCrit, kWarn}, {"memory_high", kWarn}}));
   AddResult r =
       box.Add(N(2, {{"time_to_full", kCrit, {}, false, true}, {"memory_high", kCrit, kWarn}}));
   EXPECT_THAT(r.superseded, IsEmpty());  // the older one stays, smaller
@@ -87,10 +88,32 @@ TEST(OutboxSupersedeTest, AFiringThatResolvedStaysAndTheRestMovesOn) {
   const std::vector<Notification> delivered = DeliverAll(box);
   ASSERT_EQ(delivered.size(), 2u);
   EXPECT_EQ(delivered[0].id, N(1, {}).id);
-  EXPECT_THAT(Describe(delivered[0].alerts), ElementsAre("time_to_full critical firing"));
+  EXPECT_THAT(Describe(delivered[0].alerts),
+              ElementsAre("time_to_full critical firing (was warning)"));
   EXPECT_THAT(Describe(delivered[1].alerts),
               ElementsAre("memory_high critical firing", "time_to_full critical resolved"));
   EXPECT_EQ(delivered[0].created_at, N(1, {}).created_at);
+}
+
+TEST(OutboxSupersedeTest, AFirstFiringThatResolvedIsOneResolvedThatSaysWhenItStarted) {
+  FakeFileSystem fs;
+  Outbox box(&fs, {kDir});
+  ASSERT_TRUE(box.Recover().ok());
+  const Notification a1 = N(1, {{"time_to_full", kCrit, {}, false, false, 1},
+                                {"memory_high", kWarn, {}, false, false, 1}});
+  const Notification a2 = N(2, {{"time_to_full", kCrit, {}, false, true, 2},
+                                {"memory_high", kCrit, kWarn, false, false, 2}});
+  box.Add(a1);
+  AddResult r = box.Add(a2);
+  EXPECT_THAT(r.superseded, ElementsAre(a1.id));
+  const std::vector<Notification> delivered = DeliverAll(box);
+  ASSERT_EQ(delivered.size(), 1u);
+  EXPECT_EQ(delivered[0].id, a2.id);
+  EXPECT_THAT(Describe(delivered[0].alerts),
+              ElementsAre("memory_high critical firing", "time_to_full critical resolved"));
+  for (const Alert& a : delivered[0].alerts) {
+    EXPECT_EQ(a.started_at, testing::Wall0() + std::chrono::seconds(1)) << a.check;
+  }
 }
 
 TEST(OutboxSupersedeTest, TargetsInterleavedKeepTheirOwnOrder) {
@@ -100,7 +123,7 @@ TEST(OutboxSupersedeTest, TargetsInterleavedKeepTheirOwnOrder) {
   box.Add(N(1, {{"memory_high", kWarn}}, "a"));
   box.Add(N(2, {{"memory_high", kWarn}}, "b"));
   box.Add(N(3, {{"evicting", kWarn}}, "a"));
-  box.Add(N(4, {{"memory_high", kWarn, {}, false, true}}, "b"));  // resolved: b1 stays
+  box.Add(N(4, {{"memory_high", kWarn, {}, false, true}}, "b"));  // resolved: takes b's 2
   box.Add(N(5, {{"memory_high", kCrit, kWarn}}, "a"));
   box.Add(N(6, {{"noeviction", kCrit}}, "b"));
   const std::vector<Notification> delivered = DeliverAll(box);
@@ -108,12 +131,12 @@ TEST(OutboxSupersedeTest, TargetsInterleavedKeepTheirOwnOrder) {
   for (const Notification& n : delivered) {
     for (const std::string& d : Describe(n.alerts)) seen.push_back(n.target + ": " + d);
   }
-  // a: 1, 3 and 5 became one, in 1's place. b: a resolved stays where it
-  // is, so 6 follows it.
-  EXPECT_THAT(Ids(delivered), ElementsAre(N(5, {}).id, N(2, {}).id, N(4, {}).id, N(6, {}).id));
-  EXPECT_THAT(seen, ElementsAre("a: memory_high critical firing", "a: evicting warning firing",
-                                "b: memory_high warning firing", "b: memory_high warning resolved",
-                                "b: noeviction critical firing"));
+  // a: 1, 3 and 5 became one, in 1's place. b: 2 and its resolved 4
+  // became one resolved, in 2's place; a resolved stays, so 6 follows it.
+  EXPECT_THAT(Ids(delivered), ElementsAre(N(5, {}).id, N(4, {}).id, N(6, {}).id));
+  EXPECT_THAT(seen,
+              ElementsAre("a: memory_high critical firing", "a: evicting warning firing",
+                          "b: memory_high warning resolved", "b: noeviction critical firing"));
 }
 
 TEST(OutboxSupersedeTest, ANotificationInFlightIsNotChangedTheNewerOneWaitsBehindIt) {
@@ -161,8 +184,10 @@ TEST(OutboxSupersedeTest, ANewCriticalIsClaimedFirstButNeverBeforeItsOwnTarget) 
   Outbox box(&fs, {kDir});
   ASSERT_TRUE(box.Recover().ok());
   box.Add(N(1, {{"memory_high", kWarn}}, "b"));
-  box.Add(N(2, {{"time_to_full", kWarn}}, "a"));
-  box.Add(N(3, {{"time_to_full", kWarn, {}, false, true}}, "a"));  // must follow a's firing
+  // A severity change (critical down to warning) that a resolved follows:
+  // both stay, the change first.
+  box.Add(N(2, {{"time_to_full", kWarn, kCrit}}, "a"));
+  box.Add(N(3, {{"time_to_full", kWarn, {}, false, true}}, "a"));
   EXPECT_FALSE(box.ClaimUrgent("oncall").has_value()) << "nothing critical is new";
   box.Add(N(4, {{"oom_rejections", kCrit}}, "a"));  // taken over by 3? no: 3 holds a resolved
   ASSERT_EQ(box.PendingCount("oncall"), 4u);
@@ -181,7 +206,9 @@ TEST(OutboxSupersedeTest, ANewCriticalIsClaimedFirstButNeverBeforeItsOwnTarget) 
 // every firing that a resolved followed.
 TEST(OutboxSupersedeTest, AKillAtAnyStepLosesNoStateAndNeverGoesBack) {
   const std::vector<Notification> history{
-      N(1, {{"time_to_full", kCrit}, {"memory_high", kWarn}}),
+      // time_to_full escalates (the receiver heard its warning earlier):
+      // a change Alertmanager must see end, so its resolved follows it.
+      N(1, {{"time_to_full", kCrit, kWarn}, {"memory_high", kWarn}}),
       N(2, {{"memory_high", kCrit, kWarn}}),
       N(3, {{"time_to_full", kCrit, {}, false, true}, {"oom_rejections", kCrit}}),
   };
@@ -228,8 +255,8 @@ TEST(OutboxSupersedeTest, AKillAtAnyStepLosesNoStateAndNeverGoesBack) {
     for (size_t i = 1; i < delivered.size(); ++i) {
       EXPECT_LT(delivered[i - 1].created_at, delivered[i].created_at);
     }
-    // time_to_full fired and then resolved: whoever hears the resolved
-    // heard the firing first.
+    // time_to_full escalated and then resolved: whoever hears the resolved
+    // heard the escalation first.
     bool fired = false;
     for (const Notification& n : delivered) {
       for (const Alert& a : n.alerts) {
@@ -246,7 +273,8 @@ TEST(OutboxSupersedeTest, AKillAtAnyStepLosesNoStateAndNeverGoesBack) {
   // The end state, without a crash.
   const std::vector<Notification> delivered = DeliverAll(box);
   ASSERT_EQ(delivered.size(), 2u);
-  EXPECT_THAT(Describe(delivered[0].alerts), ElementsAre("time_to_full critical firing"));
+  EXPECT_THAT(Describe(delivered[0].alerts),
+              ElementsAre("time_to_full critical firing (was warning)"));
   EXPECT_THAT(Describe(delivered[1].alerts),
               ElementsAre("memory_high critical firing", "oom_rejections critical firing",
                           "time_to_full critical resolved"));
