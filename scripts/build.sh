@@ -1,5 +1,10 @@
 #!/usr/bin/env bash
-# Configures and builds one build tree. Usage: scripts/build.sh DIR [cmake args...]
+# Configures and builds one build tree.
+# Usage: scripts/build.sh DIR [cmake args...]
+# Env:   BUILD_TARGET=T     builds only target T (default: everything)
+#        MEMWATCH_WERROR=ON warnings as errors (scripts/test.sh sets it)
+# The default build type is Release, what packagers use; a later
+# -DCMAKE_BUILD_TYPE=... among the arguments wins.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 dir=${1:?build dir}
@@ -8,5 +13,8 @@ shift
 # tree (another checkout, a re-run) nearly free; CI's clean machine has none.
 launcher=()
 if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
-cmake -S "$root" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "${launcher[@]}" "$@" >/dev/null
-cmake --build "$dir" -j "$(nproc)"
+cmake -S "$root" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  -DMEMWATCH_WERROR="${MEMWATCH_WERROR:-OFF}" "${launcher[@]}" "$@" >/dev/null
+target=()
+if [ -n "${BUILD_TARGET:-}" ]; then target=(--target "$BUILD_TARGET"); fi
+cmake --build "$dir" -j "$(nproc)" "${target[@]}"

@@ -211,7 +211,7 @@ class HttpServer::Impl {
     // The eventfd stays readable once written: it wakes the loop and every
     // worker waiting on a slow client.
     const uint64_t one = 1;
-    (void)write(stop_fd_, &one, sizeof one);
+    [[maybe_unused]] const ssize_t n = write(stop_fd_, &one, sizeof one);
     {
       std::lock_guard lock(mu_);
       stopping_ = true;

@@ -14,7 +14,11 @@ using Json = nlohmann::ordered_json;
 std::string Description(const alerting::Alert& a) {
   std::string d;
   for (const Evidence& e : a.evidence) d += e.name + ": " + e.value + "\n";
-  if (!a.fix.empty()) d += (d.empty() ? "" : "\n") + std::string("Fix:\n") + a.fix;
+  if (!a.fix.empty()) {
+    if (!d.empty()) d += '\n';
+    d += "Fix:\n";
+    d += a.fix;
+  }
   while (!d.empty() && d.back() == '\n') d.pop_back();
   return d;
 }

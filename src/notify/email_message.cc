@@ -53,7 +53,11 @@ std::string EmailText(const Notification& n, const MessageOptions& options) {
       for (const Evidence& e : a.evidence) t += fmt::format("  {}: {}\n", e.name, e.value);
     }
     if (!a.resolved && !a.fix.empty()) t += "\nFix:\n" + Indent(a.fix, "  ");
-    t += "\n" + WhenLine(a, n.created_at) + "\n";
+    // Appended piece by piece: `"\n" + std::string&&` trips GCC 12's
+    // -Wrestrict false positive (bug 105329) at -O3.
+    t += '\n';
+    t += WhenLine(a, n.created_at);
+    t += '\n';
   }
   if (!options.external_url.empty()) t += "\nDashboard: " + options.external_url + "\n";
   t += fmt::format("\n-- \nredis-memwatch, target {}, notification {}\n", n.target, n.id);

@@ -4,7 +4,8 @@
 #    rules, the dashboard, the docs, the copyright and the changelog;
 #  - the binary extracted from it runs (--version) and accepts the packaged
 #    config (--check-config);
-#  - lintian reports no error (E:); warnings are printed, not failures.
+#  - lintian reports no error (E:) and no hardening-no-* tag (Debian's
+#    hardening flags, MEMWATCH_HARDENING); warnings are printed, not failures.
 # Usage: package_test.sh BUILD_DIR   (configured with include(cmake/install.cmake),
 # redis-memwatch built.)
 set -uo pipefail
@@ -86,9 +87,14 @@ if ! "$tmp/root/usr/bin/redis-memwatch" --config "$tmp/root/etc/redis-memwatch/c
 fi
 
 # lintian: errors fail, warnings are shown. Exit 1 means errors (E:), 2 that
-# lintian itself failed. --tag-display-limit 0: every instance of a tag.
-lintian --tag-display-limit 0 "$deb" >"$tmp/lintian.txt" 2>"$tmp/lintian.err"
+# lintian itself failed. --tag-display-limit 0: every instance of a tag;
+# --display-info: the hardening tags, some of which are only info (I:).
+lintian --display-info --tag-display-limit 0 "$deb" >"$tmp/lintian.txt" 2>"$tmp/lintian.err"
 rc=$?
+# Debian's hardening flags (CMake's MEMWATCH_HARDENING): none may be missing.
+if grep -E 'hardening-no-' "$tmp/lintian.txt" >&2; then
+  fail "lintian: the binary misses hardening flags"
+fi
 grep -E '^W: ' "$tmp/lintian.txt" | sed 's/^/lintian warning: /' || true
 if grep -qE '^E: ' "$tmp/lintian.txt"; then
   grep -E '^E: ' "$tmp/lintian.txt" >&2
