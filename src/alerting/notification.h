@@ -24,6 +24,9 @@ struct Alert {
   std::string fix;
   WallTime started_at;  // when the finding first became active
   bool resolved = false;
+  // Resolved: when the evaluation saw it end, if not the notification's
+  // created_at (a resolved moved into a newer notification, supersede.h).
+  std::optional<WallTime> ended_at;
   bool repeat = false;  // a reminder: the receiver was told before
   bool operator==(const Alert&) const = default;
 };

@@ -15,6 +15,7 @@ json AlertToJson(const Alert& a) {
             {"fix", a.fix},           {"started_at_unix_ms", ToUnixMillis(a.started_at)},
             {"resolved", a.resolved}, {"repeat", a.repeat}};
   if (a.previous_severity) j["previous_severity"] = SeverityName(*a.previous_severity);
+  if (a.ended_at) j["ended_at_unix_ms"] = ToUnixMillis(*a.ended_at);
   return j;
 }
 
@@ -44,6 +45,8 @@ Alert AlertFromJson(const json& j) {
   a.started_at = FromUnixMillis(Get<int64_t>(j, "started_at_unix_ms"));
   a.resolved = Get<bool>(j, "resolved");
   a.repeat = j.value("repeat", false);
+  if (j.contains("ended_at_unix_ms"))
+    a.ended_at = FromUnixMillis(Get<int64_t>(j, "ended_at_unix_ms"));
   return a;
 }
 

@@ -7,16 +7,17 @@
 namespace memwatch::alerting {
 namespace {
 
-// What the receiver was told about the finding before `a` (a firing
-// alert): nothing when `a` is its first firing.
+// What the receiver was told about the finding before `a`: nothing when `a`
+// is its first firing; for a resolved, that it fired at its severity.
 std::optional<Severity> ToldBefore(const Alert& a) {
+  if (a.resolved) return a.severity;
   if (a.previous_severity) return a.previous_severity;
   if (a.repeat) return a.severity;
   return std::nullopt;
 }
 
-// a1 and a2 both firing: one alert saying the state of a2 to a receiver
-// that knows what it knew before a1.
+// a2 firing: one alert saying the state of a2 to a receiver that knows what
+// it knew before a1.
 Alert Combine(const Alert& a1, const Alert& a2) {
   Alert a = a2;
   a.started_at = std::min(a1.started_at, a2.started_at);
@@ -48,8 +49,11 @@ std::optional<Supersession> Supersede(const Notification& older, const Notificat
   for (const Alert& a1 : older.alerts) {
     auto it = in_newer.find(a1.check);
     const Alert* a2 = it == in_newer.end() ? nullptr : it->second;
-    bool keep = a1.resolved;
-    if (!keep && a2 != nullptr && a2->resolved) {
+    // A resolved moves with its own end time when alone; when the finding
+    // fired again since, the firing is the news, told as a change from (or
+    // a reminder of) what the receiver knew before the resolved.
+    bool keep = a1.resolved && a2 != nullptr && a2->resolved;
+    if (!a1.resolved && a2 != nullptr && a2->resolved) {
       // A reminder, or a first firing, followed by its resolved: the
       // resolved says it all (it carries when the finding started). A
       // severity change stays: Alertmanager must end the old severity.
@@ -62,7 +66,9 @@ std::optional<Supersession> Supersede(const Notification& older, const Notificat
     }
     s.taken.push_back(a1.check);
     if (a2 == nullptr) {
-      merged_alerts.push_back(a1);
+      Alert moved = a1;
+      if (moved.resolved && !moved.ended_at) moved.ended_at = older.created_at;
+      merged_alerts.push_back(moved);
     } else if (!a2->resolved) {
       merged_alerts.push_back(Combine(a1, *a2));
       combined.emplace(a2->check, a2);

@@ -7,8 +7,9 @@
 // Per check, with `a1` the older notification's alert and `a2` the newer's:
 //   only a1, firing     -> moves into the newer one unchanged (its state is
 //                          still current: nothing was sent about it since)
-//   only a1, resolved   -> stays: a resolved is kept where it is, with the
-//                          time it was resolved (the older created_at)
+//   only a1, resolved   -> moves into the newer one with the time it was
+//                          resolved (ended_at: the older created_at), so
+//                          the first message after an outage has it all
 //   only a2             -> the newer one, unchanged
 //   a1 firing, a2 firing
 //                       -> one alert at a2's severity, in the newer one; it
@@ -25,7 +26,13 @@
 //                          when a1 was a severity change, a1 stays
 //                          (Alertmanager must end the old severity) and a2
 //                          follows
-//   a1 resolved         -> a1 stays, a2 follows (a flap is shown as one)
+//   a1 resolved, a2 firing
+//                       -> as a1 firing, a2 firing, with a1's severity as
+//                          what the receiver was told: the finding is back,
+//                          which is what is true now (a reminder at the
+//                          same severity, which Alertmanager sees go on; a
+//                          change from a1's severity otherwise, which ends it)
+//   a1 resolved, a2 resolved (not made by AlertState) -> a1 stays, a2 follows
 // What stays keeps the older notification's id and place in line; the
 // merged one comes right after it. Test notifications are never merged.
 #pragma once

@@ -58,7 +58,7 @@ std::string FormatAlertmanager(const alerting::Notification& n, WallTime now,
     }
     // Resolved: when the evaluation saw it end, however late this is sent.
     const WallTime ends_at =
-        a.resolved ? n.created_at
+        a.resolved ? a.ended_at.value_or(n.created_at)
                    : now + std::chrono::duration_cast<WallTime::duration>(options.firing_ttl);
     body.push_back(Element(n, a, a.severity, ends_at, options));
   }

@@ -36,7 +36,7 @@ std::string StatusLabel(const alerting::Alert& a) {
 std::string WhenLine(const alerting::Alert& a, WallTime created_at) {
   if (a.resolved) {
     return fmt::format("Started {}, resolved {}", FormatHuman(a.started_at),
-                       FormatHuman(created_at));
+                       FormatHuman(a.ended_at.value_or(created_at)));
   }
   if (a.repeat) return fmt::format("Still firing since {}", FormatHuman(a.started_at));
   return fmt::format("Started {}", FormatHuman(a.started_at));

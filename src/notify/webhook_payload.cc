@@ -26,7 +26,8 @@ std::string FormatWebhook(const alerting::Notification& n, const MessageOptions&
     j["evidence"] = std::move(evidence);
     j["fix"] = a.fix;
     j["started_at"] = FormatRfc3339(a.started_at);
-    j["resolved_at"] = a.resolved ? Json(FormatRfc3339(n.created_at)) : Json(nullptr);
+    j["resolved_at"] =
+        a.resolved ? Json(FormatRfc3339(a.ended_at.value_or(n.created_at))) : Json(nullptr);
     j["runbook_url"] = RunbookUrl(a.check);
     alerts.push_back(std::move(j));
   }

@@ -26,6 +26,16 @@ TEST(OutboxFileTest, RoundTripsPositionAndTakes) {
   EXPECT_THAT(FormatPendingFile(f), HasSubstr(R"("id": "1714564800000-00000000-100001")"));
 }
 
+TEST(OutboxFileTest, RoundTripsTheEndTimeOfAMovedResolved) {
+  Notification n = MakeNotification(
+      7, {{"oom_rejections", Severity::kCritical}, {"no_ttl_growth", {}, {}, false, true}});
+  n.alerts[1].ended_at = testing::Wall0() + std::chrono::milliseconds(1500);
+  Result<PendingFile> back = ParsePendingFile(n.id, FormatPendingFile({n, n.id, {}}));
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(back.value().notification, n);
+  EXPECT_EQ(back.value().notification.alerts[0].ended_at, std::nullopt);
+}
+
 TEST(OutboxFileTest, AFileOfAnEarlierVersionReadsAsItsOwnPlaceAndTakesNothing) {
   const Notification n = MakeNotification(1, {{"memory_high", Severity::kWarning}});
   const std::string text =

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "notify/time_format.h"
 #include "unit/notify/golden.h"
 
 namespace memwatch::notify {
@@ -50,6 +51,14 @@ TEST(WebhookPayloadTest, DocumentedFields) {
   EXPECT_EQ(j["alerts"][1]["repeat"], true);
   EXPECT_EQ(j["alerts"][2]["status"], "resolved");
   EXPECT_EQ(j["alerts"][2]["resolved_at"], "2024-05-01T13:00:00.000Z");
+}
+
+TEST(WebhookPayloadTest, AResolvedMovedIntoANewerNotificationKeepsItsEndTime) {
+  alerting::Notification n = OomNotification();
+  n.alerts[0].resolved = true;
+  n.alerts[0].ended_at = n.created_at - std::chrono::seconds(20);
+  const nlohmann::json j = nlohmann::json::parse(FormatWebhook(n, {}));
+  EXPECT_EQ(j["alerts"][0]["resolved_at"], FormatRfc3339(n.created_at - std::chrono::seconds(20)));
 }
 
 TEST(WebhookPayloadTest, AllResolvedIsResolved) {
