@@ -20,6 +20,17 @@ struct KeyspaceDb {
   bool operator==(const KeyspaceDb&) const = default;
 };
 
+// One `slaveN:ip=..,port=..,state=..,offset=..,lag=..` line of INFO
+// replication: a replica as its primary sees it.
+struct ReplicaLink {
+  std::string ip;
+  int64_t port = 0;
+  std::optional<std::string> state;  // online, wait_bgsave, send_bulk, ...
+  std::optional<int64_t> offset;     // replication offset it acknowledged
+  std::optional<int64_t> lag;        // seconds since its last acknowledgement
+  bool operator==(const ReplicaLink&) const = default;
+};
+
 struct Snapshot {
   // server
   std::optional<std::string> redis_version;
@@ -45,6 +56,17 @@ struct Snapshot {
   std::optional<int64_t> mem_fragmentation_bytes;
   std::optional<double> allocator_frag_ratio;
   std::optional<int64_t> allocator_frag_bytes;
+  // Memory that replication holds (redis/redis src/object.c,
+  // getMemoryOverheadData). Redis >= 7 keeps one buffer shared by the backlog
+  // and every replica, mem_total_replication_buffers; mem_clients_slaves is
+  // its part beyond repl-backlog-size. Before 7 each replica had its own
+  // output buffer (their sum: mem_clients_slaves) beside the backlog.
+  std::optional<int64_t> mem_clients_slaves;
+  std::optional<int64_t> mem_replication_backlog;
+  std::optional<int64_t> mem_total_replication_buffers;  // Redis >= 7.0
+  // Part of used_memory that maxmemory does not count (replica buffers
+  // beyond the backlog, the AOF buffer): evict.c, freeMemoryGetNotCountedMemory.
+  std::optional<int64_t> mem_not_counted_for_evict;
 
   // persistence
   std::optional<bool> loading;
@@ -72,6 +94,10 @@ struct Snapshot {
   // replication
   std::optional<std::string> role;  // master | slave
   std::optional<int64_t> connected_slaves;
+  std::optional<bool> master_link_up;  // on a replica: master_link_status up|down
+  std::optional<int64_t> master_repl_offset;
+  // On a primary: "slave0" -> its replica. Empty without replicas.
+  std::map<std::string, ReplicaLink> replicas;
 
   // errorstats: `errorstat_OOM:count=3` -> errorstats["OOM"] = 3. Empty when
   // the section is absent (Redis 6.0) or no error happened yet; see

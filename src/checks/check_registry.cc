@@ -22,6 +22,7 @@ std::unique_ptr<Check> NewCommandTimeoutsCheck();
 std::unique_ptr<Check> NewTimeToFullCheck();
 std::unique_ptr<Check> NewNoTtlGrowthCheck();
 std::unique_ptr<Check> NewFragmentationCheck();
+std::unique_ptr<Check> NewReplicationBuffersCheck();
 std::unique_ptr<Check> NewPersistenceFailingCheck();
 std::unique_ptr<Check> NewTargetDownCheck();
 
@@ -125,6 +126,16 @@ constexpr std::array<ParamSpec, 2> kFragmentationParams{{
     {"ratio", ParamKind::kNumber, 1.5, "allocator fragmentation ratio"},
     {"bytes", ParamKind::kSize, 100 * kMiB, "and at least this many bytes wasted"},
 }};
+// 20% / 40% of maxmemory: the backlog's default (1 MiB) is far below, and a
+// healthy replica keeps its share near 0, so a fifth of maxmemory held for
+// replicas is one that fell behind; at two fifths the process may be 40%
+// larger than maxmemory suggests. 5 points of hysteresis, as memory_high.
+constexpr std::array<ParamSpec, 3> kReplicationBuffersParams{{
+    {"warning", ParamKind::kPercent, 0.20, "replication buffers' share of maxmemory for a warning"},
+    {"critical", ParamKind::kPercent, 0.40, "replication buffers' share of maxmemory for critical"},
+    {"clear_margin", ParamKind::kPercent, 0.05,
+     "a finding clears only this far below its threshold (hysteresis)"},
+}};
 // 3 failed polls in a row: one lost reply or a reconnect is not an outage.
 constexpr std::array<ParamSpec, 1> kTargetDownParams{{
     {"after", ParamKind::kNumber, 3, "consecutive failed polls before it fires"},
@@ -199,6 +210,12 @@ constexpr CheckSpec kChecks[] = {
      .severities = kWarn,
      .params = kFragmentationParams,
      .make = &NewFragmentationCheck},
+    {.name = "replication_buffers",
+     .title = "replication buffers fill memory",
+     .help = "buffers kept for replicas (or the backlog) take a large share of maxmemory",
+     .severities = kWarnCrit,
+     .params = kReplicationBuffersParams,
+     .make = &NewReplicationBuffersCheck},
     {.name = "persistence_failing",
      .title = "persistence (RDB/AOF) failing",
      .help = "the last background save or AOF write failed",

@@ -78,6 +78,13 @@ std::string_view AtTheLimit(const Snapshot& s, const EffectiveLimit& limit) {
   return "Redis then evicts keys or refuses writes, depending on maxmemory-policy";
 }
 
+std::string_view ReplicaMaxmemoryNote(const Snapshot& s) {
+  if (s.role != "slave") return "";
+  return ". This is a replica: replicas ignore maxmemory by default "
+         "(replica-ignore-maxmemory yes), so at its maxmemory it neither evicts nor refuses "
+         "writes but holds what its primary holds; size it against the primary's maxmemory";
+}
+
 bool EvictsByDesign(const Snapshot& s) {
   return s.maxmemory.value_or(0) > 0 && IsAllkeysPolicy(s.maxmemory_policy.value_or(""));
 }

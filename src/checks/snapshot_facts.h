@@ -65,6 +65,12 @@ std::string_view AtTheLimit(const Snapshot& s, const EffectiveLimit& limit);
 // and time_to_full stay quiet then; evicting reports the evictions.
 bool EvictsByDesign(const Snapshot& s);
 
+// What memory findings on a replica (role:slave) add to their summary:
+// replicas ignore maxmemory by default (replica-ignore-maxmemory yes), so
+// their own limit neither evicts nor refuses anything. "" on a primary or
+// when the role is unknown.
+std::string_view ReplicaMaxmemoryNote(const Snapshot& s);
+
 // The note every finding sized from the host's RAM carries.
 inline constexpr std::string_view kHostRamNote =
     "total_system_memory is the host's RAM, not the container's: if Redis runs in a container, "

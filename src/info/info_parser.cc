@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -19,7 +20,7 @@ namespace {
 // mem_fragmentation_bytes (rss - used, printed with %zd), negative when part of
 // the data set is swapped out.
 enum class Range { kNonNegative, kAny };
-enum class BoolForm { kZeroOne, kOkErr };
+enum class BoolForm { kZeroOne, kOkErr, kUpDown };
 
 struct IntField {
   std::string_view key;
@@ -53,6 +54,10 @@ constexpr IntField kIntFields[] = {
     {"maxmemory", &Snapshot::maxmemory, kNonNeg},
     {"mem_fragmentation_bytes", &Snapshot::mem_fragmentation_bytes, Range::kAny},
     {"allocator_frag_bytes", &Snapshot::allocator_frag_bytes, kNonNeg},
+    {"mem_clients_slaves", &Snapshot::mem_clients_slaves, kNonNeg},
+    {"mem_replication_backlog", &Snapshot::mem_replication_backlog, kNonNeg},
+    {"mem_total_replication_buffers", &Snapshot::mem_total_replication_buffers, kNonNeg},
+    {"mem_not_counted_for_evict", &Snapshot::mem_not_counted_for_evict, kNonNeg},
     {"rdb_changes_since_last_save", &Snapshot::rdb_changes_since_last_save, kNonNeg},
     {"rdb_last_cow_size", &Snapshot::rdb_last_cow_size, kNonNeg},
     {"rdb_last_save_time", &Snapshot::rdb_last_save_time, kNonNeg},
@@ -66,6 +71,7 @@ constexpr IntField kIntFields[] = {
     {"keyspace_misses", &Snapshot::keyspace_misses, kNonNeg},
     {"total_error_replies", &Snapshot::total_error_replies, kNonNeg},
     {"connected_slaves", &Snapshot::connected_slaves, kNonNeg},
+    {"master_repl_offset", &Snapshot::master_repl_offset, kNonNeg},
 };
 
 constexpr DoubleField kDoubleFields[] = {
@@ -81,6 +87,7 @@ constexpr BoolField kBoolFields[] = {
     {"aof_rewrite_in_progress", &Snapshot::aof_rewrite_in_progress, BoolForm::kZeroOne},
     {"aof_last_bgrewrite_status", &Snapshot::aof_last_bgrewrite_ok, BoolForm::kOkErr},
     {"aof_last_write_status", &Snapshot::aof_last_write_ok, BoolForm::kOkErr},
+    {"master_link_status", &Snapshot::master_link_up, BoolForm::kUpDown},
 };
 
 constexpr StringField kStringFields[] = {
@@ -98,6 +105,8 @@ constexpr StringField kStringFields[] = {
 
 constexpr std::string_view kErrorstatPrefix = "errorstat_";
 constexpr std::string_view kCmdstatPrefix = "cmdstat_";
+constexpr std::string_view kReplicaPrefix = "slave";
+constexpr int64_t kMaxPort = 65535;
 constexpr std::size_t kMaxNameBytes = 128;    // error names, db names, section names
 constexpr std::size_t kMaxNoteKeyBytes = 40;  // keeps notes short whatever the input
 
@@ -112,9 +121,11 @@ std::string Printable(std::string_view text) {
   return out;
 }
 
-bool IsDbName(std::string_view key) {
-  return key.size() > 2 && key.starts_with("db") &&
-         std::all_of(key.begin() + 2, key.end(), [](char c) { return c >= '0' && c <= '9'; });
+// `<prefix>` followed by at least one digit and nothing else: db0, slave12.
+bool IsNumbered(std::string_view key, std::string_view prefix) {
+  return key.size() > prefix.size() && key.starts_with(prefix) &&
+         std::all_of(key.begin() + static_cast<std::ptrdiff_t>(prefix.size()), key.end(),
+                     [](char c) { return c >= '0' && c <= '9'; });
 }
 
 // Calls fn(name, value) for each `name=value` of `a=1,b=2`, in order. Returns
@@ -133,6 +144,22 @@ bool ForEachAttribute(std::string_view list, Fn&& fn) {
   return true;
 }
 
+// The words a BoolField reads as true and as false, and its note otherwise.
+struct BoolWords {
+  std::string_view yes, no, expected;
+};
+BoolWords WordsOf(BoolForm form) {
+  switch (form) {
+    case BoolForm::kZeroOne:
+      return {"1", "0", "expected 0 or 1"};
+    case BoolForm::kOkErr:
+      return {"ok", "err", "expected ok or err"};
+    case BoolForm::kUpDown:
+      return {"up", "down", "expected up or down"};
+  }
+  return {"1", "0", "expected 0 or 1"};
+}
+
 // One parse of one reply. Every method that rejects something notes why.
 class Parser {
  public:
@@ -146,6 +173,7 @@ class Parser {
   void ErrorstatLine(std::string_view key, std::string_view value);
   void KeyspaceLine(std::string_view key, std::string_view value);
   void CmdstatLine(std::string_view key, std::string_view value);
+  void ReplicaLine(std::string_view key, std::string_view value);
   void Finish();
 
   std::optional<int64_t> Int(std::string_view key, std::string_view attr, std::string_view text,
@@ -160,6 +188,7 @@ class Parser {
   std::size_t dropped_sections_ = 0;
   std::size_t dropped_dbs_ = 0;
   std::size_t dropped_errorstats_ = 0;
+  std::size_t dropped_replicas_ = 0;
   std::size_t cmdstat_lines_ = 0;
   bool commandstats_section_ = false;
 };
@@ -234,8 +263,10 @@ void Parser::Field(std::string_view key, std::string_view value) {
     ErrorstatLine(key, value);
   } else if (key.starts_with(kCmdstatPrefix)) {
     CmdstatLine(key, value);
-  } else if (IsDbName(key)) {
+  } else if (IsNumbered(key, "db")) {
     KeyspaceLine(key, value);
+  } else if (IsNumbered(key, kReplicaPrefix)) {
+    ReplicaLine(key, value);
   }
   // Anything else is a field we do not use: newer servers add some every release.
 }
@@ -253,14 +284,12 @@ bool Parser::TypedField(std::string_view key, std::string_view value) {
   }
   for (const BoolField& f : kBoolFields) {
     if (f.key != key) continue;
-    const bool zero_one = f.form == BoolForm::kZeroOne;
-    const std::string_view yes = zero_one ? "1" : "ok";
-    const std::string_view no = zero_one ? "0" : "err";
-    if (value == yes || value == no) {
-      snap_.*f.member = value == yes;
+    const BoolWords words = WordsOf(f.form);
+    if (value == words.yes || value == words.no) {
+      snap_.*f.member = value == words.yes;
     } else {
       snap_.*f.member = std::nullopt;
-      Note(key, {}, zero_one ? "expected 0 or 1" : "expected ok or err");
+      Note(key, {}, words.expected);
     }
     return true;
   }
@@ -355,6 +384,45 @@ void Parser::CmdstatLine(std::string_view key, std::string_view value) {
   }
 }
 
+void Parser::ReplicaLine(std::string_view key, std::string_view value) {
+  if (key.size() > kReplicaPrefix.size() + 10) {  // Redis numbers replicas with an int
+    Note(key, {}, "replica number out of range");
+    return;
+  }
+  std::string name(key);
+  if (snap_.replicas.size() >= kMaxReplicas && !snap_.replicas.contains(name)) {
+    ++dropped_replicas_;
+    return;
+  }
+  ReplicaLink link;
+  std::optional<std::string> ip;
+  std::optional<int64_t> port;
+  bool bad = false;
+  const bool ok = ForEachAttribute(value, [&](std::string_view attr, std::string_view text) {
+    std::optional<std::string>* word = attr == "ip" ? &ip : attr == "state" ? &link.state : nullptr;
+    std::optional<int64_t>* number = attr == "port"     ? &port
+                                     : attr == "offset" ? &link.offset
+                                     : attr == "lag"    ? &link.lag
+                                                        : nullptr;
+    if (word != nullptr && text.size() > kMaxNameBytes) {
+      Note(key, attr, "value too long");
+      bad = true;
+    } else if (word != nullptr) {
+      *word = std::string(text);
+    } else if (number != nullptr) {
+      *number = Int(key, attr, text, kNonNeg);
+      bad = bad || !*number;
+    }  // other attributes: newer servers
+  });
+  if (!ok) return Note(key, {}, "expected ip=..,port=..");
+  if (bad) return;  // noted above; half a replica line would mislead the checks
+  if (!ip.has_value() || ip->empty() || !port) return Note(key, {}, "missing ip or port");
+  if (*port > kMaxPort) return Note(key, "port", "out of range");
+  link.ip = std::move(*ip);
+  link.port = *port;
+  snap_.replicas[std::move(name)] = std::move(link);
+}
+
 void Parser::Finish() {
   // An empty Commandstats section means no command ran: nothing was rejected.
   if (commandstats_section_ && cmdstat_lines_ == 0) {
@@ -373,6 +441,10 @@ void Parser::Finish() {
   if (dropped_dbs_ > 0) {
     notes.push_back("keyspace: " + std::to_string(dropped_dbs_) + " dbs beyond the first " +
                     std::to_string(kMaxKeyspaceDbs) + " ignored");
+  }
+  if (dropped_replicas_ > 0) {
+    notes.push_back("replication: " + std::to_string(dropped_replicas_) +
+                    " replicas beyond the first " + std::to_string(kMaxReplicas) + " ignored");
   }
   if (suppressed_notes_ > 0) notes.push_back(std::to_string(suppressed_notes_) + " more problems");
 }

@@ -159,5 +159,31 @@ TEST(MemoryHeadroomTest, MissingFieldsDoNotFire) {
   EXPECT_FALSE(Has(h.Poll(s), "memory_headroom"));
 }
 
+// Replicas ignore maxmemory by default: memory findings on one say so, and
+// the same findings on a primary do not.
+TEST(ReplicaNoteTest, MemoryFindingsOnAReplicaSayItIgnoresMaxmemory) {
+  const std::string note = "This is a replica: replicas ignore maxmemory by default";
+  MonitorHarness replica(4 * kGiB);
+  SnapshotBuilder b = Capped(4 * kGiB);
+  b.Used(static_cast<int64_t>(0.9 * 4 * kGiB)).Set(&Snapshot::role, std::string("slave"));
+  const auto findings = replica.Poll(b.Build());
+  for (const char* check : {"memory_high", "noeviction", "memory_headroom"}) {
+    const Finding* f = FindingFor(findings, check);
+    ASSERT_NE(f, nullptr) << check;
+    EXPECT_NE(f->summary.find(note), std::string::npos) << check << ": " << f->summary;
+  }
+  const auto unset =
+      replica.Poll(SnapshotBuilder().Set(&Snapshot::role, std::string("slave")).Build());
+  ASSERT_TRUE(Has(unset, "maxmemory_unset"));
+  EXPECT_NE(FindingFor(unset, "maxmemory_unset")->summary.find(note), std::string::npos);
+
+  MonitorHarness primary(4 * kGiB);
+  const auto on_primary = primary.Poll(b.Set(&Snapshot::role, std::string("master")).Build());
+  ASSERT_TRUE(Has(on_primary, "memory_high"));
+  for (const Finding& f : on_primary) {
+    EXPECT_EQ(f.summary.find("replica"), std::string::npos) << f.check << ": " << f.summary;
+  }
+}
+
 }  // namespace
 }  // namespace memwatch::checks

@@ -34,6 +34,10 @@ TEST(InfoFixtures, Redis70CaptureMatchesGolden) {
       .mem_fragmentation_bytes = 11116928,
       .allocator_frag_ratio = 1.15,
       .allocator_frag_bytes = 247328,
+      .mem_clients_slaves = 0,
+      .mem_replication_backlog = 0,
+      .mem_total_replication_buffers = 0,
+      .mem_not_counted_for_evict = 0,
       .loading = false,
       .rdb_changes_since_last_save = 32,
       .rdb_bgsave_in_progress = false,
@@ -55,6 +59,7 @@ TEST(InfoFixtures, Redis70CaptureMatchesGolden) {
       .total_error_replies = 3,
       .role = "master",
       .connected_slaves = 0,
+      .master_repl_offset = 0,
       .errorstats = {{"ERR", 1}, {"OOM", 2}},
       .has_errorstats_section = true,
       .keyspace = {{"db0", {28, 8, 3597349}}, {"db1", {2, 1, 597449}}, {"db3", {1, 0, 0}}},
@@ -88,6 +93,10 @@ TEST(InfoFixtures, Redis70EverythingMatchesGolden) {
       .mem_fragmentation_bytes = 11092240,
       .allocator_frag_ratio = 1.15,
       .allocator_frag_bytes = 261664,
+      .mem_clients_slaves = 0,
+      .mem_replication_backlog = 0,
+      .mem_total_replication_buffers = 0,
+      .mem_not_counted_for_evict = 0,
       .loading = false,
       .rdb_changes_since_last_save = 32,
       .rdb_bgsave_in_progress = false,
@@ -109,6 +118,7 @@ TEST(InfoFixtures, Redis70EverythingMatchesGolden) {
       .total_error_replies = 3,
       .role = "master",
       .connected_slaves = 0,
+      .master_repl_offset = 0,
       .errorstats = {{"ERR", 1}, {"OOM", 2}},
       .has_errorstats_section = true,
       .commandstats_rejected_calls = 2,  // the two SETs refused with -OOM
@@ -144,6 +154,9 @@ TEST(InfoFixtures, Redis60MatchesGolden) {
       .mem_fragmentation_bytes = 473112216,
       .allocator_frag_ratio = 1.02,
       .allocator_frag_bytes = 61255536,
+      .mem_clients_slaves = 20512,
+      .mem_replication_backlog = 1048576,
+      .mem_not_counted_for_evict = 0,
       .loading = false,
       .rdb_changes_since_last_save = 18342,
       .rdb_bgsave_in_progress = false,
@@ -164,6 +177,8 @@ TEST(InfoFixtures, Redis60MatchesGolden) {
       .keyspace_misses = 123456789,
       .role = "master",
       .connected_slaves = 1,
+      .master_repl_offset = 918273645501,
+      .replicas = {{"slave0", {"10.0.0.12", 6379, "online", 918273645501, 0}}},
       .cmdstat_info_calls = 172800,
       .cmdstat_info_usec = 5356800,
       .keyspace = {{"db0", {8123456, 6012345, 86213441}}, {"db2", {1200, 0, 0}}},
@@ -198,6 +213,9 @@ TEST(InfoFixtures, Redis62MatchesGolden) {
       .mem_fragmentation_bytes = 174146328,
       .allocator_frag_ratio = 1.03,
       .allocator_frag_bytes = 33483776,
+      .mem_clients_slaves = 0,
+      .mem_replication_backlog = 0,
+      .mem_not_counted_for_evict = 0,
       .loading = false,
       .rdb_changes_since_last_save = 702113,
       .rdb_bgsave_in_progress = false,
@@ -219,6 +237,7 @@ TEST(InfoFixtures, Redis62MatchesGolden) {
       .total_error_replies = 58,
       .role = "master",
       .connected_slaves = 0,
+      .master_repl_offset = 0,
       .errorstats = {{"ERR", 12}, {"OOM", 41}, {"WRONGTYPE", 5}},
       .has_errorstats_section = true,
       .commandstats_rejected_calls = 41,
@@ -272,6 +291,10 @@ TEST(InfoFixtures, Valkey8MatchesGolden) {
       .mem_fragmentation_bytes = 5156448,
       .allocator_frag_ratio = 1.14,
       .allocator_frag_bytes = 332768,
+      .mem_clients_slaves = 0,
+      .mem_replication_backlog = 0,
+      .mem_total_replication_buffers = 0,
+      .mem_not_counted_for_evict = 0,
       .loading = false,
       .rdb_changes_since_last_save = 1007,
       .rdb_bgsave_in_progress = false,
@@ -293,6 +316,7 @@ TEST(InfoFixtures, Valkey8MatchesGolden) {
       .total_error_replies = 0,
       .role = "master",
       .connected_slaves = 0,
+      .master_repl_offset = 0,
       .has_errorstats_section = true,  // present, but no error happened yet
       .keyspace = {{"db0", {1000, 250, 1799234}}, {"db5", {7, 7, 59000}}},
       .has_keyspace_section = true,
@@ -333,7 +357,154 @@ TEST_P(EveryFixture, EveryPrefixParses) {
 INSTANTIATE_TEST_SUITE_P(InfoFixtures, EveryFixture,
                          ::testing::Values("redis-6.0.txt", "redis-6.2.txt", "redis-7.0.txt",
                                            "redis-7.0-everything.txt", "redis-7.4.txt",
-                                           "valkey-8.txt"));
+                                           "valkey-8.txt", "redis-7.0-paused-replica.txt",
+                                           "redis-7.0-replica.txt", "sentinel-7.0.txt"));
+
+// Real capture, Debian 12 redis-server 7.0.15: a primary (maxmemory 64mb)
+// whose replica was paused with SIGSTOP right after its sync, then 20 MB
+// written. The buffer kept for the replica counts in used_memory but not
+// for eviction (mem_not_counted_for_evict).
+TEST(InfoFixtures, Redis70PrimaryWithPausedReplicaMatchesGolden) {
+  const Snapshot expected = {
+      .redis_version = "7.0.15",
+      .redis_mode = "standalone",
+      .uptime_in_seconds = 16,
+      .executable = "/tmp/repl-exp/redis-server",
+      .config_file = "",
+      .connected_clients = 1,
+      .blocked_clients = 0,
+      .used_memory = 40221160,
+      .used_memory_rss = 50778112,
+      .used_memory_peak = 40312752,
+      .total_system_memory = 25276157952,
+      .maxmemory = 67108864,
+      .maxmemory_policy = "noeviction",
+      .mem_fragmentation_ratio = 1.26,
+      .mem_fragmentation_bytes = 10597712,
+      .allocator_frag_ratio = 1.06,
+      .allocator_frag_bytes = 2420856,
+      .mem_clients_slaves = 15076480,
+      .mem_replication_backlog = 1048652,
+      .mem_total_replication_buffers = 16125056,
+      .mem_not_counted_for_evict = 15072320,
+      .loading = false,
+      .rdb_changes_since_last_save = 200,
+      .rdb_bgsave_in_progress = false,
+      .rdb_last_bgsave_ok = true,
+      .rdb_last_cow_size = 376832,
+      .rdb_last_save_time = 1796590220,
+      .aof_enabled = false,
+      .aof_rewrite_in_progress = false,
+      .aof_last_bgrewrite_ok = true,
+      .aof_last_write_ok = true,
+      .aof_last_cow_size = 0,
+      .total_connections_received = 216,
+      .total_commands_processed = 225,
+      .rejected_connections = 0,
+      .expired_keys = 0,
+      .evicted_keys = 0,
+      .keyspace_hits = 0,
+      .keyspace_misses = 0,
+      .total_error_replies = 0,
+      .role = "master",
+      .connected_slaves = 1,
+      .master_repl_offset = 20006729,
+      .replicas = {{"slave0", {"127.0.0.1", 23767, "online", 0, 14}}},
+      .has_errorstats_section = true,
+      .keyspace = {{"db0", {200, 0, 0}}},
+      .has_keyspace_section = true,
+      .sections = {"server", "clients", "memory", "persistence", "stats", "replication",
+                   "errorstats", "keyspace"},
+  };
+  const Snapshot actual = ParseInfo(ReadInfoFixture("redis-7.0-paused-replica.txt"));
+  ExpectSameSnapshot(actual, expected);
+}
+
+// Real capture, the replica of the capture above, in sync, before the pause.
+TEST(InfoFixtures, Redis70ReplicaMatchesGolden) {
+  const Snapshot expected = {
+      .redis_version = "7.0.15",
+      .redis_mode = "standalone",
+      .uptime_in_seconds = 1,
+      .executable = "/tmp/repl-exp/redis-server",
+      .config_file = "",
+      .connected_clients = 2,
+      .blocked_clients = 0,
+      .used_memory = 919656,
+      .used_memory_rss = 12173312,
+      .used_memory_peak = 919656,
+      .total_system_memory = 25276157952,
+      .maxmemory = 0,
+      .maxmemory_policy = "noeviction",
+      .mem_fragmentation_ratio = 13.85,
+      .mem_fragmentation_bytes = 11294416,
+      .allocator_frag_ratio = 1.08,
+      .allocator_frag_bytes = 135968,
+      .mem_clients_slaves = 0,
+      .mem_replication_backlog = 4,
+      .mem_total_replication_buffers = 0,
+      .mem_not_counted_for_evict = 0,
+      .loading = false,
+      .rdb_changes_since_last_save = 0,
+      .rdb_bgsave_in_progress = false,
+      .rdb_last_bgsave_ok = true,
+      .rdb_last_cow_size = 0,
+      .rdb_last_save_time = 1796590220,
+      .aof_enabled = false,
+      .aof_rewrite_in_progress = false,
+      .aof_last_bgrewrite_ok = true,
+      .aof_last_write_ok = true,
+      .aof_last_cow_size = 0,
+      .total_connections_received = 1,
+      .total_commands_processed = 0,
+      .rejected_connections = 0,
+      .expired_keys = 0,
+      .evicted_keys = 0,
+      .keyspace_hits = 0,
+      .keyspace_misses = 0,
+      .total_error_replies = 0,
+      .role = "slave",
+      .connected_slaves = 0,
+      .master_link_up = true,
+      .master_repl_offset = 0,
+      .has_errorstats_section = true,
+      .has_keyspace_section = true,
+      .sections = {"server", "clients", "memory", "persistence", "stats", "replication",
+                   "errorstats", "keyspace"},
+  };
+  ExpectSameSnapshot(ParseInfo(ReadInfoFixture("redis-7.0-replica.txt")), expected);
+}
+
+// Real capture, a Sentinel 7.0.15 (plain INFO): no Memory, Persistence,
+// Replication or Keyspace section. It parses without a note, memory fields
+// absent, and the Sentinel section's master0 line is ignored.
+TEST(InfoFixtures, Sentinel70ParsesWithoutNotes) {
+  const Snapshot expected = {
+      .redis_version = "7.0.15",
+      .redis_mode = "sentinel",
+      .uptime_in_seconds = 1,
+      .executable = "/tmp/repl-exp/redis-server",
+      .config_file = "/tmp/repl-exp/run.r72A/s.conf",
+      .connected_clients = 1,
+      .blocked_clients = 0,
+      .total_connections_received = 3,
+      .total_commands_processed = 2,
+      .rejected_connections = 0,
+      .expired_keys = 0,
+      .evicted_keys = 0,
+      .keyspace_hits = 0,
+      .keyspace_misses = 0,
+      .total_error_replies = 0,
+      .sections = {"server", "clients", "stats", "cpu", "sentinel"},
+  };
+  const Snapshot actual = ParseInfo(ReadInfoFixture("sentinel-7.0.txt"));
+  ExpectSameSnapshot(actual, expected);
+  EXPECT_TRUE(actual.parse_notes.empty());
+  EXPECT_FALSE(actual.used_memory.has_value());
+  EXPECT_FALSE(actual.mem_clients_slaves.has_value());
+  EXPECT_FALSE(actual.role.has_value());
+  EXPECT_TRUE(actual.replicas.empty());
+}
 
 }  // namespace
 }  // namespace memwatch::info

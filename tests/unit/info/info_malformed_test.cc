@@ -13,14 +13,16 @@
 namespace memwatch::info {
 namespace {
 
+using ::testing::_;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Pair;
 using ::testing::SizeIs;
 
 // The most notes a Snapshot can carry: the line notes, "N more problems", and
-// one per cap (sections, errorstats, keyspace).
-constexpr std::size_t kMaxNotesTotal = kMaxParseNotes + 4;
+// one per cap (sections, errorstats, keyspace, replicas).
+constexpr std::size_t kMaxNotesTotal = kMaxParseNotes + 5;
 
 TEST(ParseInfoMalformed, NotANumberIsNotedAndTheRestStillParses) {
   const Snapshot s = ParseInfo("# Memory\r\nused_memory:12abc\r\nmaxmemory:100\r\n");
@@ -117,6 +119,43 @@ TEST(ParseInfoMalformed, BadKeyspaceLinesAreDroppedWhole) {
                   "line 4: db2: expected keys=..,expires=..,avg_ttl=..",
                   "line 5: db3.keys: negative", "line 6: db12345678901: db number out of range",
                   "line 7: db4.expires: out of range"));
+}
+
+TEST(ParseInfoMalformed, BadReplicaLinesAreDroppedWhole) {
+  const Snapshot s = ParseInfo(
+      "slave0:ip=10.0.0.1,port=x,state=online,offset=1,lag=0\r\n"
+      "slave1:ip=10.0.0.2,port=6379,offset=-1\r\n"
+      "slave2:port=6379,state=online\r\n"
+      "slave3:ip=10.0.0.4,port=70000\r\n"
+      "slave4:10.0.0.5,6379,online\r\n"
+      "slave5:ip=" +
+      std::string(200, 'h') +
+      ",port=6379\r\n"
+      "slave99999999999:ip=10.0.0.6,port=6379\r\n"
+      "slave6:ip=10.0.0.7,port=6379,state=online,offset=5,lag=1\r\n");
+  EXPECT_THAT(s.replicas, ElementsAre(Pair("slave6", _)));
+  EXPECT_THAT(
+      s.parse_notes,
+      ElementsAre("line 1: slave0.port: not a number", "line 2: slave1.offset: negative",
+                  "line 3: slave2: missing ip or port", "line 4: slave3.port: out of range",
+                  "line 5: slave4: expected ip=..,port=..", "line 6: slave5.ip: value too long",
+                  "line 7: slave99999999999: replica number out of range"));
+}
+
+TEST(ParseInfoMalformed, BadMasterLinkStatusIsNoted) {
+  const Snapshot s = ParseInfo("master_link_status:maybe\r\n");
+  EXPECT_FALSE(s.master_link_up.has_value());
+  EXPECT_THAT(s.parse_notes, ElementsAre("line 1: master_link_status: expected up or down"));
+}
+
+TEST(ParseInfoMalformed, ReplicasAreCapped) {
+  std::string text = "# Replication\r\n";
+  for (int i = 0; i < 300; ++i) {
+    text += "slave" + std::to_string(i) + ":ip=10.0.0.1,port=" + std::to_string(7000 + i) + "\r\n";
+  }
+  const Snapshot s = ParseInfo(text);
+  EXPECT_THAT(s.replicas, SizeIs(kMaxReplicas));
+  EXPECT_THAT(s.parse_notes, ElementsAre("replication: 44 replicas beyond the first 256 ignored"));
 }
 
 TEST(ParseInfoMalformed, BadErrorstatLinesAreNoted) {

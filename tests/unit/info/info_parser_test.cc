@@ -16,6 +16,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
+using ::testing::Pair;
 
 TEST(ParseInfo, EmptyInputGivesEmptySnapshot) {
   const Snapshot s = ParseInfo("");
@@ -76,7 +77,7 @@ TEST(ParseInfo, FieldsOfSectionsNotRequestedStayAbsent) {
 
 TEST(ParseInfo, UnknownFieldsAreIgnoredWithoutNotes) {
   const Snapshot s = ParseInfo(
-      "used_memory_human:1.02M\r\nslave0:ip=10.0.0.1,port=6379,state=online\r\n"
+      "used_memory_human:1.02M\r\nslave_read_only:1\r\nslave_priority:100\r\n"
       "latency_percentiles_usec_get:p50=1.003,p99=2.007\r\nsome_future_field:\r\n");
   EXPECT_THAT(s.parse_notes, IsEmpty());
   EXPECT_FALSE(s.used_memory.has_value());
@@ -95,6 +96,57 @@ TEST(ParseInfo, FlagsAndStatusesBecomeBools) {
   EXPECT_EQ(s.aof_last_bgrewrite_ok, true);
   EXPECT_EQ(s.aof_last_write_ok, false);
   EXPECT_THAT(s.parse_notes, IsEmpty());
+}
+
+// A Redis 7 primary with two replicas, one of them behind (captured shape:
+// genRedisInfoString in redis/redis 7.0 src/server.c).
+TEST(ParseInfo, ReplicationMemoryAndReplicasOfAPrimary) {
+  const Snapshot s = ParseInfo(
+      "# Memory\r\nused_memory:40000000\r\nmem_not_counted_for_evict:17825792\r\n"
+      "mem_replication_backlog:1048576\r\nmem_total_replication_buffers:19922944\r\n"
+      "mem_clients_slaves:18874368\r\n"
+      "# Replication\r\nrole:master\r\nconnected_slaves:2\r\n"
+      "slave0:ip=127.0.0.1,port=6380,state=online,offset=2097152,lag=42\r\n"
+      "slave1:ip=::1,port=6381,state=wait_bgsave,offset=0,lag=0,type=replica\r\n"
+      "master_failover_state:no-failover\r\nmaster_repl_offset:20971520\r\n");
+  EXPECT_THAT(s.parse_notes, IsEmpty());
+  EXPECT_EQ(s.mem_not_counted_for_evict, 17825792);
+  EXPECT_EQ(s.mem_replication_backlog, 1048576);
+  EXPECT_EQ(s.mem_total_replication_buffers, 19922944);
+  EXPECT_EQ(s.mem_clients_slaves, 18874368);
+  EXPECT_EQ(s.role, "master");
+  EXPECT_EQ(s.connected_slaves, 2);
+  EXPECT_EQ(s.master_repl_offset, 20971520);
+  EXPECT_FALSE(s.master_link_up.has_value());
+  EXPECT_THAT(s.replicas,
+              ElementsAre(Pair("slave0", ReplicaLink{"127.0.0.1", 6380, "online", 2097152, 42}),
+                          Pair("slave1", ReplicaLink{"::1", 6381, "wait_bgsave", 0, 0})));
+}
+
+TEST(ParseInfo, ReplicaSideOfReplication) {
+  const Snapshot s = ParseInfo(
+      "# Replication\r\nrole:slave\r\nmaster_host:127.0.0.1\r\nmaster_port:6379\r\n"
+      "master_link_status:down\r\nslave_repl_offset:14\r\nslave_read_only:1\r\n"
+      "connected_slaves:0\r\nmaster_repl_offset:14\r\n");
+  EXPECT_THAT(s.parse_notes, IsEmpty());
+  EXPECT_EQ(s.role, "slave");
+  EXPECT_EQ(s.master_link_up, false);
+  EXPECT_EQ(s.connected_slaves, 0);
+  EXPECT_THAT(s.replicas, IsEmpty());
+  EXPECT_EQ(ParseInfo("master_link_status:up\r\n").master_link_up, true);
+}
+
+// Only ip and port are required; servers that print less still name the replica.
+TEST(ParseInfo, ReplicaLinesNeedOnlyIpAndPort) {
+  const Snapshot s = ParseInfo("slave3:ip=10.0.0.7,port=7000\r\n");
+  EXPECT_THAT(s.parse_notes, IsEmpty());
+  ASSERT_TRUE(s.replicas.contains("slave3"));
+  const ReplicaLink& r = s.replicas.at("slave3");
+  EXPECT_EQ(r.ip, "10.0.0.7");
+  EXPECT_EQ(r.port, 7000);
+  EXPECT_FALSE(r.state.has_value());
+  EXPECT_FALSE(r.offset.has_value());
+  EXPECT_FALSE(r.lag.has_value());
 }
 
 TEST(ParseInfo, RatiosAreDoubles) {

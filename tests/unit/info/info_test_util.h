@@ -20,6 +20,11 @@ inline void PrintTo(const KeyspaceDb& db, std::ostream* os) {
   *os << "}";
 }
 
+inline void PrintTo(const ReplicaLink& r, std::ostream* os) {
+  *os << "{ip=" << r.ip << ",port=" << r.port << ",state=" << r.state.value_or("-")
+      << ",offset=" << r.offset.value_or(-1) << ",lag=" << r.lag.value_or(-1) << "}";
+}
+
 namespace info::testing {
 
 // Returns the bytes of tests/fixtures/info/<name>, unchanged (\r\n kept).
@@ -66,6 +71,10 @@ inline void ExpectSameSnapshot(const Snapshot& actual, const Snapshot& expected)
   MEMWATCH_EXPECT_FIELD(mem_fragmentation_bytes);
   MEMWATCH_EXPECT_FIELD(allocator_frag_ratio);
   MEMWATCH_EXPECT_FIELD(allocator_frag_bytes);
+  MEMWATCH_EXPECT_FIELD(mem_clients_slaves);
+  MEMWATCH_EXPECT_FIELD(mem_replication_backlog);
+  MEMWATCH_EXPECT_FIELD(mem_total_replication_buffers);
+  MEMWATCH_EXPECT_FIELD(mem_not_counted_for_evict);
   MEMWATCH_EXPECT_FIELD(loading);
   MEMWATCH_EXPECT_FIELD(rdb_changes_since_last_save);
   MEMWATCH_EXPECT_FIELD(rdb_bgsave_in_progress);
@@ -87,6 +96,9 @@ inline void ExpectSameSnapshot(const Snapshot& actual, const Snapshot& expected)
   MEMWATCH_EXPECT_FIELD(total_error_replies);
   MEMWATCH_EXPECT_FIELD(role);
   MEMWATCH_EXPECT_FIELD(connected_slaves);
+  MEMWATCH_EXPECT_FIELD(master_link_up);
+  MEMWATCH_EXPECT_FIELD(master_repl_offset);
+  MEMWATCH_EXPECT_FIELD(replicas);
   MEMWATCH_EXPECT_FIELD(errorstats);
   MEMWATCH_EXPECT_FIELD(has_errorstats_section);
   MEMWATCH_EXPECT_FIELD(commandstats_rejected_calls);
