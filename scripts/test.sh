@@ -60,8 +60,12 @@ run_tests() {
 # Left out under the sanitizers, to keep the run within 40 minutes: the
 # ops_ checks of files (rules, dashboard, unit, package), which run no code
 # of ours, and the five-minute fill, whose code paths the 30 s fill also
-# takes (both run in the release phase).
+# takes (both run in the release phase). And under ASan the slow-reader
+# test of the metrics endpoint, whose 10 s +5 s bound on cutting a slow
+# reader failed once (cut after 20 s) with the machine loaded; it runs in
+# the release and TSan phases (see the closing note of issue 12).
 sanitizer_skips='^ops_(rules|grafana|systemd|package)$|AFiveMinuteFill'
+asan_skips="$sanitizer_skips|HttpServerTest.SlowReadersAreCut"
 
 
 release() {
@@ -76,7 +80,7 @@ asan() {
   scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DMEMWATCH_SANITIZE=address,undefined
   step "tests under ASan+UBSan"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    run_tests build-asan -E "$sanitizer_skips"
+    run_tests build-asan -E "$asan_skips"
 }
 
 fuzz() {

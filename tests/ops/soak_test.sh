@@ -18,7 +18,11 @@ binary=${1:?usage: soak_test.sh PATH_TO_BUILT_redis-memwatch}
 # The bound, as in the long soak: bench/soak.sh takes its reference
 # after every HTTP worker has served once (+12 and +32 KiB in two runs).
 growth=1024
-if nm "$binary" 2>/dev/null | grep -q '__asan_init' || ldd "$binary" 2>/dev/null | grep -q libasan; then
+# Read whole, not piped into grep -q: under pipefail, nm killed by SIGPIPE
+# once grep has its match made the test miss an ASan binary.
+symbols=$(nm "$binary" 2>/dev/null || true)
+libraries=$(ldd "$binary" 2>/dev/null || true)
+if [[ $symbols == *__asan_init* || $libraries == *libasan* ]]; then
   growth=$((4 * 1024 * 1024))  # 4 GiB: not checked
 fi
 SOAK_RECEIVER=${SOAK_RECEIVER:-1} SOAK_TARGETS=${SOAK_TARGETS:-6} SOAK_WARMUP=${SOAK_WARMUP:-10} SOAK_SECONDS=${SOAK_SECONDS:-12} \
