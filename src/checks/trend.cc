@@ -1,6 +1,7 @@
 #include "checks/trend.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <vector>
 
@@ -121,7 +122,10 @@ std::vector<RecentTrend> RecentTrends(const History& h, Series series, MonoTime 
   std::vector<RecentTrend> trends;
   const std::vector<Point> points = WindowPoints(h, series, now, window_seconds);
   const auto by_value = [](const Point& a, const Point& b) { return a.v < b.v; };
-  for (double scale = window_seconds / 2; scale >= kShortestScale; scale /= 2) {
+  // window / 2, / 4, ... down to kShortestScale (ldexp halves exactly, as
+  // repeated / 2 would; an integer counter keeps the loop countable).
+  for (int halvings = 1; std::ldexp(window_seconds, -halvings) >= kShortestScale; ++halvings) {
+    const double scale = std::ldexp(window_seconds, -halvings);
     auto first = points.begin();
     while (first != points.end() && first->t <= -scale) ++first;
     const std::span<const Point> recent(first, points.end());
