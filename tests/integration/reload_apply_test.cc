@@ -25,7 +25,7 @@
 #include "harness/redis_server.h"
 
 namespace memwatch::testing {
-namespace {
+namespace reload_apply_test {
 
 using ::testing::HasSubstr;
 using Clock = std::chrono::steady_clock;
@@ -159,6 +159,11 @@ TEST(ReloadApplyTest, ListenMovesToTheNewAddressAndStaysWhenItCannotBeBound) {
   DaemonProcess d("listen: \"127.0.0.1:0\"\n" + rest);
   const int first = d.WaitForPort();
   ASSERT_NE(first, 0) << d.Log();
+  // Ready once the first poll is in; the move must keep that.
+  ASSERT_TRUE(WaitFor([&] {
+    const auto ready = HttpGet(first, "/-/ready");
+    return ready.has_value() && ready->status == 200;
+  })) << d.Log();
 
   // 127.0.0.2 is loopback too: a new address without a fixed port.
   Rewrite(d, "listen: \"127.0.0.2:0\"\n" + rest);
@@ -271,5 +276,5 @@ TEST(ReloadApplyTest, NewCheckThresholdsApplyWithoutLosingHistory) {
   EXPECT_TRUE(d.Value(ttf).has_value());
 }
 
-}  // namespace
+}  // namespace reload_apply_test
 }  // namespace memwatch::testing
