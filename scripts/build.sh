@@ -3,6 +3,7 @@
 # Usage: scripts/build.sh DIR [cmake args...]
 # Env:   BUILD_TARGET=T     builds only target T (default: everything)
 #        MEMWATCH_WERROR=ON warnings as errors (scripts/test.sh sets it)
+#        MEMWATCH_UNITY_TESTS=ON test sources compiled in batches (test.sh sets it)
 # The default build type is Release, what packagers use; a later
 # -DCMAKE_BUILD_TYPE=... among the arguments wins.
 set -euo pipefail
@@ -14,7 +15,8 @@ shift
 launcher=()
 if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
 cmake -S "$root" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-  -DMEMWATCH_WERROR="${MEMWATCH_WERROR:-OFF}" "${launcher[@]}" "$@" >/dev/null
+  -DMEMWATCH_WERROR="${MEMWATCH_WERROR:-OFF}" -DMEMWATCH_UNITY_TESTS="${MEMWATCH_UNITY_TESTS:-OFF}" \
+  "${launcher[@]}" "$@" >/dev/null
 target=()
 if [ -n "${BUILD_TARGET:-}" ]; then target=(--target "$BUILD_TARGET"); fi
 cmake --build "$dir" -j "$(nproc)" "${target[@]}"

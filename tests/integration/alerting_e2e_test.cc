@@ -22,7 +22,7 @@
 #include "harness/sanitizers.h"
 
 namespace memwatch::testing {
-namespace {
+namespace alerting_e2e_test {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -253,5 +253,5 @@ TEST(AlertingE2eTest, AReloadRestartsDeliveryOnlyWhenAlertingChanged) {
   EXPECT_TRUE(d.Running());
 }
 
-}  // namespace
+}  // namespace alerting_e2e_test
 }  // namespace memwatch::testing

@@ -21,7 +21,7 @@
 #include "harness/redis_server.h"
 
 namespace memwatch::testing {
-namespace {
+namespace alerting_outage_test {
 
 using Json = nlohmann::json;
 using std::chrono::seconds;
@@ -233,5 +233,5 @@ TEST(AlertingOutageTest, ARetryAfterIsHonouredAndTheAttemptAfterItCarriesTheCurr
   EXPECT_GE(d.Value(kSuperseded).value_or(0), 1.0) << d.Metrics();
 }
 
-}  // namespace
+}  // namespace alerting_outage_test
 }  // namespace memwatch::testing

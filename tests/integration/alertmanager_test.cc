@@ -21,7 +21,7 @@
 #include "harness/redis_server.h"
 
 namespace memwatch::testing {
-namespace {
+namespace alertmanager_test {
 
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -262,5 +262,5 @@ TEST(AlertmanagerTest, AlertmanagerDownThenUpDeliversWhatWaitedInTheOutbox) {
   EXPECT_EQ(d.Value("redis_up{target=\"coupon-redis\"}"), 1.0);
 }
 
-}  // namespace
+}  // namespace alertmanager_test
 }  // namespace memwatch::testing

@@ -14,7 +14,7 @@
 #include "harness/redis_server.h"
 
 namespace memwatch::testing {
-namespace {
+namespace checks_test {
 
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
@@ -142,5 +142,5 @@ TEST(ChecksTest, APausedServerTimesOutAndClearsWhileAHealthyOneStaysOnTime) {
   EXPECT_EQ(d.Value("redis_up{target=\"paused\"}"), 1.0);
 }
 
-}  // namespace
+}  // namespace checks_test
 }  // namespace memwatch::testing

@@ -16,7 +16,7 @@
 #include "harness/redis_server.h"
 
 namespace memwatch::testing {
-namespace {
+namespace daemon_test {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -192,5 +192,5 @@ TEST(DaemonTest, CheckConfigExitCodes) {
   EXPECT_THAT(log, HasSubstr("did you mean 'address'"));
 }
 
-}  // namespace
+}  // namespace daemon_test
 }  // namespace memwatch::testing

@@ -11,7 +11,7 @@
 #include "harness/redis_server.h"
 
 namespace memwatch::testing {
-namespace {
+namespace doctor_test {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -80,5 +80,5 @@ TEST(DoctorTest, BadConfigIsExitCode3WithTheErrors) {
   EXPECT_THAT(r.error, HasSubstr(file + ":1:"));
 }
 
-}  // namespace
+}  // namespace doctor_test
 }  // namespace memwatch::testing

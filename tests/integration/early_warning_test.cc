@@ -20,7 +20,7 @@
 #include "harness/redis_server.h"
 
 namespace memwatch::testing {
-namespace {
+namespace early_warning_test {
 
 using Clock = std::chrono::steady_clock;
 
@@ -132,5 +132,5 @@ TEST(EarlyWarningE2eTest, AFiveMinuteFillOfKeysWithoutTtlReachesTheReceiverBefor
   EXPECT_LT(no_ttl_at, oom_at);
 }
 
-}  // namespace
+}  // namespace early_warning_test
 }  // namespace memwatch::testing

@@ -24,7 +24,7 @@
 #include "harness/wait_for.h"
 
 namespace memwatch::testing {
-namespace {
+namespace harness_test {
 
 using std::chrono::milliseconds;
 using std::chrono::seconds;
@@ -185,5 +185,5 @@ TEST(TempDirTest, GoesUnderTmpdir) {
   EXPECT_EQ(path.rfind(base.path() + "/memwatch-harness.", 0), 0u) << path;
 }
 
-}  // namespace
+}  // namespace harness_test
 }  // namespace memwatch::testing

@@ -25,7 +25,7 @@
 #include "harness/smtp_receiver.h"
 
 namespace memwatch::testing {
-namespace {
+namespace hostile_receivers_test {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -208,5 +208,5 @@ TEST(HostileReceiversTest, AnSmtpServerThatStallsAfterEhloTimesOutAndDeliversLat
   EXPECT_EQ(SeriesValue(metrics, std::string("redis_up{target=\"") + kTarget + "\"}"), 1.0);
 }
 
-}  // namespace
+}  // namespace hostile_receivers_test
 }  // namespace memwatch::testing

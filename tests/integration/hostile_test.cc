@@ -30,7 +30,7 @@
 #include "harness/sanitizers.h"
 
 namespace memwatch::testing {
-namespace {
+namespace hostile_test {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -446,5 +446,5 @@ TEST(HostileTest, MetricsEndpointKeepsAnsweringUnderAbusiveClients) {
   EXPECT_EQ(d.Stop(), 0) << d.Log();
 }
 
-}  // namespace
+}  // namespace hostile_test
 }  // namespace memwatch::testing

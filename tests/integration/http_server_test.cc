@@ -29,7 +29,7 @@
 #include "metrics/http_server.h"
 
 namespace memwatch::testing {
-namespace {
+namespace http_server_test {
 
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
@@ -475,5 +475,5 @@ TEST(HttpServerTest, SlowReadersAreCutAndOthersServedOrRefusedAtOnce) {
   EXPECT_EQ(d.Stop(), 0) << d.Log();
 }
 
-}  // namespace
+}  // namespace http_server_test
 }  // namespace memwatch::testing

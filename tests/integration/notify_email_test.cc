@@ -11,7 +11,7 @@
 #include "notify/email_notifier.h"
 
 namespace memwatch {
-namespace {
+namespace notify_email_test {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -134,5 +134,5 @@ TEST(NotifyEmailTest, ThroughTheDispatcherAndOutbox) {
   ExpectTheOomEmail(smtp.Messages()[0]);
 }
 
-}  // namespace
+}  // namespace notify_email_test
 }  // namespace memwatch

@@ -19,7 +19,7 @@
 #include "notify/webhook_notifier.h"
 
 namespace memwatch {
-namespace {
+namespace notify_outbox_test {
 
 using testing::HttpReceiver;
 using testing::PollUntil;
@@ -156,5 +156,5 @@ TEST(NotifyOutboxTest, RestartDeliversPendingAndNeverResendsDelivered) {
   EXPECT_EQ(requests[0].headers.at("Idempotency-Key"), Make(2).id);
 }
 
-}  // namespace
+}  // namespace notify_outbox_test
 }  // namespace memwatch

@@ -16,7 +16,7 @@
 #include "notify/slack_notifier.h"
 
 namespace memwatch {
-namespace {
+namespace notify_slack_test {
 
 using alerting::Notification;
 using ::testing::HasSubstr;
@@ -148,5 +148,5 @@ TEST(NotifySlackTest, ACriticalFindingReachesSlackWithinASecond) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
 }
 
-}  // namespace
+}  // namespace notify_slack_test
 }  // namespace memwatch

@@ -11,7 +11,7 @@
 #include "notify/webhook_notifier.h"
 
 namespace memwatch {
-namespace {
+namespace notify_webhook_test {
 
 using testing::ClosedLoopbackPort;
 using ::testing::HasSubstr;
@@ -83,5 +83,5 @@ TEST(NotifyWebhookTest, ConnectionErrorsAreRetryableAndNeverShowTheSecretPath) {
   EXPECT_THAT(c.reason, Not(HasSubstr("SECRETPATH")));
 }
 
-}  // namespace
+}  // namespace notify_webhook_test
 }  // namespace memwatch

@@ -18,7 +18,7 @@
 #include "harness/redis_server.h"
 
 namespace memwatch::testing {
-namespace {
+namespace poller_test {
 
 using poller::PollerOptions;
 using poller::PollOnce;
@@ -661,5 +661,5 @@ TEST(PollerTest, NoDescriptorLeaksAcrossManyReconnects) {
   EXPECT_EQ(OpenFdCount(), fds_before);
 }
 
-}  // namespace
+}  // namespace poller_test
 }  // namespace memwatch::testing

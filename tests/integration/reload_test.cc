@@ -12,7 +12,7 @@
 #include "harness/redis_server.h"
 
 namespace memwatch::testing {
-namespace {
+namespace reload_test {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -83,5 +83,5 @@ TEST(ReloadTest, AChangedAddressTakesEffect) {
       << d.Log();
 }
 
-}  // namespace
+}  // namespace reload_test
 }  // namespace memwatch::testing

@@ -17,7 +17,7 @@
 #include "harness/redis_server.h"
 
 namespace memwatch::testing {
-namespace {
+namespace replication_buffers_test {
 
 using ::testing::HasSubstr;
 using Clock = std::chrono::steady_clock;
@@ -125,5 +125,5 @@ TEST(ReplicationBuffersE2eTest, DoctorOnAReplicaSaysReplicasIgnoreMaxmemory) {
   EXPECT_THAT(Doctor(redis.primary()).output, ::testing::Not(HasSubstr("This is a replica")));
 }
 
-}  // namespace
+}  // namespace replication_buffers_test
 }  // namespace memwatch::testing

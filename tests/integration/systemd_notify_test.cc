@@ -31,7 +31,7 @@
 #include "harness/temp_dir.h"
 
 namespace memwatch::testing {
-namespace {
+namespace systemd_notify_test {
 
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
@@ -457,5 +457,5 @@ TEST_F(SystemdNotifyProtocolTest, WatchdogPeriodAsSdWatchdogEnabledReadsIt) {
   EXPECT_EQ(app::SocketSystemdNotifier().WatchdogPeriod(), std::nullopt);
 }
 
-}  // namespace
+}  // namespace systemd_notify_test
 }  // namespace memwatch::testing

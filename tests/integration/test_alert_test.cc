@@ -11,7 +11,7 @@
 #include "harness/http_receiver.h"
 
 namespace memwatch::testing {
-namespace {
+namespace test_alert_test {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -74,5 +74,5 @@ TEST(TestAlertTest, OneReceiverByNameAndAllDelivered) {
   EXPECT_THAT(unknown.error, HasSubstr("no receiver named nope"));
 }
 
-}  // namespace
+}  // namespace test_alert_test
 }  // namespace memwatch::testing

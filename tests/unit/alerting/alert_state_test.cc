@@ -6,7 +6,7 @@
 #include "unit/alerting/fakes.h"
 
 namespace memwatch::alerting {
-namespace {
+namespace alert_state_test {
 
 using std::chrono::hours;
 using std::chrono::minutes;
@@ -345,5 +345,5 @@ TEST(AlertPolicyTest, BuiltFromConfig) {
   EXPECT_EQ(p.routes[2].repeat_interval, minutes(30));
 }
 
-}  // namespace
+}  // namespace alert_state_test
 }  // namespace memwatch::alerting

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace memwatch::alerting {
-namespace {
+namespace alerting_config_test {
 
 AlertingConfig WithWebhook(int line) {
   AlertingConfig c;
@@ -41,5 +41,5 @@ TEST(AlertingConfigTest, AnyDeliverySettingMakesItDifferent) {
   EXPECT_NE(c, base);
 }
 
-}  // namespace
+}  // namespace alerting_config_test
 }  // namespace memwatch::alerting

@@ -8,7 +8,7 @@
 #include "unit/alerting/fakes.h"
 
 namespace memwatch::alerting {
-namespace {
+namespace dispatcher_outage_test {
 
 using std::chrono::milliseconds;
 using std::chrono::seconds;
@@ -177,5 +177,5 @@ TEST(DispatcherOutageTest, ARetryAfterIsNeverShortenedAndTheStateAfterItIsCurren
                           "oom_rejections critical firing"));
 }
 
-}  // namespace
+}  // namespace dispatcher_outage_test
 }  // namespace memwatch::alerting

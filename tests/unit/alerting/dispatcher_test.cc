@@ -9,7 +9,7 @@
 #include "unit/alerting/fakes.h"
 
 namespace memwatch::alerting {
-namespace {
+namespace dispatcher_test {
 
 using std::chrono::seconds;
 using ::testing::ElementsAre;
@@ -235,5 +235,5 @@ TEST(DispatcherTest, SubmitRefusesUnknownReceiversAndAnUnstartedDispatcher) {
   EXPECT_THAT(s.message(), HasSubstr("nobody"));
 }
 
-}  // namespace
+}  // namespace dispatcher_test
 }  // namespace memwatch::alerting

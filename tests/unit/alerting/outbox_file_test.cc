@@ -9,7 +9,7 @@
 #include "unit/alerting/fakes.h"
 
 namespace memwatch::alerting {
-namespace {
+namespace outbox_file_test {
 
 using ::testing::HasSubstr;
 using testing::MakeNotification;
@@ -63,5 +63,5 @@ TEST(OutboxFileTest, BadPositionsAndTakesAreErrorsNotPaths) {
   EXPECT_FALSE(ParsePendingFile("another-id", FormatPendingFile({n, n.id, {}})).ok());
 }
 
-}  // namespace
+}  // namespace outbox_file_test
 }  // namespace memwatch::alerting

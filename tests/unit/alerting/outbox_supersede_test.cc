@@ -11,7 +11,7 @@
 #include "unit/alerting/fakes.h"
 
 namespace memwatch::alerting {
-namespace {
+namespace outbox_supersede_test {
 
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
@@ -366,5 +366,5 @@ TEST(OutboxSupersedeTest, AnUnsavedNotificationIsNeverMergedIntoOrFrom) {
   EXPECT_EQ(box.PendingCount("oncall"), 2u);
 }
 
-}  // namespace
+}  // namespace outbox_supersede_test
 }  // namespace memwatch::alerting

@@ -9,7 +9,7 @@
 #include "unit/alerting/fakes.h"
 
 namespace memwatch::alerting {
-namespace {
+namespace outbox_test {
 
 using ::testing::ElementsAre;
 using testing::FakeFileSystem;
@@ -301,5 +301,5 @@ TEST(NotificationJsonTest, MalformedIsAnErrorNotAnException) {
   EXPECT_FALSE(NotificationFromJson(nlohmann::json::object()).ok());
 }
 
-}  // namespace
+}  // namespace outbox_test
 }  // namespace memwatch::alerting

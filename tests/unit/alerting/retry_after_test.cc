@@ -10,7 +10,7 @@
 #include "unit/alerting/fakes.h"
 
 namespace memwatch::alerting {
-namespace {
+namespace retry_after_test {
 
 using std::chrono::seconds;
 using testing::Wall0;  // Wed, 01 May 2024 12:00:00 GMT
@@ -173,5 +173,5 @@ TEST(RetryAfterTest, PropertiesHoldForPrefixesAndMutationsOfValidValues) {
   EXPECT_FALSE(Parse(std::string("12\0", 3)).has_value());
 }
 
-}  // namespace
+}  // namespace retry_after_test
 }  // namespace memwatch::alerting

@@ -6,7 +6,7 @@
 #include "unit/alerting/fakes.h"
 
 namespace memwatch::alerting {
-namespace {
+namespace retry_policy_test {
 
 using std::chrono::hours;
 using std::chrono::minutes;
@@ -187,5 +187,5 @@ TEST(RetryPolicyTest, ACriticalPendingCutsABackoffButNeverARetryAfter) {
   EXPECT_EQ(WaitBeforeRetry(throttled, true, o), seconds(10));
 }
 
-}  // namespace
+}  // namespace retry_policy_test
 }  // namespace memwatch::alerting

@@ -11,7 +11,7 @@
 #include "unit/alerting/fakes.h"
 
 namespace memwatch::alerting {
-namespace {
+namespace supersede_test {
 
 using std::chrono::seconds;
 using ::testing::ElementsAre;
@@ -281,5 +281,5 @@ TEST(SupersedeTest, FoldingAnIncidentLosesNoTransitionAndEndsAtTheTruth) {
   }
 }
 
-}  // namespace
+}  // namespace supersede_test
 }  // namespace memwatch::alerting

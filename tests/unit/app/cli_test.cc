@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace memwatch::app {
-namespace {
+namespace cli_test {
 
 Result<Command> Parse(std::vector<std::string> args) { return ParseCommandLine(args); }
 
@@ -53,5 +53,5 @@ TEST(CliTest, RejectsUnknownOptionsAndLevels) {
   EXPECT_FALSE(Parse({"--config"}).ok());
 }
 
-}  // namespace
+}  // namespace cli_test
 }  // namespace memwatch::app

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 namespace memwatch::app {
-namespace {
+namespace config_changes_test {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -122,5 +122,5 @@ TEST(ConfigChangesTest, AnAlertingKeyWithoutItsOwnWordsStillCounts) {
   EXPECT_THAT(c.descriptions, ElementsAre("alerting.for"));
 }
 
-}  // namespace
+}  // namespace config_changes_test
 }  // namespace memwatch::app

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 namespace memwatch::app {
-namespace {
+namespace fast_polling_test {
 
 constexpr int64_t kLimit = 1000000;
 
@@ -73,5 +73,5 @@ TEST(FastPollingTest, NoLimitKnownMeansNoFastPollingOnLevel) {
   EXPECT_FALSE(WantsFastPolling(false, &s, std::nullopt, std::nullopt, {}));
 }
 
-}  // namespace
+}  // namespace fast_polling_test
 }  // namespace memwatch::app

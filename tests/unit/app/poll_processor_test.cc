@@ -8,7 +8,7 @@
 #include <sstream>
 
 namespace memwatch::app {
-namespace {
+namespace poll_processor_test {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -137,5 +137,5 @@ TEST(PollProcessorTest, ARemovedTargetsAlertsAreForgottenSilently) {
   EXPECT_EQ(rec.notifications.size(), 1u);  // no "resolved" for a removed target
 }
 
-}  // namespace
+}  // namespace poll_processor_test
 }  // namespace memwatch::app

@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 namespace memwatch::app {
-namespace {
+namespace reloader_test {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -138,5 +138,5 @@ TEST(ReloaderTest, AnUnusableStateDirKeepsThePreviousReceiversDelivering) {
   EXPECT_EQ(reloader.running().alerting, base.alerting);
 }
 
-}  // namespace
+}  // namespace reloader_test
 }  // namespace memwatch::app

@@ -4,7 +4,7 @@
 #include "test_support.h"
 
 namespace memwatch::checks {
-namespace {
+namespace availability_checks_test {
 
 using namespace testing;  // NOLINT(build/namespaces): test helpers
 using namespace std::chrono_literals;
@@ -128,5 +128,5 @@ TEST(TargetDownTest, DisabledNeverFires) {
   for (int i = 0; i < 10; ++i) EXPECT_FALSE(Has(h.Fail(PollFailure::kAuth), "target_down"));
 }
 
-}  // namespace
+}  // namespace availability_checks_test
 }  // namespace memwatch::checks

@@ -11,7 +11,7 @@
 #include "checks/check.h"
 
 namespace memwatch::checks {
-namespace {
+namespace check_registry_test {
 
 TEST(CheckRegistryTest, EveryRowIsComplete) {
   std::set<std::string_view> names;
@@ -59,5 +59,5 @@ TEST(CheckRegistryTest, FindByName) {
   EXPECT_EQ(FindCheck("nope"), nullptr);
 }
 
-}  // namespace
+}  // namespace check_registry_test
 }  // namespace memwatch::checks

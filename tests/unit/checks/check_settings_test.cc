@@ -5,7 +5,7 @@
 #include "checks/check_registry.h"
 
 namespace memwatch::checks {
-namespace {
+namespace check_settings_test {
 
 TEST(CheckSettingsTest, DefaultsComeFromTheSpec) {
   const CheckSettings s;
@@ -53,5 +53,5 @@ TEST(CheckSettingsDeathTest, UnknownNamesAreBugs) {
   EXPECT_DEATH(s.Enabled("no_such_check"), "unknown check");
 }
 
-}  // namespace
+}  // namespace check_settings_test
 }  // namespace memwatch::checks

@@ -12,7 +12,7 @@
 #include "test_support.h"
 
 namespace memwatch::checks {
-namespace {
+namespace early_warning_test {
 
 using namespace testing;  // NOLINT(build/namespaces): test helpers
 using namespace std::chrono_literals;
@@ -202,5 +202,5 @@ TEST(EarlyWarningTest, OneOffSpikesStayQuiet) {
   }
 }
 
-}  // namespace
+}  // namespace early_warning_test
 }  // namespace memwatch::checks

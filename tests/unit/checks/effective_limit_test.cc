@@ -4,7 +4,7 @@
 #include "test_support.h"
 
 namespace memwatch::checks {
-namespace {
+namespace effective_limit_test {
 
 using testing::kGiB;
 using testing::SnapshotBuilder;
@@ -39,5 +39,5 @@ TEST(ComputeEffectiveLimitTest, ZeroesAndAbsentFieldsAreNotLimits) {
   EXPECT_FALSE(ComputeEffectiveLimit(s, std::nullopt).has_value());
 }
 
-}  // namespace
+}  // namespace effective_limit_test
 }  // namespace memwatch::checks

@@ -4,7 +4,7 @@
 #include "test_support.h"
 
 namespace memwatch::checks {
-namespace {
+namespace eviction_checks_test {
 
 using namespace testing;  // NOLINT(build/namespaces): test helpers
 using namespace std::chrono_literals;
@@ -125,5 +125,5 @@ TEST(EvictingTest, MissingCounterAndDisabled) {
   EXPECT_FALSE(Has(off.Poll(Cache().Evicted(100000).Build()), "evicting"));
 }
 
-}  // namespace
+}  // namespace eviction_checks_test
 }  // namespace memwatch::checks

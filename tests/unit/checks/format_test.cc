@@ -8,7 +8,7 @@
 #include "test_support.h"
 
 namespace memwatch::checks {
-namespace {
+namespace format_test {
 
 using testing::kGiB;
 using testing::kKiB;
@@ -59,5 +59,5 @@ TEST(RedisSizeArgTest, RedisConfUnits) {
   EXPECT_EQ(RedisSizeArg(1000), "1000");
 }
 
-}  // namespace
+}  // namespace format_test
 }  // namespace memwatch::checks

@@ -5,7 +5,7 @@
 #include "test_support.h"
 
 namespace memwatch::checks {
-namespace {
+namespace history_test {
 
 using namespace std::chrono_literals;
 using testing::kGiB;
@@ -88,5 +88,5 @@ TEST(HistoryTest, CountersKeepTheirLowBitsAndSaturateGauges) {
   EXPECT_EQ(h[0].used_kib, UINT32_MAX);
 }
 
-}  // namespace
+}  // namespace history_test
 }  // namespace memwatch::checks

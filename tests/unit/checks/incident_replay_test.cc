@@ -19,7 +19,7 @@
 #include "test_support.h"
 
 namespace memwatch::checks {
-namespace {
+namespace incident_replay_test {
 
 using namespace testing;  // NOLINT(build/namespaces): test helpers
 using namespace std::chrono_literals;
@@ -177,5 +177,5 @@ TEST(IncidentReplayTest, EveryStageIsFlaggedInTime) {
   EXPECT_TRUE(Has(findings, "eviction_ineffective"));
 }
 
-}  // namespace
+}  // namespace incident_replay_test
 }  // namespace memwatch::checks

@@ -4,7 +4,7 @@
 #include "test_support.h"
 
 namespace memwatch::checks {
-namespace {
+namespace memory_checks_test {
 
 using namespace testing;  // NOLINT(build/namespaces): test helpers
 
@@ -185,5 +185,5 @@ TEST(ReplicaNoteTest, MemoryFindingsOnAReplicaSayItIgnoresMaxmemory) {
   }
 }
 
-}  // namespace
+}  // namespace memory_checks_test
 }  // namespace memwatch::checks

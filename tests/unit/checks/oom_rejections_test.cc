@@ -3,7 +3,7 @@
 #include "test_support.h"
 
 namespace memwatch::checks {
-namespace {
+namespace oom_rejections_test {
 
 using namespace testing;  // NOLINT(build/namespaces): test helpers
 using namespace std::chrono_literals;
@@ -106,5 +106,5 @@ TEST(OomRejectionsTest, DisabledNeverFires) {
   EXPECT_FALSE(Has(h.Poll(Full().OomErrors(100).Build()), "oom_rejections"));
 }
 
-}  // namespace
+}  // namespace oom_rejections_test
 }  // namespace memwatch::checks

@@ -7,7 +7,7 @@
 #include "test_support.h"
 
 namespace memwatch::checks {
-namespace {
+namespace replication_buffers_test {
 
 using namespace testing;  // NOLINT(build/namespaces): test helpers
 
@@ -198,5 +198,5 @@ TEST(ReplicationBuffersTest, DisabledNeverFires) {
   EXPECT_FALSE(Has(h.Poll(Primary(40 * kMiB).Build()), "replication_buffers"));
 }
 
-}  // namespace
+}  // namespace replication_buffers_test
 }  // namespace memwatch::checks

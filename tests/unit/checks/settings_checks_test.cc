@@ -5,7 +5,7 @@
 #include "test_support.h"
 
 namespace memwatch::checks {
-namespace {
+namespace settings_checks_test {
 
 using namespace testing;  // NOLINT(build/namespaces): test helpers
 
@@ -157,5 +157,5 @@ TEST(NoevictionTest, DisabledNeverFires) {
   EXPECT_FALSE(Has(h.Poll(SnapshotBuilder().Build()), "noeviction"));
 }
 
-}  // namespace
+}  // namespace settings_checks_test
 }  // namespace memwatch::checks

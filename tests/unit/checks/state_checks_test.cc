@@ -4,7 +4,7 @@
 #include "test_support.h"
 
 namespace memwatch::checks {
-namespace {
+namespace state_checks_test {
 
 using namespace testing;  // NOLINT(build/namespaces): test helpers
 
@@ -135,5 +135,5 @@ TEST(FragmentationTest, MissingFields) {
   EXPECT_FALSE(Has(h.Poll(s), "fragmentation"));
 }
 
-}  // namespace
+}  // namespace state_checks_test
 }  // namespace memwatch::checks

@@ -8,7 +8,7 @@
 #include "test_support.h"
 
 namespace memwatch::checks {
-namespace {
+namespace target_monitor_test {
 
 using namespace testing;  // NOLINT(build/namespaces): test helpers
 using namespace std::chrono_literals;
@@ -109,5 +109,5 @@ TEST(TargetMonitorTest, MonitorsAreMovable) {
   EXPECT_TRUE(Has(monitors.back().Observe(obs), "noeviction"));
 }
 
-}  // namespace
+}  // namespace target_monitor_test
 }  // namespace memwatch::checks

@@ -7,7 +7,7 @@
 #include "test_support.h"
 
 namespace memwatch::checks {
-namespace {
+namespace trend_checks_test {
 
 using namespace testing;  // NOLINT(build/namespaces): test helpers
 using namespace std::chrono_literals;
@@ -194,5 +194,5 @@ TEST(NoTtlGrowthTest, MissingKeyspace) {
   }
 }
 
-}  // namespace
+}  // namespace trend_checks_test
 }  // namespace memwatch::checks

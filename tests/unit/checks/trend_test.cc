@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 namespace memwatch::checks {
-namespace {
+namespace trend_test {
 
 std::vector<Point> Line(double slope, double noise, int n, double step = 5) {
   std::mt19937 rng(7);
@@ -108,5 +108,5 @@ TEST(WindowTrendTest, NeedsHalfTheWindowAndTenPoints) {
   EXPECT_FALSE(WindowTrend(h, Series::kKeysWithoutTtl, t0 + 450s, 900).has_value());
 }
 
-}  // namespace
+}  // namespace trend_test
 }  // namespace memwatch::checks

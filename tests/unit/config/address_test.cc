@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 namespace memwatch::config {
-namespace {
+namespace address_test {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -246,5 +246,5 @@ TEST(ParseHostPortTest, Errors) {
             "port '0' is not a number between 1 and 65535");
 }
 
-}  // namespace
+}  // namespace address_test
 }  // namespace memwatch::config

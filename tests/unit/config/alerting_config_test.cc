@@ -8,7 +8,7 @@
 #include "config_test_util.h"
 
 namespace memwatch::config {
-namespace {
+namespace alerting_config_test {
 
 using std::chrono::hours;
 using std::chrono::milliseconds;
@@ -241,5 +241,5 @@ TEST(AlertingErrorsTest, EverySectionIsReportedAtOnce) {
   EXPECT_FALSE(r.config.has_value());
 }
 
-}  // namespace
+}  // namespace alerting_config_test
 }  // namespace memwatch::config

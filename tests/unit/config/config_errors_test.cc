@@ -10,7 +10,7 @@
 #include "config_test_util.h"
 
 namespace memwatch::config {
-namespace {
+namespace config_errors_test {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -619,5 +619,5 @@ TEST(AllAtOnceTest, EveryErrorIsReportedInFileOrder) {
   EXPECT_FALSE(r.config.has_value());
 }
 
-}  // namespace
+}  // namespace config_errors_test
 }  // namespace memwatch::config

@@ -8,7 +8,7 @@
 #include "config_test_util.h"
 
 namespace memwatch::config {
-namespace {
+namespace config_loader_test {
 
 using std::chrono::milliseconds;
 using std::chrono::seconds;
@@ -249,5 +249,5 @@ TEST(LoadConfigFileTest, ErrorsNameTheFile) {
   EXPECT_EQ(OnlyError(r), path + ":1:11: interval: expected a duration greater than 0, got '0s'");
 }
 
-}  // namespace
+}  // namespace config_loader_test
 }  // namespace memwatch::config

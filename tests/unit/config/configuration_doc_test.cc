@@ -9,7 +9,7 @@
 #include "config/config_loader.h"
 
 namespace memwatch::config {
-namespace {
+namespace configuration_doc_test {
 
 // The first column of every table row: "| `key` | ...".
 std::set<std::string> DocumentedKeys() {
@@ -59,5 +59,5 @@ TEST(ConfigurationDocTest, TheDocumentedExampleLoads) {
   EXPECT_EQ(r.config->alerting.receivers.size(), 5u);
 }
 
-}  // namespace
+}  // namespace configuration_doc_test
 }  // namespace memwatch::config

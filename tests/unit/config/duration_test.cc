@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 namespace memwatch::config {
-namespace {
+namespace duration_test {
 
 using std::chrono::hours;
 using std::chrono::milliseconds;
@@ -97,5 +97,5 @@ TEST(FormatDurationTest, LargestWholeUnit) {
   }
 }
 
-}  // namespace
+}  // namespace duration_test
 }  // namespace memwatch::config

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 namespace memwatch::config {
-namespace {
+namespace edit_distance_test {
 
 TEST(EditDistanceTest, Basics) {
   EXPECT_EQ(EditDistance("", ""), 0u);
@@ -35,5 +35,5 @@ TEST(ClosestMatchTest, NoSuggestionThatRewritesEveryCharacter) {
   EXPECT_EQ(ClosestMatch("xb", kKeys), "db");  // first on a tie
 }
 
-}  // namespace
+}  // namespace edit_distance_test
 }  // namespace memwatch::config

@@ -8,7 +8,7 @@
 #include "config_test_util.h"
 
 namespace memwatch::config {
-namespace {
+namespace env_expand_test {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -80,5 +80,5 @@ TEST(ExpandEnvTest, ProcessEnvReadsTheRealEnvironment) {
   EXPECT_EQ(env("MEMWATCH_CONFIG_TEST_VAR"), std::nullopt);
 }
 
-}  // namespace
+}  // namespace env_expand_test
 }  // namespace memwatch::config

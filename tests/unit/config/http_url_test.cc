@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 namespace memwatch::config {
-namespace {
+namespace http_url_test {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -63,5 +63,5 @@ TEST(CheckHttpUrlTest, MessagesNeverQuoteTheUrl) {
   }
 }
 
-}  // namespace
+}  // namespace http_url_test
 }  // namespace memwatch::config

@@ -12,7 +12,7 @@
 #include "config_test_util.h"
 
 namespace memwatch::config {
-namespace {
+namespace packaged_config_test {
 
 // The commented-out entries of the top-level `checks:` block:
 // "  # memory_high: {enabled: true, warning: 85%}" -> "  memory_high: {...}".
@@ -54,5 +54,5 @@ TEST(PackagedConfigTest, ShowsEveryCheckWithEverySettingAtItsDefault) {
   EXPECT_EQ(shown.size(), checks::AllChecks().size());
 }
 
-}  // namespace
+}  // namespace packaged_config_test
 }  // namespace memwatch::config

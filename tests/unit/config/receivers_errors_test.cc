@@ -8,7 +8,7 @@
 #include "config_test_util.h"
 
 namespace memwatch::config {
-namespace {
+namespace receivers_errors_test {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -492,5 +492,5 @@ TEST(ReceiversErrorsTest, SecretsNeverAppearInErrors) {
   }
 }
 
-}  // namespace
+}  // namespace receivers_errors_test
 }  // namespace memwatch::config

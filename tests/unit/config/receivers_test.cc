@@ -6,7 +6,7 @@
 #include "config_test_util.h"
 
 namespace memwatch::config {
-namespace {
+namespace receivers_test {
 
 using std::chrono::hours;
 using std::chrono::seconds;
@@ -215,5 +215,5 @@ TEST(ReceiversTest, SingleAlertmanagerUrl) {
       ElementsAre(Secret("http://127.0.0.1:9093")));
 }
 
-}  // namespace
+}  // namespace receivers_test
 }  // namespace memwatch::config

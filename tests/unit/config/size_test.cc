@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 namespace memwatch::config {
-namespace {
+namespace size_test {
 
 using ::testing::HasSubstr;
 
@@ -85,5 +85,5 @@ TEST(ParseSizeTest, RejectsOverflow) {
   EXPECT_EQ(ErrorOf("99999999999999999999999k"), "size '99999999999999999999999k' is too large");
 }
 
-}  // namespace
+}  // namespace size_test
 }  // namespace memwatch::config

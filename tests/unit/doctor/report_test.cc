@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 namespace memwatch::doctor {
-namespace {
+namespace report_test {
 
 TargetReport Stock() {
   TargetReport r;
@@ -106,5 +106,5 @@ TEST(DoctorReportTest, JsonCarriesFindingsAndExitCode) {
   EXPECT_EQ(t["findings"][0]["evidence"]["maxmemory"], "0 (no limit)");
 }
 
-}  // namespace
+}  // namespace report_test
 }  // namespace memwatch::doctor

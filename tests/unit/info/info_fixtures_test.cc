@@ -8,7 +8,7 @@
 #include "unit/info/info_test_util.h"
 
 namespace memwatch::info {
-namespace {
+namespace info_fixtures_test {
 
 using testing::ExpectSameSnapshot;
 using testing::ReadInfoFixture;
@@ -506,5 +506,5 @@ TEST(InfoFixtures, Sentinel70ParsesWithoutNotes) {
   EXPECT_TRUE(actual.replicas.empty());
 }
 
-}  // namespace
+}  // namespace info_fixtures_test
 }  // namespace memwatch::info

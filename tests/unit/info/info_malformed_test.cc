@@ -11,7 +11,7 @@
 #include "unit/info/info_test_util.h"
 
 namespace memwatch::info {
-namespace {
+namespace info_malformed_test {
 
 using ::testing::_;
 using ::testing::ElementsAre;
@@ -273,5 +273,5 @@ TEST(ParseInfoMalformed, RandomBytesNeverCrash) {
   }
 }
 
-}  // namespace
+}  // namespace info_malformed_test
 }  // namespace memwatch::info

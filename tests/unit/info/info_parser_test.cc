@@ -12,7 +12,7 @@
 #include "unit/info/info_test_util.h"  // PrintTo(KeyspaceDb)
 
 namespace memwatch::info {
-namespace {
+namespace info_parser_test {
 
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
@@ -250,5 +250,5 @@ TEST(ParseInfo, CommandstatsSumsSaturate) {
   EXPECT_EQ(s.commandstats_failed_calls, 2);
 }
 
-}  // namespace
+}  // namespace info_parser_test
 }  // namespace memwatch::info

@@ -20,7 +20,7 @@
 #include "metrics/metrics_store.h"
 
 namespace memwatch::metrics {
-namespace {
+namespace golden_scrape_test {
 
 const std::string kGoldenPath =
     std::string(MEMWATCH_SOURCE_DIR) + "/tests/unit/metrics/testdata/scrape.golden.txt";
@@ -127,5 +127,5 @@ TEST(GoldenScrapeTest, TheWholeExpositionMatchesTheGoldenFile) {
   EXPECT_EQ(text, golden);
 }
 
-}  // namespace
+}  // namespace golden_scrape_test
 }  // namespace memwatch::metrics

@@ -6,7 +6,7 @@
 #include <string>
 
 namespace memwatch::metrics {
-namespace {
+namespace http_request_test {
 
 TEST(FindHeadEndTest, EndsAfterTheEmptyLine) {
   EXPECT_EQ(FindHeadEnd("GET / HTTP/1.1\r\nHost: a\r\n\r\n"), 27u);
@@ -99,5 +99,5 @@ TEST(ParseRequestHeadTest, RejectsWhatIsNotAnHttp1RequestLine) {
   }
 }
 
-}  // namespace
+}  // namespace http_request_test
 }  // namespace memwatch::metrics

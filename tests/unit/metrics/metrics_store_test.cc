@@ -13,7 +13,7 @@
 #include "metrics/metric_names.h"
 
 namespace memwatch::metrics {
-namespace {
+namespace metrics_store_test {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -250,5 +250,5 @@ TEST(MetricsStoreTest, StopsWritingOnceTheClientIsGone) {
   EXPECT_EQ(calls, 1);
 }
 
-}  // namespace
+}  // namespace metrics_store_test
 }  // namespace memwatch::metrics

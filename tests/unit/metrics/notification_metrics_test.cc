@@ -11,7 +11,7 @@
 #include "metrics/metrics_store.h"
 
 namespace memwatch::metrics {
-namespace {
+namespace notification_metrics_test {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -83,5 +83,5 @@ TEST(NotificationMetricsTest, NoReceiversNoFamilies) {
   EXPECT_THAT(Text(store), Not(HasSubstr("notification")));
 }
 
-}  // namespace
+}  // namespace notification_metrics_test
 }  // namespace memwatch::metrics

@@ -12,7 +12,7 @@
 #include "metrics/metric_names.h"
 
 namespace memwatch::metrics {
-namespace {
+namespace ops_metric_names_test {
 
 std::string Read(const std::string& relative) {
   std::ifstream in(std::string(MEMWATCH_SOURCE_DIR) + "/" + relative);
@@ -75,5 +75,5 @@ TEST(OpsMetricNamesTest, TheScanFindsARenamedMetric) {
   EXPECT_TRUE(Declared(*MetricNamesIn("redis_memwatch_probe_duration_seconds_bucket").begin()));
 }
 
-}  // namespace
+}  // namespace ops_metric_names_test
 }  // namespace memwatch::metrics

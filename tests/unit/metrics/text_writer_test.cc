@@ -10,7 +10,7 @@
 #include <vector>
 
 namespace memwatch::metrics {
-namespace {
+namespace text_writer_test {
 
 using ::testing::ElementsAre;
 
@@ -212,5 +212,5 @@ TEST(TextWriterTest, StopsHandingOverOnceTheSinkRefuses) {
   EXPECT_EQ(w.buffered_bytes(), 0u);
 }
 
-}  // namespace
+}  // namespace text_writer_test
 }  // namespace memwatch::metrics

@@ -9,7 +9,7 @@
 #include "net/curl_smtp_client.h"
 
 namespace memwatch::net {
-namespace {
+namespace curl_clients_test {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -78,5 +78,5 @@ TEST(CurlErrorsTest, DescriptionsAreScrubbed) {
   EXPECT_THAT(d, Not(HasSubstr("SECRET")));
 }
 
-}  // namespace
+}  // namespace curl_clients_test
 }  // namespace memwatch::net

@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 namespace memwatch::net {
-namespace {
+namespace url_redaction_test {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -58,5 +58,5 @@ TEST(LoopbackTest, Hosts) {
   }
 }
 
-}  // namespace
+}  // namespace url_redaction_test
 }  // namespace memwatch::net

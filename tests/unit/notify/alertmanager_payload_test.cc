@@ -8,7 +8,7 @@
 #include "unit/notify/golden.h"
 
 namespace memwatch::notify {
-namespace {
+namespace alertmanager_payload_test {
 
 using testing::ExpectGolden;
 using testing::MixedNotification;
@@ -66,5 +66,5 @@ TEST(AlertmanagerPayloadTest, TestAlertsAreLabelled) {
             "true");
 }
 
-}  // namespace
+}  // namespace alertmanager_payload_test
 }  // namespace memwatch::notify

@@ -7,7 +7,7 @@
 #include "unit/notify/golden.h"
 
 namespace memwatch::notify {
-namespace {
+namespace email_message_test {
 
 using testing::ExpectGolden;
 using ::testing::HasSubstr;
@@ -129,5 +129,5 @@ TEST(MimeTest, EncodeHeader) {
   EXPECT_EQ(Base64("fo"), "Zm8=");
 }
 
-}  // namespace
+}  // namespace email_message_test
 }  // namespace memwatch::notify

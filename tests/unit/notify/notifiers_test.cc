@@ -14,7 +14,7 @@
 #include "unit/notify/golden.h"
 
 namespace memwatch::notify {
-namespace {
+namespace notifiers_test {
 
 using alerting::TransportError;
 using alerting::Verdict;
@@ -183,5 +183,5 @@ TEST(NotifierFactoryTest, BuildsOnePerType) {
   EXPECT_THAT(http.posts()[0].body, HasSubstr("grafana.example"));
 }
 
-}  // namespace
+}  // namespace notifiers_test
 }  // namespace memwatch::notify

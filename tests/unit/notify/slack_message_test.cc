@@ -9,7 +9,7 @@
 #include "unit/notify/golden.h"
 
 namespace memwatch::notify {
-namespace {
+namespace slack_message_test {
 
 using testing::ExpectGolden;
 using ::testing::HasSubstr;
@@ -149,5 +149,5 @@ TEST(SlackMessageTest, InvalidUtf8FromRedisDoesNotThrow) {
   EXPECT_TRUE(parsed.is_object());
 }
 
-}  // namespace
+}  // namespace slack_message_test
 }  // namespace memwatch::notify

@@ -7,7 +7,7 @@
 #include "unit/notify/golden.h"
 
 namespace memwatch::notify {
-namespace {
+namespace test_alert_test {
 
 using testing::FakeHttpClient;
 using testing::FakeSmtpClient;
@@ -69,5 +69,5 @@ TEST(TestAlertTest, ReportsEachReceiver) {
   EXPECT_THAT(smtp.messages()[0].data, HasSubstr("Subject: [TEST] redis-memwatch"));
 }
 
-}  // namespace
+}  // namespace test_alert_test
 }  // namespace memwatch::notify

@@ -10,7 +10,7 @@
 #include "unit/notify/golden.h"
 
 namespace memwatch::notify {
-namespace {
+namespace text_test {
 
 using testing::Wall0;
 
@@ -69,5 +69,5 @@ TEST(TextUtilTest, Escaping) {
   EXPECT_EQ(OneLine("a\r\nb\tc"), "a  b c");
 }
 
-}  // namespace
+}  // namespace text_test
 }  // namespace memwatch::notify

@@ -9,7 +9,7 @@
 #include "unit/notify/golden.h"
 
 namespace memwatch::notify {
-namespace {
+namespace webhook_payload_test {
 
 using testing::ExpectGolden;
 using testing::MixedNotification;
@@ -67,5 +67,5 @@ TEST(WebhookPayloadTest, AllResolvedIsResolved) {
   EXPECT_EQ(nlohmann::json::parse(FormatWebhook(n, {}))["status"], "resolved");
 }
 
-}  // namespace
+}  // namespace webhook_payload_test
 }  // namespace memwatch::notify

@@ -5,7 +5,7 @@
 #include <set>
 
 namespace memwatch::poller {
-namespace {
+namespace backoff_test {
 
 using std::chrono::milliseconds;
 using std::chrono::seconds;
@@ -92,5 +92,5 @@ TEST(BackoffTest, NewBoundsAreClampedLikeTheFirstOnes) {
   EXPECT_EQ(backoff.NextDelay(), milliseconds(1));
 }
 
-}  // namespace
+}  // namespace backoff_test
 }  // namespace memwatch::poller

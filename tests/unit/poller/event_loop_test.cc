@@ -8,7 +8,7 @@
 #include <thread>
 
 namespace memwatch::poller {
-namespace {
+namespace event_loop_test {
 
 using std::chrono::milliseconds;
 using std::chrono::steady_clock;
@@ -52,5 +52,5 @@ TEST(EventLoopTest, WakeFromAnotherThreadEndsAnEndlessWait) {
   EXPECT_GE(steady_clock::now() - start, milliseconds(20));
 }
 
-}  // namespace
+}  // namespace event_loop_test
 }  // namespace memwatch::poller

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace memwatch::poller {
-namespace {
+namespace protocol_test {
 
 TEST(FormatCommandTest, EncodesArgumentsBinarySafe) {
   EXPECT_EQ(FormatCommand({"SET", "a b", "x\r\ny"}),
@@ -88,5 +88,5 @@ TEST(FormatAddressTest, NamesEachKindOfEndpoint) {
   EXPECT_EQ(FormatAddress(unix_socket), "unix:/run/redis/redis.sock");
 }
 
-}  // namespace
+}  // namespace protocol_test
 }  // namespace memwatch::poller

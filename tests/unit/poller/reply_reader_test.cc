@@ -7,7 +7,7 @@
 #include <string>
 
 namespace memwatch::poller {
-namespace {
+namespace reply_reader_test {
 
 using Outcome = ReplyReader::Outcome;
 
@@ -185,5 +185,5 @@ TEST(ReplyReaderTest, FreesItsBufferOnceEveryReplyIsTakenOut) {
   EXPECT_EQ(reply.integer, 7);
 }
 
-}  // namespace
+}  // namespace reply_reader_test
 }  // namespace memwatch::poller

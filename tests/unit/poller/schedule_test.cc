@@ -5,7 +5,7 @@
 #include <set>
 
 namespace memwatch::poller {
-namespace {
+namespace schedule_test {
 
 using std::chrono::milliseconds;
 using std::chrono::seconds;
@@ -68,5 +68,5 @@ TEST(NextDueAfterIntervalChangeTest, ASlowerIntervalNeverPostponesThePlannedPoll
             kT0 + milliseconds(250));
 }
 
-}  // namespace
+}  // namespace schedule_test
 }  // namespace memwatch::poller

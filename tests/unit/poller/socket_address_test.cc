@@ -4,7 +4,7 @@
 #include <sys/un.h>
 
 namespace memwatch::poller {
-namespace {
+namespace socket_address_test {
 
 Endpoint Tcp(std::string host, int port) {
   Endpoint endpoint;
@@ -52,5 +52,5 @@ TEST(ResolveEndpointTest, UnixPathTooLongOrEmptyIsAnError) {
   EXPECT_FALSE(ResolveEndpoint(Unix("")).ok());
 }
 
-}  // namespace
+}  // namespace socket_address_test
 }  // namespace memwatch::poller

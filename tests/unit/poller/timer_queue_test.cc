@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace memwatch::poller {
-namespace {
+namespace timer_queue_test {
 
 using std::chrono::milliseconds;
 
@@ -41,5 +41,5 @@ TEST(TimerQueueTest, CancelRemovesOnlyThatKey) {
   EXPECT_EQ(timers.Next(), std::nullopt);
 }
 
-}  // namespace
+}  // namespace timer_queue_test
 }  // namespace memwatch::poller

@@ -9,7 +9,7 @@
 #include "memwatch/poll_failure.h"
 
 namespace memwatch {
-namespace {
+namespace names_test {
 
 TEST(SeverityNameTest, StableNames) {
   EXPECT_EQ(SeverityName(Severity::kInfo), "info");
@@ -42,5 +42,5 @@ TEST(PollFailureNameTest, CountCoversEveryValue) {
   EXPECT_EQ(PollFailureName(static_cast<PollFailure>(kPollFailureCount)), "unknown");
 }
 
-}  // namespace
+}  // namespace names_test
 }  // namespace memwatch

@@ -6,7 +6,7 @@
 #include <limits>
 
 namespace memwatch {
-namespace {
+namespace saturating_test {
 
 constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
 constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
@@ -34,5 +34,5 @@ TEST(SaturatingCastTest, ClampsToTheNarrowType) {
   EXPECT_EQ(SaturatingCast<int32_t>(kMin), std::numeric_limits<int32_t>::min());
 }
 
-}  // namespace
+}  // namespace saturating_test
 }  // namespace memwatch

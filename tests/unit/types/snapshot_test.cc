@@ -8,7 +8,7 @@
 #include <optional>
 
 namespace memwatch {
-namespace {
+namespace snapshot_test {
 
 constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
 
@@ -46,5 +46,5 @@ TEST(Snapshot, NegativeCountsAddNothing) {
   EXPECT_EQ(s.TotalExpires(), 2);
 }
 
-}  // namespace
+}  // namespace snapshot_test
 }  // namespace memwatch
