@@ -7,6 +7,7 @@
 # Usage: scripts/build_matrix.sh [TARGET]   (default: every target, tests included)
 # Env:   MATRIX_COMPILERS="g++ clang++"  MATRIX_TYPES="Debug Release RelWithDebInfo MinSizeRel none"
 #        MATRIX_GENERATORS="make ninja"
+#        MATRIX_CMAKE_ARGS="-DMEMWATCH_UNITY_TESTS=ON"  added to every configure
 # Prints one line per build (ok/FAIL and seconds) and exits 1 if any failed;
 # a failed build's log is kept and named.
 set -uo pipefail
@@ -25,6 +26,8 @@ for cxx in $compilers; do
       name="$cxx-$type-$gen"
       dir=$work/$name
       args=(-S "$root" -B "$dir" -DCMAKE_CXX_COMPILER="$cxx" -DMEMWATCH_WERROR=ON "${launcher[@]}")
+      read -r -a extra <<<"${MATRIX_CMAKE_ARGS:-}"
+      args+=("${extra[@]}")
       [ "$gen" = ninja ] && args+=(-G Ninja)
       [ "$type" != none ] && args+=(-DCMAKE_BUILD_TYPE="$type")
       build=(--build "$dir" -j "$(nproc)")
