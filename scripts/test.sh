@@ -142,8 +142,12 @@ asan() {
   step "build (ASan+UBSan)"
   scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DMEMWATCH_SANITIZE=address,undefined
   step "tests under ASan+UBSan"
-  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    run_tests build-asan -E "$asan_skips"
+  # The unit tests a few processes per binary (scripts/unit_binaries.sh).
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  scripts/unit_binaries.sh build-asan
+  ctest --test-dir build-asan -L integration --output-on-failure -j "$jobs" --timeout 300 \
+    -E "$asan_skips"
+  unset ASAN_OPTIONS UBSAN_OPTIONS
 }
 
 fuzz() {

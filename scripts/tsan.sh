@@ -4,7 +4,7 @@
 # integration tests start is built with TSan too; every report, from the
 # test binaries or from a daemon they started, goes to a log file, and any
 # such file fails the run even when the tests themselves passed.
-# Usage: scripts/tsan.sh [extra ctest args, e.g. -R Hostile]
+# Usage: scripts/tsan.sh [extra ctest args for the integration tests, e.g. -R Hostile]
 # Env:   TSAN_BUILD_TYPE (default RelWithDebInfo), TSAN_CXX (default clang++;
 #        g++ works too).
 set -euo pipefail
@@ -32,7 +32,9 @@ mkdir -p "$reports"
 # the test deletes). second_deadlock_stack: both stacks of a lock inversion.
 export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 history_size=4 log_path=$reports/tsan suppressions=$root/tests/tsan.supp"
 status=0
-ctest --test-dir "$build" -L unit --output-on-failure -j "$jobs" --timeout 300 "$@" || status=1
+# The unit tests a few processes per binary, not one per test: a TSan
+# process start is slow (scripts/unit_binaries.sh).
+"$root/scripts/unit_binaries.sh" "$build" || status=1
 # The ops_ scripts check files (rules, dashboard, unit, package), not threads
 # (-E: one exclusion regex, which extra arguments may replace).
 if [[ " $* " == *" -E "* ]]; then exclude=(); else exclude=(-E '^ops_'); fi
