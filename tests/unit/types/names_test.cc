@@ -7,6 +7,7 @@
 
 #include "memwatch/finding.h"
 #include "memwatch/poll_failure.h"
+#include "memwatch/provider.h"
 
 namespace memwatch {
 namespace names_test {
@@ -40,6 +41,22 @@ TEST(PollFailureNameTest, CountCoversEveryValue) {
     EXPECT_TRUE(names.insert(name).second) << name;
   }
   EXPECT_EQ(PollFailureName(static_cast<PollFailure>(kPollFailureCount)), "unknown");
+}
+
+// `provider:` in the config and the provider label read these names.
+TEST(ProviderNameTest, StableNamesThatParseBack) {
+  EXPECT_EQ(ProviderName(Provider::kSelfManaged), "self-managed");
+  EXPECT_EQ(ProviderName(Provider::kElastiCache), "elasticache");
+  EXPECT_EQ(ProviderName(Provider::kAzure), "azure");
+  EXPECT_EQ(ProviderName(Provider::kMemorystore), "memorystore");
+  for (Provider p : {Provider::kSelfManaged, Provider::kElastiCache, Provider::kAzure,
+                     Provider::kMemorystore}) {
+    EXPECT_EQ(ParseProviderName(ProviderName(p)), p);
+    EXPECT_NE(ProviderTitle(p), "unknown");
+  }
+  EXPECT_EQ(ParseProviderName("auto"), std::nullopt);
+  EXPECT_EQ(ParseProviderName("ElastiCache"), std::nullopt);
+  EXPECT_EQ(ParseProviderName(""), std::nullopt);
 }
 
 }  // namespace names_test
