@@ -37,6 +37,9 @@ struct Snapshot {
   std::optional<std::string> server_name;  // "valkey" on Valkey; absent on Redis
   std::optional<std::string> valkey_version;
   std::optional<std::string> redis_mode;
+  // The host's `uname` ("Linux 6.1.0-18-amd64 x86_64"), or the service's
+  // name where a managed one replaces it ("Amazon ElastiCache").
+  std::optional<std::string> os;
   std::optional<int64_t> uptime_in_seconds;
   std::optional<std::string> executable;
   std::optional<std::string> config_file;

@@ -4,6 +4,7 @@
 
 #include "app/poll_processor.h"
 #include "checks/effective_limit.h"
+#include "checks/provider_detection.h"
 #include "config/config_loader.h"
 #include "doctor/report.h"
 #include "info/info_parser.h"
@@ -76,6 +77,7 @@ int RunDoctor(const Command& cmd) {
     if (r.failure == PollFailure::kNone) {
       report.snapshot = info::ParseInfo(r.info);
       report.limit = checks::ComputeEffectiveLimit(*report.snapshot, tc.memory_limit);
+      report.provider = checks::ResolveProvider(std::nullopt, &*report.snapshot);
       checks::TargetMonitor monitor({tc.name, tc.memory_limit},
                                     checks::CheckSettings::Merge(config.checks, tc.checks));
       checks::Observation obs;

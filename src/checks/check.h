@@ -18,6 +18,7 @@
 #include "checks/trend.h"
 #include "memwatch/effective_limit.h"
 #include "memwatch/finding.h"
+#include "memwatch/provider.h"
 #include "memwatch/snapshot.h"
 
 namespace memwatch::checks {
@@ -42,6 +43,9 @@ struct CheckContext {
   // `limit`, however short the span it was seen over (EarliestReach):
   // evidence, not a forecast to show.
   std::optional<double> earliest_full;
+  // Who runs the target (ResolveProvider): fixes name the managed
+  // service's change where it blocks CONFIG SET.
+  Provider provider = Provider::kSelfManaged;
 
   MonoTime now() const { return obs.at; }
 };

@@ -67,7 +67,8 @@ class EvictingCheck final : public Check {
     const std::optional<MaxmemoryAdvice> advice =
         RecommendMaxmemory(s, ctx.target.memory_limit, HeadroomSharesFrom(ctx.settings));
     if (advice.has_value() && advice->bytes > s.maxmemory.value_or(0)) {
-      fix += "\nThere is still safe room to raise maxmemory:\n" + MaxmemoryFix(*advice, s);
+      fix += "\nThere is still safe room to raise maxmemory:\n" +
+             MaxmemoryFix(*advice, s, ctx.provider);
     }
     return MakeFinding(severity, std::move(summary), std::move(evidence), std::move(fix));
   }

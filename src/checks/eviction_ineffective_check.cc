@@ -77,7 +77,7 @@ class EvictionIneffectiveCheck final : public Check {
     const ConfigChange change{"maxmemory-policy", AllkeysPolicyFor(policy)};
     std::string fix =
         "If Redis is a cache, let it evict among all keys:\n" +
-        RenderConfigFix(std::span(&change, 1), s) +
+        RenderConfigFix(std::span(&change, 1), s, ctx.provider) +
         "\nIf the keys must not be evicted, keep the policy and give the temporary keys a TTL "
         "where they are written (SET key value EX 3600, or EXPIRE key 3600), and size "
         "maxmemory for the keys without one.";

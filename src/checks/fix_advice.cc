@@ -6,30 +6,36 @@
 #include <fmt/format.h>
 
 #include "checks/format.h"
+#include "checks/managed_fix.h"
 #include "checks/snapshot_facts.h"
 
 namespace memwatch::checks {
 namespace {
 
-constexpr int64_t kKiB = 1024;
-constexpr int64_t kMiB = 1024 * kKiB;
-constexpr int64_t kGiB = 1024 * kMiB;
+constexpr int64_t kMiB = 1024 * 1024;
 
 // The next fork may copy more than the last one did.
 constexpr double kCowMargin = 1.5;
 
+// The value as a command reads it: quoted when it holds spaces
+// ("replica 256mb 64mb 60").
+std::string Arg(const std::string& value) {
+  return value.find(' ') == std::string::npos ? value : fmt::format("\"{}\"", value);
+}
+
 }  // namespace
 
-std::string RenderConfigFix(std::span<const ConfigChange> changes, const Snapshot& s) {
+std::string RenderConfigFix(std::span<const ConfigChange> changes, const Snapshot& s, Provider p) {
+  if (p != Provider::kSelfManaged) return RenderManagedFix(changes, p);
   std::string out;
   for (const ConfigChange& c : changes)
-    out += fmt::format("CONFIG SET {} {}\n", c.directive, c.value);
+    out += fmt::format("CONFIG SET {} {}\n", c.directive, Arg(c.value));
   const bool no_config_file = s.config_file.has_value() && s.config_file->empty();
   if (no_config_file) {
     out +=
         "Redis was started without a config file, so CONFIG REWRITE cannot keep this after a "
         "restart: also add it to Redis's command line (e.g. the container's command):\n ";
-    for (const ConfigChange& c : changes) out += fmt::format(" --{} {}", c.directive, c.value);
+    for (const ConfigChange& c : changes) out += fmt::format(" --{} {}", c.directive, Arg(c.value));
     return out;
   }
   out += "CONFIG REWRITE\n";
@@ -42,11 +48,10 @@ std::string RenderConfigFix(std::span<const ConfigChange> changes, const Snapsho
   return out;
 }
 
-std::string RedisSizeArg(int64_t bytes) {
-  if (bytes > 0 && bytes % kGiB == 0) return fmt::format("{}gb", bytes / kGiB);
-  if (bytes > 0 && bytes % kMiB == 0) return fmt::format("{}mb", bytes / kMiB);
-  if (bytes > 0 && bytes % kKiB == 0) return fmt::format("{}kb", bytes / kKiB);
-  return std::to_string(bytes);
+std::string ConfigFixClause(const ConfigChange& change, Provider p) {
+  if (p != Provider::kSelfManaged) return ManagedFixClause(change, p);
+  return fmt::format("CONFIG SET {} {} (and {} {} in redis.conf)", change.directive,
+                     Arg(change.value), change.directive, change.value);
 }
 
 HeadroomShares HeadroomSharesFrom(const CheckSettings& settings) {
@@ -88,9 +93,9 @@ std::optional<MaxmemoryAdvice> RecommendMaxmemory(const Snapshot& s,
   return a;
 }
 
-std::string MaxmemoryFix(const MaxmemoryAdvice& advice, const Snapshot& s) {
-  const ConfigChange change{"maxmemory", RedisSizeArg(advice.bytes)};
-  std::string out = RenderConfigFix(std::span(&change, 1), s);
+std::string MaxmemoryFix(const MaxmemoryAdvice& advice, const Snapshot& s, Provider p) {
+  const ConfigChange change = SizeChange("maxmemory", advice.bytes);
+  std::string out = RenderConfigFix(std::span(&change, 1), s, p);
   out += fmt::format("\nSized as {}.", advice.reason);
   if (advice.base.source == "total_system_memory") out += fmt::format("\nNote: {}.", kHostRamNote);
   return out;

@@ -1,7 +1,7 @@
 // Concrete fixes: the exact CONFIG SET commands, the CONFIG REWRITE that
-// keeps them across restarts, and the matching redis.conf lines; and the
-// maxmemory to recommend, sized from the container limit or the host's RAM.
-// Pure.
+// keeps them across restarts, and the matching redis.conf lines, or the
+// managed service's own change (managed_fix.h); and the maxmemory to
+// recommend, sized from the container limit or the host's RAM. Pure.
 #pragma once
 
 #include <cstdint>
@@ -10,16 +10,12 @@
 #include <string>
 
 #include "checks/check_settings.h"
+#include "checks/config_change.h"
 #include "memwatch/effective_limit.h"
+#include "memwatch/provider.h"
 #include "memwatch/snapshot.h"
 
 namespace memwatch::checks {
-
-// One redis.conf directive and its value: {"maxmemory", "3gb"}.
-struct ConfigChange {
-  std::string directive;
-  std::string value;
-};
 
 // Renders, one per line:
 //   CONFIG SET maxmemory 3gb
@@ -28,12 +24,15 @@ struct ConfigChange {
 //     maxmemory 3gb
 // When the snapshot shows Redis started without a config file
 // (config_file empty), CONFIG REWRITE would fail, so it says to pass the
-// setting on the command line instead.
-std::string RenderConfigFix(std::span<const ConfigChange> changes, const Snapshot& s);
+// setting on the command line instead. A value with spaces is quoted where
+// a command reads it. On a managed service (p), the service's own change
+// (RenderManagedFix) instead.
+std::string RenderConfigFix(std::span<const ConfigChange> changes, const Snapshot& s, Provider p);
 
-// A byte count in the units redis.conf reads: "3gb" (3 GiB), "3686mb",
-// "512kb", else plain bytes. Redis's "gb" is 1024^3, unlike "g".
-std::string RedisSizeArg(int64_t bytes);
+// One change as a clause inside a sentence: "CONFIG SET maxmemory-policy
+// allkeys-lru (and maxmemory-policy allkeys-lru in redis.conf)", or the
+// managed service's own change (ManagedFixClause).
+std::string ConfigFixClause(const ConfigChange& change, Provider p);
 
 // The largest safe maxmemory share of the memory it runs in (memory_headroom
 // params; maxmemory_unset sizes its advice with the same shares so following
@@ -64,6 +63,6 @@ std::optional<MaxmemoryAdvice> RecommendMaxmemory(const Snapshot& s,
 
 // Config lines to set the recommended maxmemory, plus the host-RAM note when
 // the size comes from total_system_memory.
-std::string MaxmemoryFix(const MaxmemoryAdvice& advice, const Snapshot& s);
+std::string MaxmemoryFix(const MaxmemoryAdvice& advice, const Snapshot& s, Provider p);
 
 }  // namespace memwatch::checks

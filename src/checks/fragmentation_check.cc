@@ -82,7 +82,7 @@ class FragmentationCheck final : public Check {
     std::string fix =
         "Let Redis defragment in the background (Redis >= 4 with jemalloc, the "
         "default build on Linux):\n" +
-        RenderConfigFix(std::span(&change, 1), s);
+        RenderConfigFix(std::span(&change, 1), s, ctx.provider);
     if (!allocator) {
       fix +=
           "\nThis Redis reports no allocator_frag_* fields, so it may not use jemalloc; "

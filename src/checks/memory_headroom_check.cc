@@ -73,7 +73,7 @@ class MemoryHeadroomCheck final : public Check {
                         fmt::format("{} ({})", FormatBytes(advice->bytes), advice->reason)});
     if (host) evidence.push_back({"note", std::string(kHostRamNote)});
     return MakeFinding(Severity::kWarning, std::move(summary), std::move(evidence),
-                       MaxmemoryFix(*advice, s));
+                       MaxmemoryFix(*advice, s, ctx.provider));
   }
 
   void Reset() override { active_ = false; }

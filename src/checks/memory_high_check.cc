@@ -60,18 +60,19 @@ class MemoryHighCheck final : public Check {
     const std::optional<MaxmemoryAdvice> advice =
         RecommendMaxmemory(s, ctx.target.memory_limit, HeadroomSharesFrom(ctx.settings));
     if (advice.has_value() && s.maxmemory.value_or(0) == 0) {
-      fix += "\nLet Redis protect itself before the kernel kills it:\n" + MaxmemoryFix(*advice, s);
+      fix += "\nLet Redis protect itself before the kernel kills it:\n" +
+             MaxmemoryFix(*advice, s, ctx.provider);
     } else if (advice.has_value() && advice->bytes > s.maxmemory.value_or(0)) {
-      fix += "\nThere is still safe room to raise maxmemory:\n" + MaxmemoryFix(*advice, s);
+      fix += "\nThere is still safe room to raise maxmemory:\n" +
+             MaxmemoryFix(*advice, s, ctx.provider);
     } else {
       fix +=
           "\nOr give Redis more memory (a larger container limit or host) and raise "
           "maxmemory with it.";
     }
     if (s.maxmemory_policy == "noeviction") {
-      fix +=
-          "\nIf Redis is a cache, let it evict: CONFIG SET maxmemory-policy allkeys-lru "
-          "(and maxmemory-policy allkeys-lru in redis.conf).";
+      fix += "\nIf Redis is a cache, let it evict: " +
+             ConfigFixClause(AllkeysLruChange(), ctx.provider) + ".";
     }
     return fix;
   }

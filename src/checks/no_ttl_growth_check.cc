@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "checks/check.h"
+#include "checks/fix_advice.h"
 #include "checks/format.h"
 #include "checks/snapshot_facts.h"
 #include "checks/trend.h"
@@ -65,9 +66,8 @@ class NoTtlGrowthCheck final : public Check {
         "seconds, or EXPIRE key seconds right after creating it; delete what is no longer "
         "needed (UNLINK key).";
     if (s.maxmemory_policy.has_value() && !IsAllkeysPolicy(*s.maxmemory_policy)) {
-      fix +=
-          "\nIf Redis is a cache: CONFIG SET maxmemory-policy allkeys-lru (and "
-          "maxmemory-policy allkeys-lru in redis.conf) so keys without a TTL can be evicted.";
+      fix += "\nIf Redis is a cache: " + ConfigFixClause(AllkeysLruChange(), ctx.provider) +
+             " so keys without a TTL can be evicted.";
     }
     return MakeFinding(Severity::kWarning, std::move(summary), std::move(evidence), std::move(fix));
   }

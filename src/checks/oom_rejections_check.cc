@@ -118,12 +118,13 @@ class OomRejectionsCheck final : public Check {
     const std::optional<MaxmemoryAdvice> advice =
         RecommendMaxmemory(s, ctx.target.memory_limit, HeadroomSharesFrom(ctx.settings));
     if (advice.has_value() && s.maxmemory.value_or(0) > 0 && advice->bytes > *s.maxmemory) {
-      fix += "\nThere is still safe room to raise maxmemory:\n" + MaxmemoryFix(*advice, s);
+      fix += "\nThere is still safe room to raise maxmemory:\n" +
+             MaxmemoryFix(*advice, s, ctx.provider);
     }
     if (s.maxmemory_policy == "noeviction" || IsVolatilePolicy(s.maxmemory_policy.value_or(""))) {
       const ConfigChange change{"maxmemory-policy", "allkeys-lru"};
       fix += "\nIf Redis is a cache, let it evict instead of refusing writes:\n" +
-             RenderConfigFix(std::span(&change, 1), s);
+             RenderConfigFix(std::span(&change, 1), s, ctx.provider);
     }
     return fix;
   }

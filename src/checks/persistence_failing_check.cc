@@ -8,6 +8,7 @@
 
 #include "checks/check.h"
 #include "checks/format.h"
+#include "checks/managed_fix.h"
 #include "checks/snapshot_facts.h"
 
 namespace memwatch::checks {
@@ -51,24 +52,39 @@ class PersistenceFailingCheck final : public Check {
         "and by default Redis now refuses writes with a MISCONF error",
         fmt::join(what, ", "));
     std::string fix =
-        "Read the Redis log for the reason (e.g. \"Can't save in background: fork: Cannot "
-        "allocate memory\", or a disk error).\n"
-        "If the fork failed for memory: allow overcommit on the host so the fork need not "
-        "reserve a full copy up front:\n"
-        "  sysctl vm.overcommit_memory=1\n"
-        "  /etc/sysctl.conf: vm.overcommit_memory = 1\n"
-        "and keep maxmemory at most 75% of the memory limit (see memory_headroom).\n"
-        "If the disk is full or not writable: check the directory from CONFIG GET dir (df -h, "
-        "ls -ld <dir>).\n"
-        "Then retry with BGSAVE (or BGREWRITEAOF) and check INFO persistence for status ok.\n"
-        "stop-writes-on-bgsave-error yes (the default) keeps refusing writes with MISCONF until "
-        "a save succeeds; CONFIG SET stop-writes-on-bgsave-error no lets writes through at the "
-        "risk of losing them.";
+        ctx.provider == Provider::kSelfManaged ? SelfManagedFix() : ManagedFix(ctx.provider);
     return MakeFinding(Severity::kCritical, std::move(summary), std::move(evidence),
                        std::move(fix));
   }
 
   void Reset() override {}
+
+ private:
+  static std::string SelfManagedFix() {
+    return "Read the Redis log for the reason (e.g. \"Can't save in background: fork: Cannot "
+           "allocate memory\", or a disk error).\n"
+           "If the fork failed for memory: allow overcommit on the host so the fork need not "
+           "reserve a full copy up front:\n"
+           "  sysctl vm.overcommit_memory=1\n"
+           "  /etc/sysctl.conf: vm.overcommit_memory = 1\n"
+           "and keep maxmemory at most 75% of the memory limit (see memory_headroom).\n"
+           "If the disk is full or not writable: check the directory from CONFIG GET dir (df -h, "
+           "ls -ld <dir>).\n"
+           "Then retry with BGSAVE (or BGREWRITEAOF) and check INFO persistence for status ok.\n"
+           "stop-writes-on-bgsave-error yes (the default) keeps refusing writes with MISCONF until "
+           "a save succeeds; CONFIG SET stop-writes-on-bgsave-error no lets writes through at the "
+           "risk of losing them.";
+  }
+
+  // The service takes the snapshots (backups) and owns host and disk.
+  static std::string ManagedFix(Provider p) {
+    return fmt::format(
+        "{} runs the saves: look for the failed backup or snapshot in the service's events "
+        "(aws elasticache describe-events, the Azure activity log, gcloud logging). A fork "
+        "that fails for memory needs more room outside the data: {}. Writes may be refused "
+        "with MISCONF until a save succeeds; if they are, open a case with the provider.",
+        ProviderTitle(p), MaxmemoryReserveHint(p));
+  }
 };
 
 }  // namespace

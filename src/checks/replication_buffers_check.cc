@@ -59,22 +59,6 @@ std::string NameReplicas(const std::vector<ReplicaBehind>& replicas) {
   return out;
 }
 
-// CONFIG SET with the value quoted (it holds spaces), then how to keep it.
-std::string OutputBufferLimitFix(const std::string& limit, const Snapshot& s) {
-  std::string out = fmt::format("CONFIG SET client-output-buffer-limit \"{}\"\n", limit);
-  if (s.config_file.has_value() && s.config_file->empty()) {
-    return out + fmt::format(
-                     "Redis was started without a config file, so CONFIG REWRITE cannot keep "
-                     "this after a restart: also add it to Redis's command line:\n  "
-                     "--client-output-buffer-limit \"{}\"",
-                     limit);
-  }
-  out += "CONFIG REWRITE\n";
-  out += s.config_file.has_value() ? fmt::format("redis.conf ({}):", *s.config_file)
-                                   : std::string("redis.conf:");
-  return out + fmt::format("\n  client-output-buffer-limit {}", limit);
-}
-
 class ReplicationBuffersCheck final : public Check {
  public:
   ReplicationBuffersCheck() : Check("replication_buffers") {}
@@ -146,11 +130,11 @@ class ReplicationBuffersCheck final : public Check {
     const Snapshot& s = *ctx.snapshot;
     const auto maxmemory = static_cast<double>(*s.maxmemory);
     if (!mem.MostlyReplicas()) {
-      const ConfigChange change{"repl-backlog-size",
-                                RedisSizeArg(WholeMiB(maxmemory * Param(ctx, "warning") / 2))};
+      const ConfigChange change =
+          SizeChange("repl-backlog-size", WholeMiB(maxmemory * Param(ctx, "warning") / 2));
       return "The backlog only needs to hold the writes of the longest replica disconnection "
              "that should end without a full resync (write rate x seconds); make it smaller:\n" +
-             RenderConfigFix(std::span(&change, 1), s);
+             RenderConfigFix(std::span(&change, 1), s, ctx.provider);
     }
     std::string fix =
         "Check the replica first: is it paused, overloaded, or on a slow or broken "
@@ -164,15 +148,16 @@ class ReplicationBuffersCheck final : public Check {
     }
     const int64_t hard = std::min(kDefaultHardLimit, WholeMiB(maxmemory * Param(ctx, "warning")));
     const int64_t soft = std::min(kDefaultSoftLimit, WholeMiB(static_cast<double>(hard) / 2));
-    const std::string limit =
-        fmt::format("replica {} {} {}", RedisSizeArg(hard), RedisSizeArg(soft), kSoftLimitSeconds);
+    const ConfigChange limit{
+        "client-output-buffer-limit",
+        fmt::format("replica {} {} {}", RedisSizeArg(hard), RedisSizeArg(soft), kSoftLimitSeconds)};
     return fix +
            "Restart or replace a replica that cannot keep up.\nThen cap what the primary keeps "
            "for one replica: it drops a replica whose buffer passes the hard limit, or stays "
            "above the soft one for the given seconds (Redis's default: replica 256mb 64mb 60). A "
            "dropped replica resyncs in full, which buffers the writes made meanwhile, so keep the "
            "limit above what a full sync takes on this primary:\n" +
-           OutputBufferLimitFix(limit, s);
+           RenderConfigFix(std::span(&limit, 1), s, ctx.provider);
   }
 
   Level level_;

@@ -59,7 +59,7 @@ class MaxmemoryUnsetCheck final : public Check {
   static std::string Fix(const CheckContext& ctx) {
     const std::optional<MaxmemoryAdvice> advice = RecommendMaxmemory(
         *ctx.snapshot, ctx.target.memory_limit, HeadroomSharesFrom(ctx.settings));
-    if (advice.has_value()) return MaxmemoryFix(*advice, *ctx.snapshot);
+    if (advice.has_value()) return MaxmemoryFix(*advice, *ctx.snapshot, ctx.provider);
     return "Set maxmemory to about 75% of the memory Redis may use (90% if it never saves to "
            "disk), e.g. for 4 GiB:\nCONFIG SET maxmemory 3gb\nCONFIG REWRITE\nredis.conf:\n"
            "  maxmemory 3gb\nmemwatch cannot size it: INFO shows no total_system_memory; set "
@@ -108,7 +108,7 @@ class NoevictionCheck final : public Check {
     std::string fix =
         "If Redis is a cache (its data can be rebuilt from elsewhere), let it remove the least "
         "recently used keys:\n" +
-        RenderConfigFix(std::span(&change, 1), s) +
+        RenderConfigFix(std::span(&change, 1), s, ctx.provider) +
         "\nIf the data must not be lost, keep noeviction, but give Redis room to spare and act "
         "on memory_high and time_to_full before the limit.";
     return MakeFinding(*level_, std::move(summary), std::move(evidence), std::move(fix));

@@ -8,6 +8,7 @@
 #include "checks/check_registry.h"
 #include "checks/effective_limit.h"
 #include "checks/forecast.h"
+#include "checks/provider_detection.h"
 #include "checks/snapshot_facts.h"
 #include "checks/trend.h"
 
@@ -78,8 +79,17 @@ std::vector<Finding> TargetMonitor::Observe(const Observation& obs) {
     history_.Add(Sample{.at = obs.at, .failed = true, .probe = obs.probe_duration});
   }
 
-  const CheckContext ctx{obs,       snapshot, previous,   history_,      info_,
-                         settings_, limit,    used_trend, time_to_full_, earliest_full};
+  const CheckContext ctx{obs,
+                         snapshot,
+                         previous,
+                         history_,
+                         info_,
+                         settings_,
+                         limit,
+                         used_trend,
+                         time_to_full_,
+                         earliest_full,
+                         ResolveProvider(info_.provider, snapshot)};
   std::vector<Finding> findings;
   for (size_t i = 0; i < checks_.size(); ++i) {
     Check& check = *checks_[i];

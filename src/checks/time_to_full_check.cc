@@ -69,12 +69,11 @@ class TimeToFullCheck final : public Check {
         RecommendMaxmemory(s, ctx.target.memory_limit, HeadroomSharesFrom(ctx.settings));
     if (advice.has_value() && s.maxmemory.value_or(0) == 0) {
       fix += "\nSet maxmemory so Redis refuses or evicts before it is killed:\n" +
-             MaxmemoryFix(*advice, s);
+             MaxmemoryFix(*advice, s, ctx.provider);
     }
     if (s.maxmemory_policy == "noeviction" || IsVolatilePolicy(s.maxmemory_policy.value_or(""))) {
-      fix +=
-          "\nIf Redis is a cache: CONFIG SET maxmemory-policy allkeys-lru (and "
-          "maxmemory-policy allkeys-lru in redis.conf) so it evicts instead of failing.";
+      fix += "\nIf Redis is a cache: " + ConfigFixClause(AllkeysLruChange(), ctx.provider) +
+             " so it evicts instead of failing.";
     }
     return fix;
   }

@@ -30,9 +30,13 @@ std::string Indent(std::string_view text, std::string_view prefix) {
   return out;
 }
 
-std::string ServerLine(const Snapshot& s) {
+std::string ServerLine(const Snapshot& s, Provider provider) {
   std::string server = s.server_name.value_or("redis") == "valkey" ? "Valkey " : "Redis ";
   server += s.valkey_version ? *s.valkey_version : s.redis_version.value_or("(unknown version)");
+  if (provider != Provider::kSelfManaged) {
+    server += fmt::format(" on {} (settings change in its console or CLI, not CONFIG SET)",
+                          ProviderTitle(provider));
+  }
   return server;
 }
 
@@ -80,7 +84,8 @@ std::string FormatText(const std::vector<TargetReport>& reports) {
       continue;
     }
     const Snapshot& s = *r.snapshot;
-    out += fmt::format("  {}\n  {}\n  {}\n", ServerLine(s), MemoryLine(s, r.limit), KeysLine(s));
+    out += fmt::format("  {}\n  {}\n  {}\n", ServerLine(s, r.provider), MemoryLine(s, r.limit),
+                       KeysLine(s));
     if (r.findings.empty()) {
       out += "\n  OK: no risk found.\n\n";
       continue;
@@ -121,6 +126,7 @@ std::string FormatJson(const std::vector<TargetReport>& reports) {
       t["status"] = "ok";
       const Snapshot& s = *r.snapshot;
       if (s.redis_version) t["redis_version"] = *s.redis_version;
+      t["provider"] = ProviderName(r.provider);
       if (s.used_memory) t["used_memory_bytes"] = *s.used_memory;
       if (s.maxmemory) t["maxmemory_bytes"] = *s.maxmemory;
       if (s.maxmemory_policy) t["maxmemory_policy"] = *s.maxmemory_policy;

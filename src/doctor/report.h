@@ -9,6 +9,7 @@
 #include "memwatch/effective_limit.h"
 #include "memwatch/finding.h"
 #include "memwatch/poll_failure.h"
+#include "memwatch/provider.h"
 #include "memwatch/snapshot.h"
 
 namespace memwatch::doctor {
@@ -20,6 +21,7 @@ struct TargetReport {
   std::string error;  // when failure != kNone
   std::optional<Snapshot> snapshot;
   std::optional<EffectiveLimit> limit;
+  Provider provider = Provider::kSelfManaged;  // configured, else detected
   std::vector<Finding> findings;
 };
 

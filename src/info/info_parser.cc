@@ -97,6 +97,7 @@ constexpr StringField kStringFields[] = {
     {"redis_mode", &Snapshot::redis_mode},
     // Valkey 8 prints redis_mode as server_mode unless extended-redis-compatibility is on.
     {"server_mode", &Snapshot::redis_mode},
+    {"os", &Snapshot::os},
     {"executable", &Snapshot::executable},
     {"config_file", &Snapshot::config_file},
     {"maxmemory_policy", &Snapshot::maxmemory_policy},

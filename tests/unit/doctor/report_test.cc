@@ -106,5 +106,18 @@ TEST(DoctorReportTest, JsonCarriesFindingsAndExitCode) {
   EXPECT_EQ(t["findings"][0]["evidence"]["maxmemory"], "0 (no limit)");
 }
 
+// A managed service is named where the server is, so the CLI fixes below
+// it read right; scripts get the provider's stable name.
+TEST(DoctorReportTest, NamesAManagedProvider) {
+  TargetReport r = Stock();
+  r.findings.clear();
+  r.provider = Provider::kElastiCache;
+  EXPECT_THAT(FormatText({r}),
+              ::testing::HasSubstr("\n  Redis 7.0.15 on Amazon ElastiCache (settings change in "
+                                   "its console or CLI, not CONFIG SET)\n"));
+  EXPECT_EQ(nlohmann::json::parse(FormatJson({r}))["targets"][0]["provider"], "elasticache");
+  EXPECT_EQ(nlohmann::json::parse(FormatJson({Stock()}))["targets"][0]["provider"], "self-managed");
+}
+
 }  // namespace report_test
 }  // namespace memwatch::doctor

@@ -19,6 +19,7 @@ TEST(InfoFixtures, Redis70CaptureMatchesGolden) {
   const Snapshot expected = {
       .redis_version = "7.0.15",
       .redis_mode = "standalone",
+      .os = "Linux 6.18.44-fc-v782 x86_64",
       .uptime_in_seconds = 5,
       .executable = "/usr/bin/redis-server",
       .config_file = "",
@@ -78,6 +79,7 @@ TEST(InfoFixtures, Redis70EverythingMatchesGolden) {
   const Snapshot expected = {
       .redis_version = "7.0.15",
       .redis_mode = "standalone",
+      .os = "Linux 6.18.44-fc-v782 x86_64",
       .uptime_in_seconds = 5,
       .executable = "/usr/bin/redis-server",
       .config_file = "",
@@ -139,6 +141,7 @@ TEST(InfoFixtures, Redis60MatchesGolden) {
   const Snapshot expected = {
       .redis_version = "6.0.20",
       .redis_mode = "standalone",
+      .os = "Linux 5.10.0-26-amd64 x86_64",
       .uptime_in_seconds = 1728123,
       .executable = "/usr/local/bin/redis-server",
       .config_file = "/etc/redis/redis.conf",
@@ -198,6 +201,7 @@ TEST(InfoFixtures, Redis62MatchesGolden) {
   const Snapshot expected = {
       .redis_version = "6.2.14",
       .redis_mode = "standalone",
+      .os = "Linux 5.15.0-91-generic x86_64",
       .uptime_in_seconds = 86400,
       .executable = "/data/redis-server",
       .config_file = "",
@@ -257,6 +261,7 @@ TEST(InfoFixtures, Redis74MatchesGolden) {
   const Snapshot expected = {
       .redis_version = "7.4.1",
       .redis_mode = "standalone",
+      .os = "Linux 6.8.0-45-generic x86_64",
       .uptime_in_seconds = 604800,
       .executable = "/data/redis-server",
       .config_file = "/usr/local/etc/redis/redis.conf",
@@ -276,6 +281,7 @@ TEST(InfoFixtures, Valkey8MatchesGolden) {
       .server_name = "valkey",
       .valkey_version = "8.0.1",
       .redis_mode = "standalone",
+      .os = "Linux 6.1.0-18-amd64 x86_64",
       .uptime_in_seconds = 3600,
       .executable = "/usr/bin/valkey-server",
       .config_file = "/etc/valkey/valkey.conf",
@@ -358,7 +364,24 @@ INSTANTIATE_TEST_SUITE_P(InfoFixtures, EveryFixture,
                          ::testing::Values("redis-6.0.txt", "redis-6.2.txt", "redis-7.0.txt",
                                            "redis-7.0-everything.txt", "redis-7.4.txt",
                                            "valkey-8.txt", "redis-7.0-paused-replica.txt",
-                                           "redis-7.0-replica.txt", "sentinel-7.0.txt"));
+                                           "redis-7.0-replica.txt", "sentinel-7.0.txt",
+                                           "elasticache-7.0.txt"));
+
+// Hand-made from public ElastiCache captures: the service names itself in
+// `os` (what provider detection reads), hides the binary and config file
+// behind "-" and the node's RAM entirely.
+TEST(InfoFixtures, ElastiCacheShowsItsNameAndHidesTheHost) {
+  const Snapshot s = ParseInfo(ReadInfoFixture("elasticache-7.0.txt"));
+  EXPECT_TRUE(s.parse_notes.empty());
+  EXPECT_EQ(s.os, "Amazon ElastiCache");
+  EXPECT_EQ(s.executable, "-");
+  EXPECT_EQ(s.config_file, "-");
+  EXPECT_EQ(s.total_system_memory, std::nullopt);
+  EXPECT_EQ(s.maxmemory, 5256629452);
+  EXPECT_EQ(s.maxmemory_policy, "volatile-lru");
+  EXPECT_EQ(s.used_memory, 1068440);
+  EXPECT_EQ(s.sections, (std::vector<std::string>{"server", "memory"}));
+}
 
 // Real capture, Debian 12 redis-server 7.0.15: a primary (maxmemory 64mb)
 // whose replica was paused with SIGSTOP right after its sync, then 20 MB
@@ -368,6 +391,7 @@ TEST(InfoFixtures, Redis70PrimaryWithPausedReplicaMatchesGolden) {
   const Snapshot expected = {
       .redis_version = "7.0.15",
       .redis_mode = "standalone",
+      .os = "Linux 6.18.44-fc-v1272 x86_64",
       .uptime_in_seconds = 16,
       .executable = "/tmp/repl-exp/redis-server",
       .config_file = "",
@@ -425,6 +449,7 @@ TEST(InfoFixtures, Redis70ReplicaMatchesGolden) {
   const Snapshot expected = {
       .redis_version = "7.0.15",
       .redis_mode = "standalone",
+      .os = "Linux 6.18.44-fc-v1272 x86_64",
       .uptime_in_seconds = 1,
       .executable = "/tmp/repl-exp/redis-server",
       .config_file = "",
@@ -482,6 +507,7 @@ TEST(InfoFixtures, Sentinel70ParsesWithoutNotes) {
   const Snapshot expected = {
       .redis_version = "7.0.15",
       .redis_mode = "sentinel",
+      .os = "Linux 6.18.44-fc-v1272 x86_64",
       .uptime_in_seconds = 1,
       .executable = "/tmp/repl-exp/redis-server",
       .config_file = "/tmp/repl-exp/run.r72A/s.conf",

@@ -56,6 +56,7 @@ inline void ExpectSameSnapshot(const Snapshot& actual, const Snapshot& expected)
   MEMWATCH_EXPECT_FIELD(server_name);
   MEMWATCH_EXPECT_FIELD(valkey_version);
   MEMWATCH_EXPECT_FIELD(redis_mode);
+  MEMWATCH_EXPECT_FIELD(os);
   MEMWATCH_EXPECT_FIELD(uptime_in_seconds);
   MEMWATCH_EXPECT_FIELD(executable);
   MEMWATCH_EXPECT_FIELD(config_file);
