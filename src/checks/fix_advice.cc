@@ -12,7 +12,7 @@
 namespace memwatch::checks {
 namespace {
 
-constexpr int64_t kMiB = 1024 * 1024;
+constexpr int64_t kMiB = int64_t{1024} * 1024;
 
 // The next fork may copy more than the last one did.
 constexpr double kCowMargin = 1.5;
