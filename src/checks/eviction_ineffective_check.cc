@@ -49,7 +49,7 @@ class EvictionIneffectiveCheck final : public Check {
     const bool has_max = s.maxmemory.value_or(0) > 0;
     std::optional<double> used_share;
     if (has_max && s.used_memory.has_value()) {
-      used_share = static_cast<double>(*s.used_memory) / static_cast<double>(*s.maxmemory);
+      used_share = static_cast<double>(*CountedForEviction(s)) / static_cast<double>(*s.maxmemory);
     }
     level_ = has_max ? EscalateAtShare(level_, used_share, Param(ctx, "critical_used"))
                      : Level(Severity::kWarning);

@@ -1,5 +1,6 @@
 // memory_high: used memory is close to the effective limit (maxmemory, else
-// the container's memory_limit, else the host's RAM). Quiet when maxmemory
+// the container's memory_limit, else the host's RAM). Against maxmemory it
+// is the part Redis counts for eviction (UsedAgainst), as Redis does. Quiet when maxmemory
 // is set under an allkeys-* policy: there running at maxmemory is how a
 // cache works, and evicting reports what it costs.
 #include <fmt/format.h>
@@ -40,6 +41,13 @@ class MemoryHighCheck final : public Check {
          fmt::format("warning {}, critical {}, clears {} lower", FormatPercent(warning),
                      FormatPercent(critical), FormatPercent(margin))},
     };
+    const int64_t not_counted = *s.used_memory - UsedAgainst(s, ctx.limit).value_or(*s.used_memory);
+    if (not_counted > 0) {
+      evidence.push_back({"not counted against maxmemory",
+                          fmt::format("{} (replica buffers beyond the backlog, the AOF buffer: "
+                                      "Redis does not evict for them; see replication_buffers)",
+                                      FormatBytes(not_counted))});
+    }
     if (s.used_memory_peak.has_value()) {
       evidence.push_back({"used_memory_peak", FormatBytes(*s.used_memory_peak)});
     }

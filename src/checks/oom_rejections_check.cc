@@ -43,8 +43,8 @@ std::optional<Rejections> NewRejections(const CheckContext& ctx) {
     return Rejections{*d, "commandstats rejected_calls (all rejected commands, not only OOM)"};
   }
   // Redis 6.0: no counter. At maxmemory under noeviction every write fails.
-  if (s.maxmemory.value_or(0) > 0 && s.used_memory.has_value() && *s.used_memory >= *s.maxmemory &&
-      s.maxmemory_policy == "noeviction") {
+  if (s.maxmemory.value_or(0) > 0 && s.used_memory.has_value() &&
+      *CountedForEviction(s) >= *s.maxmemory && s.maxmemory_policy == "noeviction") {
     return Rejections{1, "inferred: used_memory >= maxmemory under noeviction (no errorstats)"};
   }
   return Rejections{0, ""};

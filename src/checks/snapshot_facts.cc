@@ -52,9 +52,22 @@ std::string DescribeUsed(int64_t used, const std::optional<EffectiveLimit>& limi
                      DescribeLimit(*limit));
 }
 
+std::optional<int64_t> CountedForEviction(const Snapshot& s) {
+  if (!s.used_memory.has_value()) return std::nullopt;
+  const int64_t not_counted = std::clamp<int64_t>(s.mem_not_counted_for_evict.value_or(0), 0,
+                                                  std::max<int64_t>(*s.used_memory, 0));
+  return *s.used_memory - not_counted;
+}
+
+std::optional<int64_t> UsedAgainst(const Snapshot& s, const std::optional<EffectiveLimit>& limit) {
+  if (limit.has_value() && limit->source == "maxmemory") return CountedForEviction(s);
+  return s.used_memory;
+}
+
 std::optional<double> UsedShare(const Snapshot& s, const std::optional<EffectiveLimit>& limit) {
-  if (!s.used_memory.has_value() || !limit.has_value() || limit->bytes <= 0) return std::nullopt;
-  return static_cast<double>(*s.used_memory) / static_cast<double>(limit->bytes);
+  const std::optional<int64_t> used = UsedAgainst(s, limit);
+  if (!used.has_value() || !limit.has_value() || limit->bytes <= 0) return std::nullopt;
+  return static_cast<double>(*used) / static_cast<double>(limit->bytes);
 }
 
 std::string_view WhatRunsOut(const std::optional<EffectiveLimit>& limit) {

@@ -49,7 +49,18 @@ std::string DescribeLimit(const EffectiveLimit& limit);
 // bytes when the limit is unknown.
 std::string DescribeUsed(int64_t used, const std::optional<EffectiveLimit>& limit);
 
-// used_memory / limit; nullopt when either is unknown.
+// The part of used_memory Redis compares with maxmemory (evict.c,
+// getMaxmemoryState): without mem_not_counted_for_evict (replica buffers
+// beyond the backlog, the AOF buffer). nullopt when used_memory is unknown.
+std::optional<int64_t> CountedForEviction(const Snapshot& s);
+
+// What is measured against `limit`: the counted part against maxmemory
+// (what Redis evicts and refuses writes by), all of used_memory against a
+// container's or host's memory (what the kernel kills by, buffers
+// included). used_memory when the limit is unknown.
+std::optional<int64_t> UsedAgainst(const Snapshot& s, const std::optional<EffectiveLimit>& limit);
+
+// UsedAgainst(s, limit) / limit; nullopt when either is unknown.
 std::optional<double> UsedShare(const Snapshot& s, const std::optional<EffectiveLimit>& limit);
 
 // "the container" / "the host" / "the machine or container": what runs out

@@ -24,11 +24,15 @@ Duration RetentionFor(const CheckSettings& settings) {
   return Duration(static_cast<int64_t>(seconds * 1000));
 }
 
-Sample SampleFrom(const Observation& obs, const Snapshot& s, const Counters& c) {
+// The used_memory series is what the limit is measured against
+// (UsedAgainst), so a replica's buffer growing beyond maxmemory's reach
+// forecasts nothing.
+Sample SampleFrom(const Observation& obs, const Snapshot& s, const Counters& c,
+                  const std::optional<EffectiveLimit>& limit) {
   Sample sample;
   sample.at = obs.at;
   sample.probe = obs.probe_duration;
-  sample.used_memory = s.used_memory;
+  sample.used_memory = UsedAgainst(s, limit);
   if (const std::optional<KeyspaceTotals> ks = SumKeyspace(s)) {
     sample.keys = ks->keys;
     sample.expires = ks->expires;
@@ -69,7 +73,7 @@ std::vector<Finding> TargetMonitor::Observe(const Observation& obs) {
                            *counters->uptime_seconds < *previous_->uptime_seconds;
     if (previous_.has_value() && !restarted) previous = &*previous_;
     limit = ComputeEffectiveLimit(*snapshot, info_.memory_limit);
-    history_.Add(SampleFrom(obs, *snapshot, *counters));
+    history_.Add(SampleFrom(obs, *snapshot, *counters, limit));
     used_trend = used_trend_.Get(history_, Series::kUsedMemory, obs.at,
                                  settings_.Param("time_to_full", "window"));
     time_to_full_.reset();
@@ -109,7 +113,8 @@ void TargetMonitor::UpdateForecast(const Snapshot& s, const EffectiveLimit& limi
                                    std::optional<Trend>* used_trend,
                                    std::optional<double>* earliest_full) {
   const auto cap = static_cast<double>(limit.bytes);
-  const double headroom = std::max(0.0, cap - static_cast<double>(s.used_memory.value_or(0)));
+  const double headroom =
+      std::max(0.0, cap - static_cast<double>(UsedAgainst(s, limit).value_or(0)));
   const double horizon = settings_.Param("time_to_full", "warning");
   // Only the scales whose rise could reach the limit within their span (a
   // forecast) or within the warning horizon (evidence) are computed.

@@ -57,6 +57,28 @@ TEST(MemoryHighTest, UsesTheContainerLimitWithoutMaxmemory) {
   EXPECT_NE(f->fix.find("CONFIG SET maxmemory 3gb"), std::string::npos) << f->fix;
 }
 
+// Redis evicts and refuses writes by used_memory less what it does not
+// count (a paused replica's buffer): so does memory_high against maxmemory,
+// and says what it left out. Against a container limit all of it counts.
+TEST(MemoryHighTest, AgainstMaxmemoryOnlyThePartRedisCounts) {
+  MonitorHarness h;
+  SnapshotBuilder b = Capped(4 * kGiB);
+  b.Used(static_cast<int64_t>(0.96 * 4 * kGiB)).Set(&Snapshot::mem_not_counted_for_evict, kGiB);
+  const auto findings = h.Poll(b.Build());
+  ASSERT_EQ(LevelOf(findings, "memory_high"), std::nullopt) << "71% counted";
+  b.Used(static_cast<int64_t>(0.90 * 4 * kGiB + kGiB));
+  const auto warn = h.Poll(b.Build());
+  ASSERT_EQ(LevelOf(warn, "memory_high"), Severity::kWarning);
+  const Finding& f = *FindingFor(warn, "memory_high");
+  EXPECT_NE(f.summary.find("90% of maxmemory 4 GiB"), std::string::npos) << f.summary;
+  EXPECT_NE(EvidenceValue(f, "not counted against maxmemory").find("1 GiB"), std::string::npos);
+
+  MonitorHarness container(4 * kGiB);
+  SnapshotBuilder c;
+  c.Used(static_cast<int64_t>(0.96 * 4 * kGiB)).Set(&Snapshot::mem_not_counted_for_evict, kGiB);
+  EXPECT_EQ(LevelOf(container.Poll(c.Build()), "memory_high"), Severity::kCritical);
+}
+
 TEST(MemoryHighTest, QuietForCachesThatEvictByDesign) {
   MonitorHarness h;
   EXPECT_FALSE(

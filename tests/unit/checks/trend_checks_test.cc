@@ -54,6 +54,21 @@ TEST(TimeToFullTest, WarnsAnHourAheadAndCriticalTenMinutesAhead) {
   EXPECT_NEAR(critical_at, 150 * 60, 60);
 }
 
+// A paused replica's buffer grows used_memory but not what Redis compares
+// with maxmemory: no forecast of a full maxmemory from it.
+TEST(TimeToFullTest, ReplicaBufferGrowthDoesNotFillMaxmemory) {
+  MonitorHarness h;
+  SnapshotBuilder b = Capped();
+  const double rate = 1.0 * kGiB / (80 * 60);
+  for (int i = 0; i * kStep < 120 * 60; ++i) {
+    const auto buffer = static_cast<int64_t>(rate * i * kStep);
+    b.Used(2 * kGiB + buffer).Set(&Snapshot::mem_not_counted_for_evict, buffer);
+    EXPECT_FALSE(Has(h.Poll(b.Build(), 10s), "time_to_full")) << i;
+  }
+  ASSERT_TRUE(h.monitor().TimeToFullSeconds().has_value());
+  EXPECT_TRUE(std::isinf(*h.monitor().TimeToFullSeconds()));
+}
+
 // 3 GiB + 100 MiB teeth every 5 min (a batch of cached keys expiring) +
 // noise + a 400 MiB one-poll spike every 20 min + `growth` bytes/s.
 int64_t Noisy(double t, double growth, std::mt19937& rng) {
