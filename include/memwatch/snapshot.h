@@ -96,6 +96,9 @@ struct Snapshot {
 
   // replication
   std::optional<std::string> role;  // master | slave
+  // On a replica: where its primary listens, as the replica was told.
+  std::optional<std::string> master_host;
+  std::optional<int64_t> master_port;
   std::optional<int64_t> connected_slaves;
   std::optional<bool> master_link_up;  // on a replica: master_link_status up|down
   std::optional<int64_t> master_repl_offset;

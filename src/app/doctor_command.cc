@@ -1,8 +1,12 @@
 #include "app/doctor_command.h"
 
 #include <cstdio>
+#include <optional>
+#include <utility>
+#include <vector>
 
 #include "app/poll_processor.h"
+#include "app/watched_primary.h"
 #include "checks/effective_limit.h"
 #include "checks/provider_detection.h"
 #include "config/config_loader.h"
@@ -65,6 +69,15 @@ int RunDoctor(const Command& cmd) {
   std::vector<poller::PollResult> results =
       poller::PollOnce(options, PollProcessor::PollTargets(config));
 
+  // Every reply first, so a replica can be compared with its primary.
+  std::vector<std::optional<Snapshot>> snapshots(config.targets.size());
+  std::vector<WatchedTarget> watched;
+  for (size_t i = 0; i < config.targets.size(); ++i) {
+    if (results[i].failure == PollFailure::kNone) snapshots[i] = info::ParseInfo(results[i].info);
+    watched.push_back({config.targets[i].name, config.targets[i].endpoint,
+                       snapshots[i] ? snapshots[i]->maxmemory : std::nullopt});
+  }
+
   std::vector<doctor::TargetReport> reports;
   for (size_t i = 0; i < config.targets.size(); ++i) {
     const config::TargetConfig& tc = config.targets[i];
@@ -75,7 +88,7 @@ int RunDoctor(const Command& cmd) {
     report.failure = r.failure;
     report.error = r.message;
     if (r.failure == PollFailure::kNone) {
-      report.snapshot = info::ParseInfo(r.info);
+      report.snapshot = std::move(snapshots[i]);
       report.limit = checks::ComputeEffectiveLimit(*report.snapshot, tc.memory_limit);
       report.provider = checks::ResolveProvider(std::nullopt, &*report.snapshot);
       checks::TargetMonitor monitor({tc.name, tc.memory_limit},
@@ -85,6 +98,7 @@ int RunDoctor(const Command& cmd) {
       obs.probe_duration =
           std::chrono::duration_cast<std::chrono::microseconds>(r.finished - r.started);
       obs.snapshot = &*report.snapshot;
+      obs.primary = WatchedPrimaryOf(*report.snapshot, watched);
       report.findings = monitor.Observe(obs);
     }
     reports.push_back(std::move(report));

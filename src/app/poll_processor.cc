@@ -74,7 +74,18 @@ PollEffects PollProcessor::Reconfigure(const config::Config& config) {
   // them on purpose), and the poller forgets them with their fast mode.
   for (const auto& entry : old) alerts_.Forget(entry.first);
   store_->SetTargets(names);
+  RebuildWatched(config);
   return effects;
+}
+
+void PollProcessor::RebuildWatched(const config::Config& config) {
+  std::map<std::string, std::optional<int64_t>> last;
+  for (const WatchedTarget& w : watched_) last.emplace(w.name, w.maxmemory);
+  watched_.clear();
+  for (const config::TargetConfig& tc : config.targets) {
+    auto it = last.find(tc.name);
+    watched_.push_back({tc.name, tc.endpoint, it != last.end() ? it->second : std::nullopt});
+  }
 }
 
 bool PollProcessor::FastPolling(const std::string& name) const {
@@ -141,6 +152,8 @@ PollEffects PollProcessor::Process(const poller::PollResult& r, WallTime wall_no
                    snapshot->parse_notes.size(), snapshot->parse_notes.front());
     }
     obs.snapshot = &*snapshot;
+    watched_[static_cast<size_t>(found - targets_.data())].maxmemory = snapshot->maxmemory;
+    obs.primary = WatchedPrimaryOf(*snapshot, watched_);
   }
 
   std::vector<Finding> findings = t.monitor->Observe(obs);

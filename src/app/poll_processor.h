@@ -14,6 +14,7 @@
 
 #include "alerting/alert_state.h"
 #include "alerting/notification.h"
+#include "app/watched_primary.h"
 #include "checks/target_monitor.h"
 #include "config/config.h"
 #include "memwatch/clock.h"
@@ -67,6 +68,10 @@ class PollProcessor {
     std::optional<int64_t> previous_used;  // used_memory at the last successful poll
   };
 
+  // targets_ as replicas look their primary up (same order), with each
+  // one's last maxmemory.
+  void RebuildWatched(const config::Config& config);
+
   // Appends to `effects` when the target's polling mode changes.
   void UpdatePollingMode(Target& t, const Snapshot* snapshot, std::optional<EffectiveLimit> limit,
                          PollEffects* effects);
@@ -77,6 +82,7 @@ class PollProcessor {
   alerting::AlertState alerts_;
   Duration fast_interval_;
   std::vector<Target> targets_;  // index = PollResult::target_index
+  std::vector<WatchedTarget> watched_;
   size_t pending_first_ = 0;
 };
 

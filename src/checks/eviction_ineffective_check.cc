@@ -63,7 +63,7 @@ class EvictionIneffectiveCheck final : public Check {
     if (level_ == Severity::kCritical) {
       summary += fmt::format("; memory is already at {} of maxmemory", FormatPercent(*used_share));
     }
-    summary += ReplicaMaxmemoryNote(s);
+    summary += ReplicaMaxmemoryNote(s, ctx.obs.primary, ctx.limit);
     std::vector<Evidence> evidence{
         {"maxmemory_policy", policy},
         {"keys", fmt::format("{} ({} without a TTL)", FormatCount(ks->keys),

@@ -55,7 +55,7 @@ class MemoryHeadroomCheck final : public Check {
           FormatPercent(share), what, advice->persistence ? "the fork of background saves, " : "");
     }
     if (host) summary += " (total_system_memory is the host's RAM, not the container's)";
-    summary += ReplicaMaxmemoryNote(s);
+    summary += ReplicaMaxmemoryNote(s, ctx.obs.primary, ctx.limit);
 
     std::vector<Evidence> evidence{
         {"maxmemory", fmt::format("{} ({} of {})", FormatBytes(maxmemory), FormatPercent(share),

@@ -34,7 +34,7 @@ class MemoryHighCheck final : public Check {
 
     std::string summary = fmt::format("Redis uses {} of {}; at 100% {}", FormatPercent(*share),
                                       DescribeLimit(*ctx.limit), AtTheLimit(s, *ctx.limit));
-    summary += ReplicaMaxmemoryNote(s);
+    summary += ReplicaMaxmemoryNote(s, ctx.obs.primary, ctx.limit);
     std::vector<Evidence> evidence{
         {"used_memory", DescribeUsed(*s.used_memory, ctx.limit)},
         {"thresholds",

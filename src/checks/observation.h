@@ -2,6 +2,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "memwatch/clock.h"
@@ -10,12 +12,20 @@
 
 namespace memwatch::checks {
 
+// A replica's primary, when this daemon watches it too (matched by the
+// replica's master_host:master_port): its name and last maxmemory.
+struct PrimaryLimit {
+  std::string name;
+  int64_t maxmemory = 0;  // 0: no limit
+};
+
 struct Observation {
   MonoTime at;
   PollFailure failure = PollFailure::kNone;
   std::string failure_message;  // for people; never contains a secret
   std::chrono::microseconds probe_duration{0};
-  const Snapshot* snapshot = nullptr;  // set iff failure == kNone
+  const Snapshot* snapshot = nullptr;   // set iff failure == kNone
+  std::optional<PrimaryLimit> primary;  // on a replica whose primary is watched
 };
 
 }  // namespace memwatch::checks

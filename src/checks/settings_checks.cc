@@ -47,7 +47,7 @@ class MaxmemoryUnsetCheck final : public Check {
           "will soon be killed for lack of memory",
           FormatPercent(*share), WhatRunsOut(ctx.limit));
     }
-    summary += ReplicaMaxmemoryNote(s);
+    summary += ReplicaMaxmemoryNote(s, ctx.obs.primary, ctx.limit);
     std::vector<Evidence> evidence{{"maxmemory", "0 (no limit)"}};
     for (Evidence& e : UsedEvidence(ctx)) evidence.push_back(std::move(e));
     return MakeFinding(*level_, std::move(summary), std::move(evidence), Fix(ctx));
@@ -97,7 +97,7 @@ class NoevictionCheck final : public Check {
       summary += fmt::format(", and it already uses {} of {}", FormatPercent(*share),
                              DescribeLimit(*ctx.limit));
     }
-    summary += ReplicaMaxmemoryNote(s);
+    summary += ReplicaMaxmemoryNote(s, ctx.obs.primary, ctx.limit);
     std::vector<Evidence> evidence{{"maxmemory_policy", "noeviction"}};
     if (s.maxmemory.has_value()) {
       evidence.push_back(

@@ -91,11 +91,25 @@ std::string_view AtTheLimit(const Snapshot& s, const EffectiveLimit& limit) {
   return "Redis then evicts keys or refuses writes, depending on maxmemory-policy";
 }
 
-std::string_view ReplicaMaxmemoryNote(const Snapshot& s) {
+std::string ReplicaMaxmemoryNote(const Snapshot& s, const std::optional<PrimaryLimit>& primary,
+                                 const std::optional<EffectiveLimit>& limit) {
   if (s.role != "slave") return "";
-  return ". This is a replica: replicas ignore maxmemory by default "
-         "(replica-ignore-maxmemory yes), so at its maxmemory it neither evicts nor refuses "
-         "writes but holds what its primary holds; size it against the primary's maxmemory";
+  std::string note =
+      ". This is a replica: replicas ignore maxmemory by default "
+      "(replica-ignore-maxmemory yes), so at its maxmemory it neither evicts nor refuses "
+      "writes but holds what its primary holds; size it against the primary's maxmemory";
+  if (!primary.has_value()) return note;
+  if (primary->maxmemory <= 0) {
+    return note + fmt::format(" (its primary {} has none: nothing caps what the replica holds)",
+                              primary->name);
+  }
+  note += fmt::format(" (its primary {} has maxmemory {}", primary->name,
+                      FormatBytes(primary->maxmemory));
+  if (limit.has_value() && limit->bytes < primary->maxmemory) {
+    note += fmt::format(", more than this replica's {}: the replica runs out first",
+                        DescribeLimit(*limit));
+  }
+  return note + ")";
 }
 
 bool EvictsByDesign(const Snapshot& s) {

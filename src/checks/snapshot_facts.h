@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "checks/observation.h"
 #include "memwatch/effective_limit.h"
 #include "memwatch/snapshot.h"
 
@@ -79,8 +80,10 @@ bool EvictsByDesign(const Snapshot& s);
 // What memory findings on a replica (role:slave) add to their summary:
 // replicas ignore maxmemory by default (replica-ignore-maxmemory yes), so
 // their own limit neither evicts nor refuses anything. "" on a primary or
-// when the role is unknown.
-std::string_view ReplicaMaxmemoryNote(const Snapshot& s);
+// when the role is unknown. With the primary's maxmemory (when it is watched
+// too) it compares it with this replica's limit.
+std::string ReplicaMaxmemoryNote(const Snapshot& s, const std::optional<PrimaryLimit>& primary,
+                                 const std::optional<EffectiveLimit>& limit);
 
 // The note every finding sized from the host's RAM carries.
 inline constexpr std::string_view kHostRamNote =

@@ -43,7 +43,7 @@ class TimeToFullCheck final : public Check {
                  : fmt::format("At the current growth of {}, memory reaches {} in about {}; {}",
                                FormatByteRate(trend.slope), DescribeLimit(*ctx.limit),
                                FormatDuration(ttf), AtTheLimit(s, *ctx.limit));
-    summary += ReplicaMaxmemoryNote(s);
+    summary += ReplicaMaxmemoryNote(s, ctx.obs.primary, ctx.limit);
     std::vector<Evidence> evidence{
         {"time to full", FormatDuration(ttf)},
         {"growth", fmt::format("{} (robust trend over the last {})", FormatByteRate(trend.slope),

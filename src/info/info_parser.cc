@@ -70,6 +70,7 @@ constexpr IntField kIntFields[] = {
     {"keyspace_hits", &Snapshot::keyspace_hits, kNonNeg},
     {"keyspace_misses", &Snapshot::keyspace_misses, kNonNeg},
     {"total_error_replies", &Snapshot::total_error_replies, kNonNeg},
+    {"master_port", &Snapshot::master_port, kNonNeg},
     {"connected_slaves", &Snapshot::connected_slaves, kNonNeg},
     {"master_repl_offset", &Snapshot::master_repl_offset, kNonNeg},
 };
@@ -102,6 +103,7 @@ constexpr StringField kStringFields[] = {
     {"config_file", &Snapshot::config_file},
     {"maxmemory_policy", &Snapshot::maxmemory_policy},
     {"role", &Snapshot::role},
+    {"master_host", &Snapshot::master_host},
 };
 
 constexpr std::string_view kErrorstatPrefix = "errorstat_";

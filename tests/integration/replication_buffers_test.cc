@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
@@ -15,6 +16,7 @@
 
 #include "harness/daemon_process.h"
 #include "harness/redis_server.h"
+#include "harness/temp_dir.h"
 
 namespace memwatch::testing {
 namespace replication_buffers_test {
@@ -123,6 +125,22 @@ TEST(ReplicationBuffersE2eTest, DoctorOnAReplicaSaysReplicasIgnoreMaxmemory) {
   EXPECT_THAT(r.output, HasSubstr("maxmemory_unset"));
   EXPECT_THAT(r.output, HasSubstr("This is a replica: replicas ignore maxmemory by default"));
   EXPECT_THAT(Doctor(redis.primary()).output, ::testing::Not(HasSubstr("This is a replica")));
+}
+
+// Watching both, doctor compares the replica with its primary's maxmemory:
+// the replica reports its primary as 127.0.0.1:<port>, the address the
+// config gives the primary.
+TEST(ReplicationBuffersE2eTest, DoctorComparesAReplicaWithItsWatchedPrimary) {
+  PrimaryAndReplica redis;
+  ASSERT_TRUE(redis.WaitInSync()) << redis.primary().Log() << redis.replica().Log();
+  TempDir dir;
+  const std::string config = dir.File("config.yml");
+  std::ofstream(config) << "targets:\n  - name: orders-primary\n    address: 127.0.0.1:"
+                        << redis.primary().Port() << "\n  - name: orders-replica\n"
+                        << "    address: 127.0.0.1:" << redis.replica().Port() << "\n";
+  const CommandResult r = RunCommand({MEMWATCH_BINARY, "doctor", "--config", config});
+  EXPECT_THAT(r.output, HasSubstr("This is a replica: replicas ignore maxmemory by default"));
+  EXPECT_THAT(r.output, HasSubstr("(its primary orders-primary has maxmemory 64 MiB)"));
 }
 
 }  // namespace replication_buffers_test

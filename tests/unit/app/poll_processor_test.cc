@@ -137,5 +137,33 @@ TEST(PollProcessorTest, ARemovedTargetsAlertsAreForgottenSilently) {
   EXPECT_EQ(rec.notifications.size(), 1u);  // no "resolved" for a removed target
 }
 
+// A replica is compared with its primary when both are watched: the
+// primary's maxmemory from its last poll reaches the replica's findings.
+TEST(PollProcessorTest, AReplicaIsComparedWithItsWatchedPrimary) {
+  config::Config c = WithWebhook({"p", "r"});
+  c.targets[0].endpoint.port = 7000;
+  c.targets[1].endpoint.port = 7001;
+  c.alerting.receivers[0].min_severity = Severity::kWarning;
+  c.alerting.receivers[0].checks = {"memory_high"};
+  metrics::MetricsStore store("test");
+  PollProcessor processor(c, &store);
+  Recorded rec;
+  poller::PollResult primary = Full("p", 100000, 0, 1000);
+  primary.target_index = 0;
+  primary.info = "# Memory\r\nused_memory:100000\r\nmaxmemory:3000000\r\n";
+  Process(processor, primary, &rec);
+  poller::PollResult replica = Full("r", 990000, 0, 1000);
+  replica.target_index = 1;
+  replica.info += "# Replication\r\nrole:slave\r\nmaster_host:127.0.0.1\r\nmaster_port:7000\r\n";
+  Process(processor, replica, &rec);
+  ASSERT_FALSE(rec.notifications.empty());
+  const alerting::Notification& n = rec.notifications.back();
+  ASSERT_EQ(n.target, "r");
+  ASSERT_FALSE(n.alerts.empty());
+  EXPECT_THAT(n.alerts.front().summary,
+              HasSubstr("(its primary p has maxmemory 2.9 MiB, more than this replica's "
+                        "maxmemory 977 KiB: the replica runs out first)"));
+}
+
 }  // namespace poll_processor_test
 }  // namespace memwatch::app

@@ -207,5 +207,34 @@ TEST(ReplicaNoteTest, MemoryFindingsOnAReplicaSayItIgnoresMaxmemory) {
   }
 }
 
+// When the daemon watches the replica's primary too, the note names it and
+// its maxmemory, and says when the replica has less room than the primary
+// may fill.
+TEST(ReplicaNoteTest, ComparesWithTheWatchedPrimarysMaxmemory) {
+  MonitorHarness replica(4 * kGiB);
+  SnapshotBuilder b = Capped(2 * kGiB);
+  b.Used(static_cast<int64_t>(0.9 * 2 * kGiB)).Set(&Snapshot::role, std::string("slave"));
+  replica.SetPrimary(PrimaryLimit{"orders-primary", 3 * kGiB});
+  const auto findings = replica.Poll(b.Build());
+  const Finding* f = FindingFor(findings, "memory_high");
+  ASSERT_NE(f, nullptr);
+  EXPECT_NE(f->summary.find("(its primary orders-primary has maxmemory 3 GiB, more than this "
+                            "replica's maxmemory 2 GiB: the replica runs out first)"),
+            std::string::npos)
+      << f->summary;
+
+  replica.SetPrimary(PrimaryLimit{"orders-primary", 0});
+  const auto unlimited = replica.Poll(b.Build());
+  EXPECT_NE(FindingFor(unlimited, "memory_high")
+                ->summary.find("its primary orders-primary has none: nothing caps"),
+            std::string::npos);
+
+  replica.SetPrimary(PrimaryLimit{"orders-primary", 1 * kGiB});
+  const auto smaller = replica.Poll(b.Build());
+  const std::string& summary = FindingFor(smaller, "memory_high")->summary;
+  EXPECT_NE(summary.find("(its primary orders-primary has maxmemory 1 GiB)"), std::string::npos)
+      << summary;
+}
+
 }  // namespace memory_checks_test
 }  // namespace memwatch::checks

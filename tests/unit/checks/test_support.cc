@@ -100,6 +100,7 @@ std::vector<Finding> MonitorHarness::Poll(const Snapshot& s, Duration step,
   obs.at = now_;
   obs.probe_duration = probe;
   obs.snapshot = &s;
+  obs.primary = primary_;
   return monitor_.Observe(obs);
 }
 

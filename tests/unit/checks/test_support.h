@@ -69,6 +69,9 @@ class MonitorHarness {
 
   void Reconfigure(std::optional<int64_t> memory_limit, const ChecksBlock& checks = {});
 
+  // What the next polls report of the target's primary (Observation::primary).
+  void SetPrimary(std::optional<PrimaryLimit> primary) { primary_ = std::move(primary); }
+
   // Seconds since the first observation.
   double Elapsed() const;
   TargetMonitor& monitor() { return monitor_; }
@@ -78,6 +81,7 @@ class MonitorHarness {
   MonoTime start_;
   MonoTime now_;
   bool first_ = true;
+  std::optional<PrimaryLimit> primary_;
 };
 
 // The finding of `check` in `findings`, or null.

@@ -489,6 +489,8 @@ TEST(InfoFixtures, Redis70ReplicaMatchesGolden) {
       .keyspace_misses = 0,
       .total_error_replies = 0,
       .role = "slave",
+      .master_host = "127.0.0.1",
+      .master_port = 28919,
       .connected_slaves = 0,
       .master_link_up = true,
       .master_repl_offset = 0,

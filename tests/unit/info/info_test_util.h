@@ -96,6 +96,8 @@ inline void ExpectSameSnapshot(const Snapshot& actual, const Snapshot& expected)
   MEMWATCH_EXPECT_FIELD(keyspace_misses);
   MEMWATCH_EXPECT_FIELD(total_error_replies);
   MEMWATCH_EXPECT_FIELD(role);
+  MEMWATCH_EXPECT_FIELD(master_host);
+  MEMWATCH_EXPECT_FIELD(master_port);
   MEMWATCH_EXPECT_FIELD(connected_slaves);
   MEMWATCH_EXPECT_FIELD(master_link_up);
   MEMWATCH_EXPECT_FIELD(master_repl_offset);
