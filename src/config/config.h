@@ -11,6 +11,7 @@
 #include "checks/check_settings.h"
 #include "memwatch/clock.h"
 #include "memwatch/endpoint.h"
+#include "memwatch/provider.h"
 #include "memwatch/secret.h"
 
 namespace memwatch::config {
@@ -26,6 +27,7 @@ struct TargetConfig {
   std::string display_address;
   std::optional<std::string> username;
   std::optional<Secret> password;
+  std::optional<Provider> provider;     // nullopt: auto (detect from INFO)
   std::optional<int64_t> memory_limit;  // bytes
   checks::ChecksBlock checks;           // the target's own overrides
   int line = 0;                         // where it is defined, for messages

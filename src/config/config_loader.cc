@@ -13,6 +13,8 @@
 #include "config/checks_reader.h"
 #include "config/file_reader.h"
 #include "config/receivers_reader.h"
+#include "config/target_defaults.h"
+#include "config/target_spec.h"
 #include "config/text_checks.h"
 #include "config/yaml_document.h"
 #include "config/yaml_walker.h"
@@ -25,79 +27,16 @@ constexpr std::string_view kNoTargets = "at least one target is required";
 // Set by systemd's StateDirectory=; several directories are separated by ':'.
 constexpr std::string_view kStateDirectoryVariable = "STATE_DIRECTORY";
 
-// A target as written: each key read and checked alone.
-struct TargetSpec {
-  Value where;  // the target's mapping
-  std::optional<Located<std::string>> name;
-  std::optional<Located<ParsedAddress>> address;
-  std::optional<Located<std::string>> username;
-  std::optional<Located<Secret>> password;
-  std::optional<Located<std::string>> password_file;
-  // Where the credential keys are written, valid or not: conflicts between
-  // them are reported even when a value is also wrong.
-  std::optional<Value> username_key, password_key, password_file_key;
-  std::optional<int64_t> memory_limit;
-  checks::ChecksBlock checks;
-};
-
 // The file as written. Keys with no cross-key rule go straight into config.
 struct FileSpec {
   Config config;
   std::vector<TargetSpec> targets;
+  std::optional<TargetSpec> target_defaults;
   bool interval_invalid = false;  // then no rule compares it
   std::optional<std::string> state_dir;
   AlertingSpec alerting;
   // Read once the target names are known: receivers may filter on them.
   std::optional<Value> receivers;
-};
-
-// ---- Target keys -----------------------------------------------------------
-
-void ReadName(Walker& w, const Value& v, TargetSpec& t) {
-  if (std::optional<std::string> name = w.LabelName(v)) t.name = {std::move(*name), v};
-}
-
-void ReadAddress(Walker& w, const Value& v, TargetSpec& t) {
-  std::optional<std::string> text = w.String(v);
-  if (!text) return;
-  Result<ParsedAddress> address = ParseAddress(*text);
-  if (!address.ok()) {
-    w.Error(v, address.status().message());
-    return;
-  }
-  t.address = {std::move(address).value(), v};
-}
-
-void ReadUsername(Walker& w, const Value& v, TargetSpec& t) {
-  t.username_key = v;
-  if (auto user = w.NonEmptyString(v, "a user name")) t.username = {std::move(*user), v};
-}
-
-void ReadPassword(Walker& w, const Value& v, TargetSpec& t) {
-  t.password_key = v;
-  if (auto pass = w.NonEmptyString(v, "a password")) t.password = {Secret(std::move(*pass)), v};
-}
-
-void ReadPasswordFile(Walker& w, const Value& v, TargetSpec& t) {
-  t.password_file_key = v;
-  if (auto path = w.NonEmptyString(v, "a file path")) t.password_file = {std::move(*path), v};
-}
-
-void ReadMemoryLimit(Walker& w, const Value& v, TargetSpec& t) {
-  t.memory_limit = w.PositiveSize(v);
-}
-
-void ReadTargetChecks(Walker& w, const Value& v, TargetSpec& t) { ReadChecksBlock(w, v, t.checks); }
-
-constexpr Field<TargetSpec> kTargetFields[] = {
-    {"name", ReadName, "missing; every target needs a unique name such as coupon-redis"},
-    {"address", ReadAddress,
-     "missing; expected host:port, [ipv6]:port, unix:/path/redis.sock or redis://host:port"},
-    {"username", ReadUsername},
-    {"password", ReadPassword},
-    {"password_file", ReadPasswordFile},
-    {"memory_limit", ReadMemoryLimit},
-    {"checks", ReadTargetChecks},
 };
 
 // ---- Top-level keys --------------------------------------------------------
@@ -138,8 +77,12 @@ void ReadTargets(Walker& w, const Value& v, FileSpec& f) {
   w.ForEachItem(v, [&](const Value& item) {
     TargetSpec& target = f.targets.emplace_back();
     target.where = item;
-    w.ReadFields<TargetSpec>(item, kTargetFields, target);
+    w.ReadFields<TargetSpec>(item, TargetFields(), target);
   });
+}
+
+void ReadDefaults(Walker& w, const Value& v, FileSpec& f) {
+  ReadTargetDefaults(w, v, f.target_defaults.emplace());
 }
 
 void ReadStateDir(Walker& w, const Value& v, FileSpec& f) {
@@ -158,10 +101,11 @@ void ReadAlerting(Walker& w, const Value& v, FileSpec& f) { ReadAlertingBlock(w,
 void ReadReceiversLater(Walker&, const Value& v, FileSpec& f) { f.receivers = v; }
 
 constexpr Field<FileSpec> kTopLevelFields[] = {
-    {"listen", ReadListen},        // default kDefaultListen
-    {"interval", ReadInterval},    // default 1s
-    {"timeout", ReadTimeout},      // default 500ms
-    {"checks", ReadGlobalChecks},  // default: no overrides
+    {"listen", ReadListen},             // default kDefaultListen
+    {"interval", ReadInterval},         // default 1s
+    {"timeout", ReadTimeout},           // default 500ms
+    {"checks", ReadGlobalChecks},       // default: no overrides
+    {"target_defaults", ReadDefaults},  // default: none
     {"targets", ReadTargets, kNoTargets},
     {"state_dir", ReadStateDir},        // default $STATE_DIRECTORY, else kDefaultStateDir
     {"alerting", ReadAlerting},         // default: every alerting default
@@ -206,8 +150,15 @@ void ResolveUsername(Walker& w, const TargetSpec& spec, TargetConfig& out) {
   const bool password_given =
       spec.password_key || spec.password_file_key || (spec.address && spec.address->value.password);
   if (out.username && !password_given) {
-    w.Error(spec.username ? spec.username->at : spec.address->at,
-            "a user name needs a password: set password or password_file");
+    if (spec.username_inherited) {
+      w.Error(spec.username->at,
+              fmt::format("{} (line {}) takes this user name but no password: set password or "
+                          "password_file here or in that target",
+                          spec.where.path, spec.where.mark.line + 1));
+    } else {
+      w.Error(spec.username ? spec.username->at : spec.address->at,
+              "a user name needs a password: set password or password_file");
+    }
   }
 }
 
@@ -232,6 +183,7 @@ TargetConfig BuildTarget(Walker& w, const TargetSpec& spec,
   }
   ResolveUsername(w, spec, out);
   ResolvePassword(w, spec, out);
+  out.provider = spec.provider;
   out.memory_limit = spec.memory_limit;
   out.checks = spec.checks;
   return out;
@@ -276,7 +228,9 @@ alerting::AlertingConfig BuildAlerting(Walker& w, FileSpec& spec, const Config& 
 Config Validate(Walker& w, FileSpec& spec, const EnvLookup& env) {
   Config config = std::move(spec.config);
   std::map<std::string, int> first_lines;
-  for (const TargetSpec& target : spec.targets) {
+  if (spec.target_defaults) CheckTargetDefaults(w, *spec.target_defaults);
+  for (TargetSpec& target : spec.targets) {
+    if (spec.target_defaults) ApplyTargetDefaults(*spec.target_defaults, target);
     config.targets.push_back(BuildTarget(w, target, first_lines));
   }
   config.alerting = BuildAlerting(w, spec, config, env);
@@ -330,8 +284,12 @@ LoadResult LoadConfigText(std::string_view yaml, const std::string& file_name,
 std::vector<std::string> KnownConfigKeys() {
   std::vector<std::string> keys;
   for (const Field<FileSpec>& f : kTopLevelFields) keys.emplace_back(f.key);
-  for (const Field<TargetSpec>& f : kTargetFields)
+  for (const Field<TargetSpec>& f : TargetFields()) {
     keys.push_back("targets[]." + std::string(f.key));
+  }
+  for (const Field<TargetSpec>& f : DefaultableTargetFields()) {
+    keys.push_back("target_defaults." + std::string(f.key));
+  }
   for (std::string& k : AlertingKeys()) keys.push_back(std::move(k));
   for (std::string& k : ReceiverKeys()) keys.push_back(std::move(k));
   for (const checks::CheckSpec& c : checks::AllChecks()) {

@@ -55,7 +55,20 @@ std::vector<ConfigError> Walker::TakeErrors() {
   std::stable_sort(errors_.begin(), errors_.end(), [](const ConfigError& a, const ConfigError& b) {
     return std::pair(a.line, a.column) < std::pair(b.line, b.column);
   });
-  return std::exchange(errors_, {});
+  // One mistake can be found more than once: a target_defaults value is
+  // checked in every target that takes it. Repeats are reported once; after
+  // the sort they sit among the errors at the same position.
+  std::vector<ConfigError> out;
+  for (ConfigError& e : errors_) {
+    bool repeat = false;
+    for (auto it = out.rbegin(); it != out.rend() && it->line == e.line && it->column == e.column;
+         ++it) {
+      repeat = repeat || *it == e;
+    }
+    if (!repeat) out.push_back(std::move(e));
+  }
+  errors_.clear();
+  return out;
 }
 
 std::string_view Walker::Describe(const YAML::Node& node) {

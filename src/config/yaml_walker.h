@@ -76,7 +76,7 @@ class Walker {
   void Error(const Value& at, std::string message);
 
   bool has_errors() const { return !errors_.empty(); }
-  // Every problem so far, ordered by position in the file.
+  // Every problem so far, ordered by position in the file, each once.
   std::vector<ConfigError> TakeErrors();
 
   // Calls fn for each pair of a mapping in file order. Keys that are not

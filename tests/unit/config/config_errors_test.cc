@@ -81,7 +81,8 @@ TEST(UnknownKeyTest, TopLevelSuggestsNearestKey) {
 TEST(UnknownKeyTest, TopLevelWithoutNearKeyListsTheKeys) {
   EXPECT_EQ(OnlyError(Load(std::string("outbox: /var/lib\n") + kTarget)),
             "memwatch.yaml:1:1: outbox: unknown key 'outbox'; expected one of: listen, "
-            "interval, timeout, checks, targets, state_dir, alerting, receivers");
+            "interval, timeout, checks, target_defaults, targets, state_dir, alerting, "
+            "receivers");
 }
 
 TEST(UnknownKeyTest, InTarget) {

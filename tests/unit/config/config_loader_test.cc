@@ -120,6 +120,7 @@ TEST(LoadConfigTest, DefaultsApplyWhenKeysAreOmitted) {
   EXPECT_EQ(r.config->targets[0].line, 2);
   EXPECT_EQ(r.config->targets[0].password, std::nullopt);
   EXPECT_EQ(r.config->targets[0].username, std::nullopt);
+  EXPECT_EQ(r.config->targets[0].provider, std::nullopt);  // auto
 }
 
 TEST(LoadConfigTest, EmptyChecksBlockMeansNoOverrides) {

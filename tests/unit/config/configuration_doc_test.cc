@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "config/config_loader.h"
+#include "config_test_util.h"
 
 namespace memwatch::config {
 namespace configuration_doc_test {
@@ -57,6 +58,29 @@ TEST(ConfigurationDocTest, TheDocumentedExampleLoads) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r.config->targets.size(), 2u);
   EXPECT_EQ(r.config->alerting.receivers.size(), 5u);
+}
+
+TEST(ConfigurationDocTest, TheTargetDefaultsExampleLoads) {
+  std::ifstream in(std::string(MEMWATCH_SOURCE_DIR) + "/docs/configuration.md");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string doc = ss.str();
+  size_t start = doc.find("```yaml\n", doc.find("### Target defaults"));
+  ASSERT_NE(start, std::string::npos);
+  start += 8;
+  std::string yaml = doc.substr(start, doc.find("```", start) - start);
+  testutil::TempDir dir;
+  const std::string pass = dir.Write("fleet.pass", "fleet-pw\n");
+  yaml = std::regex_replace(yaml, std::regex("/etc/redis-memwatch/fleet.pass"), pass);
+  LoadResult r = testutil::Load(yaml, testutil::FakeEnv({{"REPORTS_PASSWORD", "own-pw"}}));
+  for (const ConfigError& e : r.errors) ADD_FAILURE() << e.ToString();
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r.config->targets.size(), 3u);
+  EXPECT_EQ(r.config->targets[0].provider, Provider::kElastiCache);
+  EXPECT_EQ(r.config->targets[1].password, Secret("fleet-pw"));
+  EXPECT_EQ(r.config->targets[2].provider, std::nullopt);
+  EXPECT_EQ(r.config->targets[2].username, "memwatch");
+  EXPECT_EQ(r.config->targets[2].password, Secret("own-pw"));
 }
 
 }  // namespace configuration_doc_test
