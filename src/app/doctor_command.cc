@@ -90,8 +90,8 @@ int RunDoctor(const Command& cmd) {
     if (r.failure == PollFailure::kNone) {
       report.snapshot = std::move(snapshots[i]);
       report.limit = checks::ComputeEffectiveLimit(*report.snapshot, tc.memory_limit);
-      report.provider = checks::ResolveProvider(std::nullopt, &*report.snapshot);
-      checks::TargetMonitor monitor({tc.name, tc.memory_limit},
+      report.provider = checks::ResolveProvider(tc.provider, &*report.snapshot);
+      checks::TargetMonitor monitor({tc.name, tc.memory_limit, tc.provider},
                                     checks::CheckSettings::Merge(config.checks, tc.checks));
       checks::Observation obs;
       obs.at = r.finished;

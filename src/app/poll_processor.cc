@@ -13,7 +13,9 @@
 namespace memwatch::app {
 namespace {
 
-checks::TargetInfo InfoOf(const config::TargetConfig& t) { return {t.name, t.memory_limit}; }
+checks::TargetInfo InfoOf(const config::TargetConfig& t) {
+  return {t.name, t.memory_limit, t.provider};
+}
 
 checks::CheckSettings SettingsOf(const config::Config& c, const config::TargetConfig& t) {
   return checks::CheckSettings::Merge(c.checks, t.checks);

@@ -80,5 +80,38 @@ TEST(DoctorTest, BadConfigIsExitCode3WithTheErrors) {
   EXPECT_THAT(r.error, HasSubstr(file + ":1:"));
 }
 
+// A managed service's INFO may look self-managed (Azure, Memorystore):
+// provider: set once in target_defaults, or per target, decides the fixes.
+// A real Redis with the stock noeviction policy stands in for the service.
+TEST(DoctorTest, ConfiguredProvidersGetTheirOwnFixes) {
+  RedisServer redis;
+  TempDir dir("memwatch-doctor");
+  const std::string file = dir.File("managed.yml");
+  const std::string address = "127.0.0.1:" + std::to_string(redis.Port());
+  std::ofstream(file) << "target_defaults:\n  provider: azure\ntargets:\n"
+                      << "  - name: azure-cache\n    address: " << address << "\n"
+                      << "  - name: gcp-cache\n    address: " << address << "\n"
+                      << "    provider: memorystore\n"
+                      << "  - name: own\n    address: " << address << "\n"
+                      << "    provider: self-managed\n";
+  CommandResult r = Doctor({"--config", file, "--format", "json"});
+  ASSERT_EQ(r.exit_code, 1) << r.output << r.error;
+  const nlohmann::json doc = nlohmann::json::parse(r.output);
+  ASSERT_EQ(doc["targets"].size(), 3u);
+  auto noeviction_fix = [&](size_t i) -> std::string {
+    for (const auto& f : doc["targets"][i]["findings"]) {
+      if (f["check"] == "noeviction") return f["fix"];
+    }
+    return "";
+  };
+  EXPECT_EQ(doc["targets"][0]["provider"], "azure");
+  EXPECT_THAT(noeviction_fix(0), HasSubstr("az redis update"));
+  EXPECT_THAT(noeviction_fix(0), Not(HasSubstr("CONFIG SET")));
+  EXPECT_EQ(doc["targets"][1]["provider"], "memorystore");
+  EXPECT_THAT(noeviction_fix(1), HasSubstr("--update-redis-config=maxmemory-policy="));
+  EXPECT_EQ(doc["targets"][2]["provider"], "self-managed");
+  EXPECT_THAT(noeviction_fix(2), HasSubstr("CONFIG SET maxmemory-policy"));
+}
+
 }  // namespace doctor_test
 }  // namespace memwatch::testing

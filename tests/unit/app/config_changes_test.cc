@@ -70,6 +70,16 @@ TEST(ConfigChangesTest, TargetsAreListedAsAddedRemovedAndChanged) {
   EXPECT_THAT(c.descriptions, ElementsAre("targets: added c; removed a; changed b"));
 }
 
+// provider: changes the fixes a target's findings give: a reload applies it.
+TEST(ConfigChangesTest, AChangedProviderIsATargetChange) {
+  config::Config before = Base();
+  config::Config after = Base();
+  after.targets[0].provider = Provider::kAzure;
+  ConfigChanges c = DiffConfigs(before, after);
+  EXPECT_TRUE(c.targets);
+  EXPECT_EQ(DescribeChanges(c), "targets: changed a");
+}
+
 TEST(ConfigChangesTest, AChangedPasswordIsNamedButNeverShown) {
   config::Config before = Base();
   config::Config after = Base();
