@@ -21,12 +21,13 @@ enum class PollFailure {
   kServerError,    // -ERR / -LOADING ... to INFO
   kClosed,         // the server closed the connection mid-request
   kResolve,        // host name did not resolve
+  kTls,            // TLS handshake or session failed (certificate, name, protocol)
 };
 
 // The number of PollFailure values (kNone included), for arrays indexed by
 // one. tests/unit/types checks that every value below it has a name and
 // that no value at it does, so a value added without updating it fails.
-inline constexpr size_t kPollFailureCount = static_cast<size_t>(PollFailure::kResolve) + 1;
+inline constexpr size_t kPollFailureCount = static_cast<size_t>(PollFailure::kTls) + 1;
 
 // "none", "refused", "timeout", ...; "unknown" for a value outside the enum.
 std::string_view PollFailureName(PollFailure f);

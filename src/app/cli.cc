@@ -23,6 +23,8 @@ Usage:
   redis-memwatch --config FILE [--log-level LEVEL]   run the daemon
   redis-memwatch --config FILE --check-config        validate the config and exit
   redis-memwatch doctor redis://[user:pass@]host:port [--format text|json] [--timeout 2s]
+  redis-memwatch doctor rediss://host:port [--tls-ca-file F] [--tls-cert-file F --tls-key-file F]
+                        [--tls-server-name NAME] [--tls-insecure-skip-verify]
   redis-memwatch doctor --config FILE [--format text|json] [--timeout 2s]
   redis-memwatch test-alert --config FILE [--receiver NAME]
                                                      send a test message to each receiver
@@ -35,6 +37,10 @@ Options:
   --format FORMAT    doctor output: text (default) or json
   --timeout DUR      doctor: per-request timeout (default: the config's, else 2s)
   --receiver NAME    test-alert: only this receiver
+  --tls-ca-file F, --tls-cert-file F, --tls-key-file F, --tls-server-name NAME,
+  --tls-insecure-skip-verify
+                     doctor ADDRESS: TLS as a target's tls: block sets it (any of
+                     them turns TLS on, as rediss:// does)
 
 Exit codes: daemon 0 stopped, 1 failure, 2 bad config, 3 cannot listen;
 doctor 0 healthy, 1 warnings, 2 critical, 3 could not connect or bad config;
@@ -76,6 +82,31 @@ Status SetReceiver(Command* cmd, const std::string& value) {
   return Status::Ok();
 }
 
+TlsSettings& Tls(Command* cmd) {
+  if (!cmd->tls.has_value()) cmd->tls.emplace();
+  return *cmd->tls;
+}
+
+Status SetTlsCaFile(Command* cmd, const std::string& value) {
+  Tls(cmd).ca_file = value;
+  return Status::Ok();
+}
+
+Status SetTlsCertFile(Command* cmd, const std::string& value) {
+  Tls(cmd).cert_file = value;
+  return Status::Ok();
+}
+
+Status SetTlsKeyFile(Command* cmd, const std::string& value) {
+  Tls(cmd).key_file = value;
+  return Status::Ok();
+}
+
+Status SetTlsServerName(Command* cmd, const std::string& value) {
+  Tls(cmd).server_name = value;
+  return Status::Ok();
+}
+
 // An option that takes a value (`--flag V` or `--flag=V`), and the command
 // it belongs to (nullopt: every command).
 struct ValueOption {
@@ -91,6 +122,10 @@ constexpr ValueOption kValueOptions[] = {
     {"--format", "", Command::Kind::kDoctor, &SetFormat},
     {"--timeout", "", Command::Kind::kDoctor, &SetTimeout},
     {"--receiver", "", Command::Kind::kTestAlert, &SetReceiver},
+    {"--tls-ca-file", "", Command::Kind::kDoctor, &SetTlsCaFile},
+    {"--tls-cert-file", "", Command::Kind::kDoctor, &SetTlsCertFile},
+    {"--tls-key-file", "", Command::Kind::kDoctor, &SetTlsKeyFile},
+    {"--tls-server-name", "", Command::Kind::kDoctor, &SetTlsServerName},
 };
 
 const ValueOption* FindValueOption(std::string_view flag, Command::Kind kind) {
@@ -116,6 +151,12 @@ Status Finish(Command* cmd, bool check_config) {
   if (cmd->kind == Command::Kind::kDoctor) {
     if (cmd->url.has_value() == !cmd->config_path.empty()) {
       return Status::Error("doctor needs either a redis:// address or --config FILE");
+    }
+    if (cmd->tls.has_value() && !cmd->url.has_value()) {
+      return Status::Error("--tls-* options go with a doctor ADDRESS; with --config, use tls:");
+    }
+    if (cmd->tls.has_value() && cmd->tls->cert_file.empty() != cmd->tls->key_file.empty()) {
+      return Status::Error("--tls-cert-file and --tls-key-file go together");
     }
     return Status::Ok();
   }
@@ -145,6 +186,8 @@ Result<Command> ParseCommandLine(const std::vector<std::string>& args) {
     }
     if (flag == "--check-config") {
       check_config = true;
+    } else if (flag == "--tls-insecure-skip-verify" && cmd.kind == Command::Kind::kDoctor) {
+      Tls(&cmd).insecure_skip_verify = true;
     } else if (const ValueOption* option = FindValueOption(flag, cmd.kind)) {
       if (eq == std::string::npos && i + 1 >= args.size()) {
         return Status::Error(fmt::format("{} needs a value", flag));

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "memwatch/result.h"
+#include "memwatch/tls_settings.h"
 
 namespace memwatch::app {
 
@@ -24,6 +25,9 @@ struct Command {
   bool json = false;                    // doctor --format json
   std::optional<std::string> timeout;   // doctor --timeout (a duration)
   std::optional<std::string> receiver;  // test-alert --receiver NAME
+  // doctor --tls-*: TLS for the address (set iff any --tls-* flag is given;
+  // rediss:// turns TLS on without them).
+  std::optional<TlsSettings> tls;
 };
 
 Result<Command> ParseCommandLine(const std::vector<std::string>& args);

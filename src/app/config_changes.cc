@@ -14,7 +14,7 @@ namespace {
 bool SameTarget(const config::TargetConfig& a, const config::TargetConfig& b) {
   return a.endpoint == b.endpoint && a.display_address == b.display_address &&
          a.username == b.username && a.password == b.password && a.memory_limit == b.memory_limit &&
-         a.provider == b.provider && a.checks == b.checks;
+         a.provider == b.provider && a.tls == b.tls && a.checks == b.checks;
 }
 
 // Names added, removed and changed between two lists of named items, e.g.

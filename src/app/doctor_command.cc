@@ -42,6 +42,7 @@ Result<config::Config> ConfigFor(const Command& cmd) {
   t.endpoint = a.value().endpoint;
   t.username = a.value().username;
   t.password = a.value().password;
+  if (cmd.tls.has_value()) t.tls = *cmd.tls;
   c.targets.push_back(std::move(t));
   return c;
 }

@@ -35,7 +35,7 @@ std::vector<poller::PollTarget> PollProcessor::PollTargets(const config::Config&
   std::vector<poller::PollTarget> out;
   out.reserve(config.targets.size());
   for (const config::TargetConfig& t : config.targets) {
-    out.push_back({t.name, t.endpoint, t.username, t.password});
+    out.push_back({t.name, t.endpoint, t.username, t.password, t.tls});
   }
   return out;
 }

@@ -41,7 +41,13 @@ std::string_view AdviceFor(PollFailure f) {
              "after a restart; otherwise INFO may be renamed or denied by an ACL.";
     case PollFailure::kClosed:
       return "Redis closed the connection: maxclients reached (INFO clients), or it restarted or "
-             "crashed (check its log).";
+             "crashed (check its log). If it closed at once on a new connection, the port may "
+             "speak TLS: use rediss://.";
+    case PollFailure::kTls:
+      return "The TLS connection failed: the error above says why (a CA to set with "
+             "tls.ca_file, a name for tls.server_name, a client certificate, an expired "
+             "certificate). openssl s_client -connect <host>:<port> -servername <name> shows "
+             "what the server presents.";
     case PollFailure::kNone:
       break;
   }

@@ -5,8 +5,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
+#include <functional>
+#include <string_view>
 #include <system_error>
 
 #include "poller/protocol.h"
@@ -27,6 +30,29 @@ PollFailure ConnectFailure(int error) {
   return error == ETIMEDOUT ? PollFailure::kTimeout : PollFailure::kRefused;
 }
 
+// Reads what `fd` has, at most kMaxReadPerWakeup bytes, handing each chunk
+// to `sink` until it returns false. Sets *eof when the peer closed, *error
+// on a failure other than "nothing more for now".
+void ReadSocket(int fd, const std::function<bool(std::string_view)>& sink, bool* eof, int* error) {
+  std::array<char, 16 * 1024> buffer{};
+  size_t total = 0;
+  while (total < kMaxReadPerWakeup) {
+    const ssize_t n = recv(fd, buffer.data(), buffer.size(), 0);
+    if (n > 0) {
+      total += static_cast<size_t>(n);
+      if (!sink({buffer.data(), static_cast<size_t>(n)})) return;
+    } else if (n == 0) {
+      *eof = true;
+      return;
+    } else if (errno == EINTR) {
+      continue;
+    } else {
+      if (errno != EAGAIN && errno != EWOULDBLOCK) *error = errno;
+      return;
+    }
+  }
+}
+
 }  // namespace
 
 Connection::Connection(EventLoop* loop, uint64_t tag, PollTarget target,
@@ -39,8 +65,8 @@ Connection::Connection(EventLoop* loop, uint64_t tag, PollTarget target,
       reader_(options.max_reply_bytes) {}
 
 bool Connection::busy() const {
-  return state_ == State::kConnecting || state_ == State::kAuthenticating ||
-         state_ == State::kAwaitingInfo;
+  return state_ == State::kConnecting || state_ == State::kHandshaking ||
+         state_ == State::kAuthenticating || state_ == State::kAwaitingInfo;
 }
 
 std::optional<MonoTime> Connection::deadline() const {
@@ -55,6 +81,7 @@ void Connection::Close() {
     fd_ = -1;
   }
   state_ = State::kClosed;
+  tls_.reset();
   watched_events_ = 0;
   addresses_.clear();
   out_.clear();
@@ -114,12 +141,67 @@ std::optional<PollOutcome> Connection::ConnectNextAddress(MonoTime now) {
       fd_ = -1;
       continue;
     }
-    if (!start.in_progress) return OnConnected(now);
+    if (!start.in_progress) return OnTcpConnected(now);
     state_ = State::kConnecting;
     return std::nullopt;
   }
   return Fail(ConnectFailure(last_connect_errno_),
               "connect to " + last_connect_address_ + ": " + ErrnoText(last_connect_errno_));
+}
+
+std::optional<PollOutcome> Connection::OnTcpConnected(MonoTime now) {
+  if (!target_.tls.has_value()) return OnConnected(now);
+  // The files are read for every new connection: a rotated certificate or
+  // key is used from the next one on.
+  Result<std::unique_ptr<TlsSession>> session =
+      TlsSession::Create(*target_.tls, target_.endpoint.host);
+  if (!session.ok()) return Fail(PollFailure::kTls, session.status().message());
+  tls_ = std::move(session).value();
+  state_ = State::kHandshaking;
+  deadline_ = now + timeout_;
+  return DriveHandshake(now);
+}
+
+std::optional<PollOutcome> Connection::ContinueHandshake(MonoTime now) {
+  bool eof = false;
+  int read_errno = 0;
+  ReadSocket(
+      fd_,
+      [&](std::string_view chunk) {
+        tls_->Feed(chunk);
+        return true;
+      },
+      &eof, &read_errno);
+  if (std::optional<PollOutcome> outcome = DriveHandshake(now)) return outcome;
+  if (state_ != State::kHandshaking) return std::nullopt;
+  if (eof) {
+    return Fail(PollFailure::kTls,
+                address_ +
+                    " closed the connection during the TLS handshake: is this a TLS port (a "
+                    "plain one takes redis://), and does it accept this TLS version and "
+                    "certificate?");
+  }
+  if (read_errno != 0) {
+    return Fail(PollFailure::kClosed,
+                address_ + " during the TLS handshake: " + ErrnoText(read_errno));
+  }
+  return std::nullopt;
+}
+
+std::optional<PollOutcome> Connection::DriveHandshake(MonoTime now) {
+  const TlsSession::Step status = tls_->Handshake();
+  out_.erase(0, out_offset_);
+  out_offset_ = 0;
+  tls_->TakeOutput(&out_);
+  if (status == TlsSession::Step::kError || status == TlsSession::Step::kClosed) {
+    return Fail(PollFailure::kTls, address_ + ": " + tls_->error());
+  }
+  if (status == TlsSession::Step::kDone) {
+    tls_not_after_ = tls_->PeerNotAfter();
+    state_ = State::kIdle;  // until OnConnected sends the first request
+    return OnConnected(now);
+  }
+  return Flush(now);
 }
 
 std::optional<PollOutcome> Connection::OnConnected(MonoTime now) {
@@ -135,8 +217,15 @@ std::optional<PollOutcome> Connection::SendInfo(MonoTime now) {
 }
 
 std::optional<PollOutcome> Connection::Send(std::string request, State next, MonoTime now) {
-  out_ = std::move(request);
+  // Bytes still queued (the end of a TLS handshake) go first.
+  out_.erase(0, out_offset_);
   out_offset_ = 0;
+  if (tls_) {
+    if (!tls_->Write(request)) return Fail(PollFailure::kTls, address_ + ": " + tls_->error());
+    tls_->TakeOutput(&out_);
+  } else {
+    out_ += request;
+  }
   state_ = next;
   deadline_ = now + timeout_;
   return Flush(now);
@@ -178,7 +267,7 @@ std::optional<PollOutcome> Connection::OnReady(uint32_t events, MonoTime now) {
     const int error = TakeSocketError(fd_);
     if (error == 0) {
       state_ = State::kIdle;  // until OnConnected sends the first request
-      return OnConnected(now);
+      return OnTcpConnected(now);
     }
     last_connect_errno_ = error;
     loop_->Unwatch(fd_);
@@ -189,29 +278,34 @@ std::optional<PollOutcome> Connection::OnReady(uint32_t events, MonoTime now) {
   if ((events & EPOLLOUT) && !out_.empty()) {
     if (auto outcome = Flush(now)) return outcome;
   }
+  if (state_ == State::kHandshaking) {
+    if (events & (EPOLLIN | EPOLLERR | EPOLLHUP)) return ContinueHandshake(now);
+    return std::nullopt;
+  }
   if (events & (EPOLLIN | EPOLLERR | EPOLLHUP)) return ReadAndParse(now);
   return std::nullopt;
 }
 
 std::optional<PollOutcome> Connection::ReadAndParse(MonoTime now) {
-  char buffer[16 * 1024];
-  size_t total = 0;
   bool eof = false;
   int read_errno = 0;
-  while (total < kMaxReadPerWakeup) {
-    const ssize_t n = recv(fd_, buffer, sizeof(buffer), 0);
-    if (n > 0) {
-      total += static_cast<size_t>(n);
-      if (!reader_.Feed({buffer, static_cast<size_t>(n)})) break;
-    } else if (n == 0) {
-      eof = true;
-      break;
-    } else if (errno == EINTR) {
-      continue;
-    } else {
-      if (errno != EAGAIN && errno != EWOULDBLOCK) read_errno = errno;
-      break;
+  ReadSocket(
+      fd_,
+      [&](std::string_view chunk) {
+        if (!tls_) return reader_.Feed(chunk);
+        tls_->Feed(chunk);
+        return true;
+      },
+      &eof, &read_errno);
+  if (tls_) {
+    // Decrypt all of it now: bytes left inside OpenSSL would not wake epoll.
+    std::string plaintext;
+    const TlsSession::Step status = tls_->Read(&plaintext);
+    if (status == TlsSession::Step::kError) {
+      return Fail(PollFailure::kTls, address_ + ": " + tls_->error());
     }
+    if (status == TlsSession::Step::kClosed) eof = true;
+    if (!plaintext.empty()) (void)reader_.Feed(plaintext);
   }
 
   for (;;) {
@@ -250,6 +344,9 @@ std::optional<PollOutcome> Connection::ReadAndParse(MonoTime now) {
     std::string message = address_ + " " + how + " while waiting for the " + waiting_for + " reply";
     if (reader_.buffered_bytes() > 0) {
       message += " (" + std::to_string(reader_.buffered_bytes()) + " bytes of it received)";
+    } else if ((eof || read_errno == ECONNRESET) && !reused_ && !tls_) {
+      // A TLS port drops a plain-text request without a word.
+      message += ": is this a TLS port? use rediss://";
     }
     return Fail(PollFailure::kClosed, std::move(message));
   }
@@ -296,6 +393,9 @@ std::optional<PollOutcome> Connection::OnDeadline(MonoTime now) {
     case State::kConnecting:
       return Fail(PollFailure::kTimeout,
                   "connect to " + last_connect_address_ + " timed out after " + limit);
+    case State::kHandshaking:
+      return Fail(PollFailure::kTimeout, "no TLS handshake from " + address_ + " within " + limit +
+                                             ": is this a TLS port?");
     case State::kAuthenticating:
       return Fail(PollFailure::kTimeout, "no reply to AUTH from " + address_ + " within " + limit);
     default:

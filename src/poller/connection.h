@@ -1,11 +1,12 @@
 // One target's connection: a non-blocking socket driven by the poller's event
-// loop through connect, AUTH (once per connection) and INFO, each request
-// bounded by its own deadline. Persistent: after a successful poll the socket
-// stays open for the next one; after any failure it is closed, so the next
-// poll starts from a fresh connection.
+// loop through connect, the TLS handshake (for a TLS target, tls_session.h),
+// AUTH (once per connection) and INFO, each step bounded by its own deadline. Persistent: after a
+// successful poll the socket stays open for the next one; after any failure it is closed, so the
+// next poll starts from a fresh connection.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "poller/poller.h"
 #include "poller/reply_reader.h"
 #include "poller/socket_address.h"
+#include "poller/tls_session.h"
 
 namespace memwatch::poller {
 
@@ -58,16 +60,24 @@ class Connection {
   // Closes the socket, if open, without reporting anything.
   void Close();
 
+  // The notAfter of the certificate the server presented on the current or
+  // last TLS connection (seconds since the epoch); nullopt without TLS.
+  std::optional<int64_t> tls_not_after() const { return tls_not_after_; }
+
   // Bounds every request started from now on (a reload changed `timeout`);
   // the one in flight keeps its deadline.
   void SetTimeout(Duration timeout) { timeout_ = timeout; }
 
  private:
-  enum class State { kClosed, kConnecting, kAuthenticating, kIdle, kAwaitingInfo };
+  enum class State { kClosed, kConnecting, kHandshaking, kAuthenticating, kIdle, kAwaitingInfo };
 
   // Resolves and connects afresh (closing any socket), then AUTH and INFO.
   std::optional<PollOutcome> Connect(MonoTime now);
   std::optional<PollOutcome> ConnectNextAddress(MonoTime now);
+  // TCP is up: TLS first for a TLS target, else AUTH or INFO.
+  std::optional<PollOutcome> OnTcpConnected(MonoTime now);
+  std::optional<PollOutcome> ContinueHandshake(MonoTime now);
+  std::optional<PollOutcome> DriveHandshake(MonoTime now);
   std::optional<PollOutcome> OnConnected(MonoTime now);
   std::optional<PollOutcome> SendInfo(MonoTime now);
   std::optional<PollOutcome> Send(std::string request, State next, MonoTime now);
@@ -102,9 +112,11 @@ class Connection {
   int last_connect_errno_ = 0;
   std::string last_connect_address_;
 
-  std::string out_;  // request bytes not yet written
+  std::string out_;  // request bytes not yet written (ciphertext with TLS)
   size_t out_offset_ = 0;
   ReplyReader reader_;
+  std::unique_ptr<TlsSession> tls_;  // set while a TLS connection is open
+  std::optional<int64_t> tls_not_after_;
 
   // Whether this server takes several INFO sections. Probed again on each
   // new connection (the server may have been upgraded); a Redis < 7 costs one

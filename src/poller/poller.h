@@ -16,6 +16,7 @@
 #include "memwatch/endpoint.h"
 #include "memwatch/poll_failure.h"
 #include "memwatch/secret.h"
+#include "memwatch/tls_settings.h"
 
 namespace memwatch::poller {
 
@@ -24,6 +25,7 @@ struct PollTarget {
   Endpoint endpoint;
   std::optional<std::string> username;
   std::optional<Secret> password;
+  std::optional<TlsSettings> tls;  // set iff the connection speaks TLS
   bool operator==(const PollTarget&) const = default;
 };
 

@@ -22,6 +22,8 @@ std::string_view PollFailureName(PollFailure f) {
       return "closed";
     case PollFailure::kResolve:
       return "resolve";
+    case PollFailure::kTls:
+      return "tls";
   }
   return "unknown";  // Unreachable for valid enum values.
 }

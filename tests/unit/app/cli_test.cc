@@ -40,6 +40,23 @@ TEST(CliTest, DoctorWithUrlOrConfig) {
   EXPECT_FALSE(Parse({"doctor", "redis://a", "--format", "xml"}).ok());
 }
 
+TEST(CliTest, DoctorTlsFlagsAsATlsBlockWouldSetThem) {
+  Result<Command> r =
+      Parse({"doctor", "rediss://cache:6380", "--tls-ca-file", "ca.pem", "--tls-cert-file=c.pem",
+             "--tls-key-file", "c.key", "--tls-server-name", "redis.internal"});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_TRUE(r.value().tls.has_value());
+  EXPECT_EQ(*r.value().tls, (TlsSettings{"ca.pem", "c.pem", "c.key", "redis.internal", false}));
+  Result<Command> insecure = Parse({"doctor", "10.0.0.1:6380", "--tls-insecure-skip-verify"});
+  ASSERT_TRUE(insecure.ok());
+  EXPECT_TRUE(insecure.value().tls->insecure_skip_verify);
+  EXPECT_FALSE(Parse({"doctor", "rediss://cache:6380"}).value().tls.has_value());
+  // A client certificate needs its key; the flags go with an address.
+  EXPECT_FALSE(Parse({"doctor", "rediss://c:1", "--tls-cert-file", "c.pem"}).ok());
+  EXPECT_FALSE(Parse({"doctor", "--config", "a.yml", "--tls-ca-file", "ca.pem"}).ok());
+  EXPECT_FALSE(Parse({"--config", "a.yml", "--tls-ca-file", "ca.pem"}).ok());
+}
+
 TEST(CliTest, ErrorsNeverEchoPositionalArguments) {
   // A second URL may carry a password: the error must not repeat it.
   Result<Command> r = Parse({"doctor", "redis://a", "redis://u:hunter2@b"});

@@ -28,6 +28,7 @@ TEST(PollFailureNameTest, StableNames) {
   EXPECT_EQ(PollFailureName(PollFailure::kServerError), "server_error");
   EXPECT_EQ(PollFailureName(PollFailure::kClosed), "closed");
   EXPECT_EQ(PollFailureName(PollFailure::kResolve), "resolve");
+  EXPECT_EQ(PollFailureName(PollFailure::kTls), "tls");
 }
 
 // kPollFailureCount sizes the per-reason counters of metrics: every value
