@@ -86,6 +86,7 @@ int RunDoctor(const Command& cmd) {
     doctor::TargetReport report;
     report.name = tc.name;
     report.address = tc.display_address;
+    report.tls_unverified = tc.tls.has_value() && tc.tls->insecure_skip_verify;
     report.failure = r.failure;
     report.error = r.message;
     if (r.failure == PollFailure::kNone) {

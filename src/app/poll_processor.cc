@@ -17,6 +17,11 @@ checks::TargetInfo InfoOf(const config::TargetConfig& t) {
   return {t.name, t.memory_limit, t.provider};
 }
 
+std::optional<bool> InsecureOf(const config::TargetConfig& t) {
+  if (!t.tls.has_value()) return std::nullopt;
+  return t.tls->insecure_skip_verify;
+}
+
 checks::CheckSettings SettingsOf(const config::Config& c, const config::TargetConfig& t) {
   return checks::CheckSettings::Merge(c.checks, t.checks);
 }
@@ -52,12 +57,19 @@ PollEffects PollProcessor::Reconfigure(const config::Config& config) {
   std::vector<std::string> names;
   for (const config::TargetConfig& tc : config.targets) {
     names.push_back(tc.name);
+    if (tc.tls.has_value() && tc.tls->insecure_skip_verify) {
+      spdlog::warn(
+          "{}: tls.insecure_skip_verify is on: the connection is encrypted but the server is "
+          "not verified, so anyone on the path can pose as it",
+          tc.name);
+    }
     auto it = old.find(tc.name);
     if (it != old.end()) {
       Target t = std::move(it->second);
       old.erase(it);
       t.display_address = tc.display_address;
       t.memory_limit = tc.memory_limit;
+      t.tls_insecure = InsecureOf(tc);
       t.monitor->Reconfigure(InfoOf(tc), SettingsOf(config, tc));
       if (!t.seen) ++pending_first_;
       if (t.fast && fast_interval_changed) effects.intervals.emplace_back(t.name, fast_interval_);
@@ -67,6 +79,7 @@ PollEffects PollProcessor::Reconfigure(const config::Config& config) {
       t.name = tc.name;
       t.display_address = tc.display_address;
       t.memory_limit = tc.memory_limit;
+      t.tls_insecure = InsecureOf(tc);
       t.monitor = std::make_unique<checks::TargetMonitor>(InfoOf(tc), SettingsOf(config, tc));
       ++pending_first_;
       targets_.push_back(std::move(t));
@@ -144,6 +157,11 @@ PollEffects PollProcessor::Process(const poller::PollResult& r, WallTime wall_no
   obs.failure_message = r.message;
   obs.probe_duration =
       std::chrono::duration_cast<std::chrono::microseconds>(r.finished - r.started);
+  update.tls_not_after = r.tls_not_after;
+  update.tls_insecure = t.tls_insecure;
+  if (r.tls_not_after.has_value()) {
+    obs.tls_expires_in = static_cast<double>(*r.tls_not_after) - update.wall_seconds;
+  }
 
   std::optional<Snapshot> snapshot;
   if (r.failure == PollFailure::kNone) {

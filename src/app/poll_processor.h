@@ -60,6 +60,7 @@ class PollProcessor {
     std::string name;
     std::string display_address;
     std::optional<int64_t> memory_limit;
+    std::optional<bool> tls_insecure;  // TLS targets: insecure_skip_verify
     std::unique_ptr<checks::TargetMonitor> monitor;
     std::vector<Finding> active;  // findings after the last poll
     bool seen = false;

@@ -26,6 +26,10 @@ struct Observation {
   std::chrono::microseconds probe_duration{0};
   const Snapshot* snapshot = nullptr;   // set iff failure == kNone
   std::optional<PrimaryLimit> primary;  // on a replica whose primary is watched
+  // Seconds from this poll until the TLS server certificate's notAfter
+  // (negative once expired); nullopt without TLS. Computed by the caller
+  // from the wall clock: the engine reads none.
+  std::optional<double> tls_expires_in;
 };
 
 }  // namespace memwatch::checks

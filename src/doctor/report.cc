@@ -80,10 +80,19 @@ std::string FormatText(const std::vector<TargetReport>& reports) {
     out += r.name == r.address ? r.name + "\n" : fmt::format("{} ({})\n", r.name, r.address);
     if (r.failure != PollFailure::kNone) {
       out += fmt::format("  could not poll it: {} ({})\n", r.error, PollFailureName(r.failure));
-      out += "  check that Redis runs, that the address and port are right, and the password.\n\n";
+      out += r.failure == PollFailure::kTls
+                 ? "  the TLS error above says what to change (tls: in the config, or doctor's "
+                   "--tls-* options).\n\n"
+                 : "  check that Redis runs, that the address and port are right, and the "
+                   "password.\n\n";
       continue;
     }
     const Snapshot& s = *r.snapshot;
+    if (r.tls_unverified) {
+      out +=
+          "  WARNING: TLS without verifying the server (tls.insecure_skip_verify): anyone on "
+          "the path can pose as it\n";
+    }
     out += fmt::format("  {}\n  {}\n  {}\n", ServerLine(s, r.provider), MemoryLine(s, r.limit),
                        KeysLine(s));
     if (r.findings.empty()) {

@@ -22,6 +22,7 @@ struct TargetReport {
   std::optional<Snapshot> snapshot;
   std::optional<EffectiveLimit> limit;
   Provider provider = Provider::kSelfManaged;  // configured, else detected
+  bool tls_unverified = false;                 // TLS with insecure_skip_verify
   std::vector<Finding> findings;
 };
 

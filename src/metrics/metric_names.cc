@@ -37,6 +37,8 @@ std::span<const std::string_view> AllMetricNames() {
       kMemoryLimit,
       kMemoryUsedRatio,
       kTimeToFull,
+      kTlsCertificateExpiry,
+      kTlsInsecureSkipVerify,
       kKeysWithoutTtl,
       kLastPollSuccess,
       kBuildInfo,

@@ -44,6 +44,10 @@ inline constexpr std::string_view kPollLag = "redis_memwatch_poll_lag_seconds";
 inline constexpr std::string_view kMemoryLimit = "redis_memwatch_memory_limit_bytes";  // {source}
 inline constexpr std::string_view kMemoryUsedRatio = "redis_memwatch_memory_used_ratio";
 inline constexpr std::string_view kTimeToFull = "redis_memwatch_time_to_full_seconds";
+inline constexpr std::string_view kTlsCertificateExpiry =
+    "redis_memwatch_tls_certificate_expiry_timestamp_seconds";
+inline constexpr std::string_view kTlsInsecureSkipVerify =
+    "redis_memwatch_tls_insecure_skip_verify";
 inline constexpr std::string_view kKeysWithoutTtl = "redis_memwatch_keys_without_ttl";
 inline constexpr std::string_view kLastPollSuccess =
     "redis_memwatch_last_successful_poll_timestamp_seconds";

@@ -124,6 +124,9 @@ void MetricsStore::Record(const std::string& target, TargetUpdate u) {
     ++t.poll_errors[static_cast<size_t>(u.failure)];
   }
   t.findings = std::move(u.findings);
+  // Kept while polls fail: an expired certificate is why they fail.
+  if (u.tls_not_after.has_value()) t.tls_not_after = u.tls_not_after;
+  t.tls_insecure = u.tls_insecure;
 }
 
 void MetricsStore::RecordLag(double seconds) {
@@ -258,6 +261,20 @@ void MetricsStore::WriteTo(TextWriter* w) const {
              MetricType::kGauge, [&](std::string_view target, const TS& t) {
                if (!t.snapshot || !t.time_to_full_seconds) return;
                w->Sample({{"target", target}}, *t.time_to_full_seconds);
+             });
+  per_target(kTlsCertificateExpiry,
+             "notAfter of the TLS certificate the target presented (Unix time); TLS targets "
+             "only.",
+             MetricType::kGauge, [&](std::string_view target, const TS& t) {
+               if (!t.tls_not_after) return;
+               w->Sample({{"target", target}}, static_cast<double>(*t.tls_not_after));
+             });
+  per_target(kTlsInsecureSkipVerify,
+             "1 when the target's TLS server is not verified (tls.insecure_skip_verify), 0 when "
+             "it is; TLS targets only.",
+             MetricType::kGauge, [&](std::string_view target, const TS& t) {
+               if (!t.tls_insecure) return;
+               w->Sample({{"target", target}}, *t.tls_insecure ? 1 : 0);
              });
   per_target(kFinding,
              "1 while the check's finding is active at this severity, else 0. Every check has "

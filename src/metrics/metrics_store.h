@@ -41,6 +41,10 @@ struct TargetUpdate {
   std::optional<EffectiveLimit> limit;
   std::optional<double> time_to_full_seconds;
   double wall_seconds = 0;  // Unix time of the poll, for the last-success gauge
+  // TLS targets only: the server certificate's notAfter (Unix time), and
+  // whether the server is not verified (insecure_skip_verify).
+  std::optional<int64_t> tls_not_after;
+  std::optional<bool> tls_insecure;
 };
 
 class Histogram {
@@ -88,6 +92,8 @@ class MetricsStore {
     std::optional<EffectiveLimit> limit;
     std::optional<double> time_to_full_seconds;
     std::optional<double> last_success_wall;
+    std::optional<int64_t> tls_not_after;
+    std::optional<bool> tls_insecure;
     Histogram probe;
     std::array<uint64_t, kPollFailureCount> poll_errors{};  // by PollFailure
   };

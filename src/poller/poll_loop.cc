@@ -212,6 +212,7 @@ void PollLoop::Finish(Target& t, PollOutcome outcome, MonoTime now) {
   result.failure = outcome.failure;
   result.message = std::move(outcome.message);
   result.info = std::move(outcome.info);
+  result.tls_not_after = t.conn.tls_not_after();
   callback_(result);
 }
 

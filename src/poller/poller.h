@@ -51,6 +51,9 @@ struct PollResult {
   std::string info;     // the INFO text, when failure == kNone
   // When this poll was due; started - due is the scheduling lag.
   MonoTime due;
+  // The notAfter (seconds since the epoch) of the certificate the server
+  // presented on the connection of this poll or the last TLS one.
+  std::optional<int64_t> tls_not_after;
 };
 
 class Poller {

@@ -250,5 +250,29 @@ TEST(MetricsStoreTest, StopsWritingOnceTheClientIsGone) {
   EXPECT_EQ(calls, 1);
 }
 
+// A TLS target exports its certificate's notAfter and whether the server is
+// verified; the notAfter stays while polls fail (an expired certificate is
+// why they fail). Targets without TLS export neither.
+TEST(MetricsStoreTest, TlsTargetsExportTheirCertificateExpiry) {
+  MetricsStore store("test");
+  store.SetTargets({"tls", "plain"});
+  TargetUpdate up = Up(StockRedis());
+  up.tls_not_after = 1798761600;
+  up.tls_insecure = true;
+  store.Record("tls", std::move(up));
+  store.Record("plain", Up(StockRedis()));
+  TargetUpdate down;
+  down.failure = PollFailure::kTls;
+  down.tls_insecure = true;
+  store.Record("tls", std::move(down));
+  const std::string text = Text(store);
+  EXPECT_THAT(text, HasSubstr("redis_memwatch_tls_certificate_expiry_timestamp_seconds{target="
+                              "\"tls\"} 1798761600\n"));
+  EXPECT_THAT(text, HasSubstr("redis_memwatch_tls_insecure_skip_verify{target=\"tls\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("redis_memwatch_poll_errors_total{target=\"tls\",reason=\"tls\"} 1"));
+  EXPECT_THAT(text, Not(HasSubstr("tls_certificate_expiry_timestamp_seconds{target=\"plain\"")));
+  EXPECT_THAT(text, Not(HasSubstr("tls_insecure_skip_verify{target=\"plain\"")));
+}
+
 }  // namespace metrics_store_test
 }  // namespace memwatch::metrics
