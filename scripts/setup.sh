@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   # build
   build-essential cmake ninja-build pkg-config
-  libhiredis-dev libcurl4-openssl-dev libyaml-cpp-dev
+  libhiredis-dev libcurl4-openssl-dev libyaml-cpp-dev libssl-dev
   libspdlog-dev libfmt-dev nlohmann-json3-dev libgtest-dev libgmock-dev
   # run and test against real peers
   redis-server prometheus prometheus-alertmanager prometheus-redis-exporter
