@@ -125,6 +125,7 @@ TlsSpec ReadTls(Walker& w, const Value& v) {
 
 std::vector<std::string> TlsKeys() {
   std::vector<std::string> keys;
+  keys.reserve(kTlsFields.size());
   for (const Field<TlsBlock>& f : kTlsFields) keys.emplace_back(f.key);
   return keys;
 }
