@@ -26,9 +26,10 @@ std::string ServerBinary() {
   return path != nullptr ? path : "/usr/bin/redis-server";
 }
 
-// The redis-cli that comes with ServerBinary(): in the same directory.
+// As in redis_monitor.cc.
 std::string CliBinary() {
-  return (std::filesystem::path(ServerBinary()).parent_path() / "redis-cli").string();
+  const char* path = std::getenv("MEMWATCH_REDIS_CLI");  // NOLINT(concurrency-mt-unsafe): read-only
+  return path != nullptr ? path : "/usr/bin/redis-cli";
 }
 
 // The end of redis-cli's raw output: one '\n' after a reply, two after an
@@ -118,7 +119,7 @@ RedisServer::RedisServer(std::vector<std::string> extra_args, int port)
   StartOnSomePort(extra_args, port == 0);
 }
 
-RedisServer::RedisServer(std::optional<TlsOptions> tls, std::vector<std::string> extra_args,
+RedisServer::RedisServer(std::optional<TlsOptions> tls, const std::vector<std::string>& extra_args,
                          int port)
     : dir_("memwatch-redis", TempDir::BaseForSocket("memwatch-redis", "redis.sock")),
       port_(port),
@@ -126,11 +127,11 @@ RedisServer::RedisServer(std::optional<TlsOptions> tls, std::vector<std::string>
   StartOnSomePort(extra_args, port == 0);
 }
 
-std::unique_ptr<RedisServer> RedisServer::Tls(TlsOptions tls, std::vector<std::string> extra_args,
+std::unique_ptr<RedisServer> RedisServer::Tls(TlsOptions tls,
+                                              const std::vector<std::string>& extra_args,
                                               int port) {
   // Not make_unique: the constructor is private.
-  return std::unique_ptr<RedisServer>(new RedisServer(std::move(tls), std::move(extra_args),
-                                                      port));  // NOLINT(modernize-make-unique)
+  return std::unique_ptr<RedisServer>(new RedisServer(std::move(tls), extra_args, port));
 }
 
 void RedisServer::StartOnSomePort(const std::vector<std::string>& extra_args, bool pick_port) {

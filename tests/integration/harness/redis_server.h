@@ -46,7 +46,8 @@ class RedisServer {
   // The same over TLS only: Port() is the TLS port; the plain port is off
   // (the unix socket stays plain). Start-up waits for PING over TLS. A
   // factory, so that RedisServer({}, port) stays unambiguous.
-  static std::unique_ptr<RedisServer> Tls(TlsOptions tls, std::vector<std::string> extra_args = {},
+  static std::unique_ptr<RedisServer> Tls(TlsOptions tls,
+                                          const std::vector<std::string>& extra_args = {},
                                           int port = 0);
   ~RedisServer();
   RedisServer(const RedisServer&) = delete;
@@ -74,7 +75,8 @@ class RedisServer {
   // --requirepass was given) and returns the reply as text: strings, status
   // and integers as they read, nil as "(nil)", an error as "(error) <text>",
   // an array as its elements joined by '\n'. Times out after 5 s.
-  // Over TLS it runs redis-cli (hiredis 0.14 has no TLS) with --cacert
+  // Over TLS it runs redis-cli ($MEMWATCH_REDIS_CLI, else /usr/bin/
+  // redis-cli; hiredis 0.14 has no TLS) with --cacert
   // ca.crt and the client certificate client.crt/.key, in raw mode: the
   // same text, except that nil reads "" and a failure to connect or
   // handshake, or a lost connection, "(connect error) <redis-cli's
@@ -84,7 +86,7 @@ class RedisServer {
   const std::optional<TlsOptions>& Tls() const { return tls_; }
 
  private:
-  RedisServer(std::optional<TlsOptions> tls, std::vector<std::string> extra_args, int port);
+  RedisServer(std::optional<TlsOptions> tls, const std::vector<std::string>& extra_args, int port);
   // Starts it on port_ (picking one if 0), retrying on another port if
   // port_ was picked and taken meanwhile; throws if it does not start.
   void StartOnSomePort(const std::vector<std::string>& extra_args, bool pick_port);

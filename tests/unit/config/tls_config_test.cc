@@ -31,7 +31,7 @@ const std::string& CertDir() {
   static const bool made = [] {
     const std::string command = std::string(MEMWATCH_SOURCE_DIR) + "/tests/tls/make_certs.sh '" +
                                 dir.path() + "' >/dev/null";
-    return std::system(command.c_str()) == 0;
+    return std::system(command.c_str()) == 0;  // NOLINT(concurrency-mt-unsafe): one thread
   }();
   EXPECT_TRUE(made) << "tests/tls/make_certs.sh failed";
   return dir.path();
@@ -327,7 +327,7 @@ TEST(TlsErrorsTest, AnEncryptedKeyIsRefusedWithoutAPrompt) {
   const std::string encrypted = dir.path() + "/encrypted.key";
   const std::string command = "openssl pkey -in '" + Pem("client.key") + "' -aes256 -passout " +
                               "pass:secret -out '" + encrypted + "' 2>/dev/null";
-  ASSERT_EQ(std::system(command.c_str()), 0);
+  ASSERT_EQ(std::system(command.c_str()), 0);  // NOLINT(concurrency-mt-unsafe): one thread
   const LoadResult r = LoadWithTls("      cert_file: " + Pem("client.crt") +
                                    "\n"
                                    "      key_file: " +
