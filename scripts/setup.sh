@@ -6,8 +6,8 @@ set -euo pipefail
 PACKAGES=(
   # build
   build-essential cmake ninja-build pkg-config
-  libhiredis-dev libcurl4-openssl-dev libyaml-cpp-dev libssl-dev
-  libspdlog-dev libfmt-dev nlohmann-json3-dev libgtest-dev libgmock-dev
+  libhiredis-dev libcurl4-openssl-dev libyaml-cpp-dev
+  libspdlog-dev libfmt-dev nlohmann-json3-dev libgtest-dev libgmock-dev libssl-dev
   # run and test against real peers
   redis-server prometheus prometheus-alertmanager prometheus-redis-exporter
   python3 python3-yaml python3-aiosmtpd curl ca-certificates jq procps iproute2 openssl

@@ -28,13 +28,13 @@ struct TargetConfig {
   std::string display_address;
   std::optional<std::string> username;
   std::optional<Secret> password;
+  std::optional<Provider> provider;     // nullopt: auto (detect from INFO)
+  std::optional<int64_t> memory_limit;  // bytes
   // Set iff TLS is on: a rediss:// address, or a `tls:` block (the
   // target's own or target_defaults') that is not `tls: false`. Only ever
   // set for a TCP endpoint; relative file paths are resolved against the
   // config file's directory, as password_file's are.
   std::optional<TlsSettings> tls;
-  std::optional<Provider> provider;     // nullopt: auto (detect from INFO)
-  std::optional<int64_t> memory_limit;  // bytes
   checks::ChecksBlock checks;           // the target's own overrides
   int line = 0;                         // where it is defined, for messages
 };
