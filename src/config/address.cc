@@ -143,15 +143,17 @@ Result<ParsedAddress> ParseUnix(std::string_view path) {
   return out;
 }
 
-// `rest` is the URL after "redis://".
-Result<ParsedAddress> ParseRedisUrl(std::string_view rest) {
+// `rest` is the URL after "redis://", or after "rediss://" when `tls`.
+Result<ParsedAddress> ParseRedisUrl(std::string_view rest, bool tls) {
+  const std::string_view scheme = tls ? "rediss" : "redis";
   // Split at the last '@': an unescaped '@' in a password then stays on the
   // credentials side, which is never quoted in a message.
   const size_t at = rest.rfind('@');
   const std::string_view userinfo = at == rest.npos ? std::string_view() : rest.substr(0, at);
   const std::string_view hostpart = at == rest.npos ? rest : rest.substr(at + 1);
   if (hostpart.find_first_of("?#") != hostpart.npos) {
-    return Status::Error("query parameters ('?...') are not supported in a redis:// URL");
+    return Status::Error(
+        fmt::format("query parameters ('?...') are not supported in a {}:// URL", scheme));
   }
   const size_t slash = hostpart.find('/');
   const std::string_view authority = hostpart.substr(0, slash);
@@ -159,18 +161,21 @@ Result<ParsedAddress> ParseRedisUrl(std::string_view rest) {
       slash == hostpart.npos ? std::string_view() : hostpart.substr(slash + 1);
 
   ParsedAddress out;
+  out.tls = tls;
   if (!db_text.empty()) {
     int db = -1;
     if (IsAllDigits(db_text) && db_text.size() <= 6) {
       std::from_chars(db_text.data(), db_text.data() + db_text.size(), db);
     }
     if (db < 0) {
-      return Status::Error(
-          fmt::format("the database '/{}' is not a number, e.g. redis://host:6379/0", db_text));
+      return Status::Error(fmt::format("the database '/{}' is not a number, e.g. {}://host:6379/0",
+                                       db_text, scheme));
     }
     out.endpoint.db = db;
   }
-  if (authority.empty()) return Status::Error("the host name is missing, e.g. redis://host:6379");
+  if (authority.empty()) {
+    return Status::Error(fmt::format("the host name is missing, e.g. {}://host:6379", scheme));
+  }
   Result<SplitAddress> hp = SplitHostPort(authority, 1, /*empty_host_ok=*/false);
   if (!hp.ok()) return hp.status();
   out.endpoint.kind = Endpoint::Kind::kTcp;
@@ -194,7 +199,7 @@ Result<ParsedAddress> ParseRedisUrl(std::string_view rest) {
   if (out.username || out.password) {
     credentials = fmt::format("{}{}@", out.username ? user_raw : "", out.password ? ":***" : "");
   }
-  out.display = fmt::format("redis://{}{}/{}", credentials,
+  out.display = fmt::format("{}://{}{}/{}", scheme, credentials,
                             JoinHostPort(hp.value(), out.endpoint.port), out.endpoint.db);
   return out;
 }
@@ -211,12 +216,8 @@ Result<ParsedAddress> ParseAddress(std::string_view text) {
   if (scheme_end != text.npos) {
     const std::string scheme = Lower(text.substr(0, scheme_end));
     const std::string_view rest = text.substr(scheme_end + 3);
-    if (scheme == "redis") return ParseRedisUrl(rest);
-    if (scheme == "rediss") {
-      return Status::Error(
-          "TLS is not supported (hiredis 0.14): use redis://, or a local TLS proxy such as "
-          "stunnel");
-    }
+    if (scheme == "redis") return ParseRedisUrl(rest, /*tls=*/false);
+    if (scheme == "rediss") return ParseRedisUrl(rest, /*tls=*/true);
     if (scheme == "unix") return ParseUnix(rest);
     if (std::all_of(scheme.begin(), scheme.end(), IsAlnum)) {
       return Status::Error(fmt::format("unsupported scheme '{}://'; use {}", scheme, kForms));

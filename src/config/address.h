@@ -1,5 +1,6 @@
 // Where a Redis listens, as a person writes it: host:port, [ipv6]:port,
-// unix:/path/redis.sock or redis://[user[:password]@]host[:port][/db].
+// unix:/path/redis.sock, redis://[user[:password]@]host[:port][/db] or the
+// same with rediss:// (TLS).
 #pragma once
 
 #include <optional>
@@ -16,9 +17,10 @@ struct ParsedAddress {
   Endpoint endpoint;
   std::optional<std::string> username;  // from a redis:// URL, percent-decoded
   std::optional<Secret> password;       // from a redis:// URL, percent-decoded
+  bool tls = false;                     // written as rediss://
   // Safe to log: the address with any password replaced by ***. A redis://
-  // URL is shown in full form, redis://user:***@host:6379/0; other forms as
-  // written.
+  // or rediss:// URL is shown in full form, redis://user:***@host:6379/0;
+  // other forms as written.
   std::string display;
 };
 
@@ -29,8 +31,9 @@ struct ParsedAddress {
 //                        port defaults to 6379, db to 0; user and pass are
 //                        percent-decoded; an empty user or pass counts as
 //                        absent (redis://:pass@host sets only a password)
-// rediss:// is rejected: hiredis 0.14 has no TLS. Error messages never
-// contain the password, nor the part of a URL before its last '@'.
+//   rediss://...         as redis://, and sets `tls`
+// Error messages never contain the password, nor the part of a URL before
+// its last '@'.
 Result<ParsedAddress> ParseAddress(std::string_view text);
 
 // The HTTP endpoint's `listen:` address: host:port, [ipv6]:port or :port

@@ -162,6 +162,37 @@ void ResolveUsername(Walker& w, const TargetSpec& spec, TargetConfig& out) {
   }
 }
 
+// Decides whether the target speaks TLS, from its address (rediss://) and
+// its `tls:` (own or inherited), which must agree: TLS needs TCP, and a
+// target's own `tls: false` cannot turn off what rediss:// asks for. An
+// inherited `tls: false` yields to rediss://.
+void ResolveTls(Walker& w, const TargetSpec& spec, TargetConfig& out) {
+  if (!spec.address) return;
+  const ParsedAddress& address = spec.address->value;
+  const bool block_on = spec.tls && !spec.tls->disabled;
+  if (address.endpoint.kind == Endpoint::Kind::kUnix && block_on) {
+    if (spec.tls->inherited) {
+      w.Error(spec.address->at,
+              fmt::format("a unix socket cannot use TLS, which this target takes from "
+                          "target_defaults (line {}): write tls: false in this target",
+                          spec.tls->at.mark.line + 1));
+    } else {
+      w.Error(spec.tls->at, "a unix socket cannot use TLS; remove tls: or use a TCP address");
+    }
+    return;
+  }
+  if (address.tls && spec.tls && spec.tls->disabled && !spec.tls->inherited) {
+    w.Error(spec.tls->at,
+            "tls: false contradicts the rediss:// address; use redis:// for plain TCP");
+    return;
+  }
+  if (block_on) {
+    out.tls = spec.tls->settings;  // nullopt if the block was reported as wrong
+  } else if (address.tls) {
+    out.tls = TlsSettings{};
+  }
+}
+
 // Applies the rules that involve several keys or targets. `first_lines`
 // maps the names seen so far to the line that defined them.
 TargetConfig BuildTarget(Walker& w, const TargetSpec& spec,
@@ -183,6 +214,7 @@ TargetConfig BuildTarget(Walker& w, const TargetSpec& spec,
   }
   ResolveUsername(w, spec, out);
   ResolvePassword(w, spec, out);
+  ResolveTls(w, spec, out);
   out.provider = spec.provider;
   out.memory_limit = spec.memory_limit;
   out.checks = spec.checks;
@@ -287,6 +319,7 @@ std::vector<std::string> KnownConfigKeys() {
   for (const Field<TargetSpec>& f : TargetFields()) {
     keys.push_back("targets[]." + std::string(f.key));
   }
+  for (const std::string& k : TlsKeys()) keys.push_back("targets[].tls." + k);
   for (const Field<TargetSpec>& f : DefaultableTargetFields()) {
     keys.push_back("target_defaults." + std::string(f.key));
   }

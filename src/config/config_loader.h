@@ -30,10 +30,11 @@ struct LoadResult {
 };
 
 // Reads `path` (at most 1 MiB) and loads it. Reads the files named by
-// `password_file` and `webhook_url_file` and checks that `ca_file`s are
-// readable, relative ones against the config file's directory. ${VAR} in
-// any value, and STATE_DIRECTORY (state_dir's default), are looked up
-// through `env`. Never throws.
+// `password_file` and `webhook_url_file`, checks that `ca_file`s are
+// readable and that a `tls:` block's certificate and key files parse and
+// match (tls_files.h), relative ones against the config file's directory.
+// ${VAR} in any value, and STATE_DIRECTORY (state_dir's default), are
+// looked up through `env`. Never throws.
 LoadResult LoadConfigFile(const std::string& path, const EnvLookup& env);
 
 // Every key the loader accepts, as dotted paths: "listen",

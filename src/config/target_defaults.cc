@@ -39,6 +39,7 @@ void ApplyTargetDefaults(const TargetSpec& defaults, TargetSpec& target) {
     target.provider = defaults.provider;
   }
   if (!target.memory_limit) target.memory_limit = defaults.memory_limit;
+  if (!target.tls && defaults.tls) (target.tls = defaults.tls)->inherited = true;
 }
 
 }  // namespace memwatch::config

@@ -22,7 +22,9 @@ void CheckTargetDefaults(Walker& walker, const TargetSpec& defaults);
 // - credentials: a target that sets password or password_file, or has a
 //   password in its redis:// address, takes neither from the defaults;
 // - the user name: a target that sets username, or has one in its address,
-//   does not take the default's.
+//   does not take the default's;
+// - tls: a target's own `tls:` (also `tls: false`) replaces the default's
+//   block as a whole; keys are not merged one by one.
 // Inherited keys keep the default's Value, so messages point there.
 void ApplyTargetDefaults(const TargetSpec& defaults, TargetSpec& target);
 

@@ -82,6 +82,8 @@ void ReadMemoryLimit(Walker& w, const Value& v, TargetSpec& t) {
   t.memory_limit = w.PositiveSize(v);
 }
 
+void ReadTlsKey(Walker& w, const Value& v, TargetSpec& t) { t.tls = ReadTls(w, v); }
+
 // ---- What target_defaults cannot set ----------------------------------------
 
 void RejectName(Walker& w, const Value& v, TargetSpec&) {
@@ -107,12 +109,13 @@ constexpr std::array<TargetField, 3> kTargetOnlyFields = {{
 
 // A key added here is accepted in every target and in target_defaults;
 // ApplyTargetDefaults (target_defaults.cc) says how a target inherits it.
-constexpr std::array<TargetField, 5> kDefaultableFields = {{
+constexpr std::array<TargetField, 6> kDefaultableFields = {{
     {"username", ReadUsername},
     {"password", ReadPassword},
     {"password_file", ReadPasswordFile},
     {"provider", ReadProvider},  // default auto
     {"memory_limit", ReadMemoryLimit},
+    {"tls", ReadTlsKey},  // default: TLS only for a rediss:// address
 }};
 
 constexpr std::array<TargetField, 3> kNotDefaultableFields = {{

@@ -11,6 +11,7 @@
 
 #include "checks/check_settings.h"
 #include "config/address.h"
+#include "config/tls_reader.h"
 #include "config/yaml_walker.h"
 #include "memwatch/provider.h"
 #include "memwatch/secret.h"
@@ -34,6 +35,9 @@ struct TargetSpec {
   std::optional<Value> provider_key;
   std::optional<Provider> provider;
   std::optional<int64_t> memory_limit;
+  // `tls:` as written (nullopt when absent); from target_defaults, the
+  // default's block as a whole.
+  std::optional<TlsSpec> tls;
   checks::ChecksBlock checks;
 };
 
@@ -41,7 +45,7 @@ struct TargetSpec {
 std::span<const Field<TargetSpec>> TargetFields();
 
 // The keys a target may take from `target_defaults:` (username, password,
-// password_file, provider, memory_limit): the rows of TargetFields that
+// password_file, provider, memory_limit, tls): the rows of TargetFields that
 // target_defaults shares. The others (name, address, checks) are
 // target-only.
 std::span<const Field<TargetSpec>> DefaultableTargetFields();

@@ -76,6 +76,9 @@ class Walker {
   void Error(const Value& at, std::string message);
 
   bool has_errors() const { return !errors_.empty(); }
+  // How many problems were recorded so far (repeats included): a reader
+  // compares it before and after to learn whether a block was clean.
+  size_t error_count() const { return errors_.size(); }
   // Every problem so far, ordered by position in the file, each once.
   std::vector<ConfigError> TakeErrors();
 

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 
 namespace memwatch::testing {
 namespace {
@@ -23,6 +24,19 @@ using std::chrono::steady_clock;
 std::string ServerBinary() {
   const char* path = std::getenv("MEMWATCH_REDIS_SERVER");
   return path != nullptr ? path : "/usr/bin/redis-server";
+}
+
+// As in redis_monitor.cc.
+std::string CliBinary() {
+  const char* path = std::getenv("MEMWATCH_REDIS_CLI");  // NOLINT(concurrency-mt-unsafe): read-only
+  return path != nullptr ? path : "/usr/bin/redis-cli";
+}
+
+// The end of redis-cli's raw output: one '\n' after a reply, two after an
+// error.
+std::string WithoutTrailingNewlines(std::string text) {
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  return text;
 }
 
 std::string ReplyText(const redisReply* reply) {
@@ -102,10 +116,28 @@ int OpenFdCount() {
 
 RedisServer::RedisServer(std::vector<std::string> extra_args, int port)
     : dir_("memwatch-redis", TempDir::BaseForSocket("memwatch-redis", "redis.sock")), port_(port) {
+  StartOnSomePort(extra_args, port == 0);
+}
+
+RedisServer::RedisServer(std::optional<TlsOptions> tls, const std::vector<std::string>& extra_args,
+                         int port)
+    : dir_("memwatch-redis", TempDir::BaseForSocket("memwatch-redis", "redis.sock")),
+      port_(port),
+      tls_(std::move(tls)) {
+  StartOnSomePort(extra_args, port == 0);
+}
+
+std::unique_ptr<RedisServer> RedisServer::Tls(TlsOptions tls,
+                                              const std::vector<std::string>& extra_args,
+                                              int port) {
+  // Not make_unique: the constructor is private.
+  return std::unique_ptr<RedisServer>(new RedisServer(std::move(tls), extra_args, port));
+}
+
+void RedisServer::StartOnSomePort(const std::vector<std::string>& extra_args, bool pick_port) {
   for (size_t i = 0; i + 1 < extra_args.size(); ++i) {
     if (extra_args[i] == "--requirepass") password_ = extra_args[i + 1];
   }
-  const bool pick_port = port == 0;
   std::string why;
   for (int attempt = 0; attempt < (pick_port ? 5 : 1); ++attempt) {
     if (pick_port) port_ = FreeLoopbackPort();
@@ -138,6 +170,14 @@ std::string RedisServer::Start(const std::vector<std::string>& extra_args) {
                                    "700",
                                    "--logfile",
                                    ""};
+  if (tls_) {
+    const std::string cert = tls_->cert_dir + "/" + tls_->server_cert;
+    args[2] = "0";  // --port: no plain TCP
+    args.insert(args.end(),
+                {"--tls-port", std::to_string(port_), "--tls-cert-file", cert + ".crt",
+                 "--tls-key-file", cert + ".key", "--tls-ca-cert-file", tls_->cert_dir + "/ca.crt",
+                 "--tls-auth-clients", tls_->auth_clients ? "yes" : "no"});
+  }
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   const std::string log_path = dir_.File("redis.log");
   try {
@@ -152,7 +192,8 @@ std::string RedisServer::Start(const std::vector<std::string>& extra_args) {
     if (!process_->Running()) {
       return "redis-server exited at start with code " + std::to_string(*process_->ExitCode());
     }
-    const std::string pong = Command(port_, password_, {"PING"}, {0, 200 * 1000});
+    const std::string pong = tls_ ? TlsCli({"PING"}, std::chrono::seconds(1))
+                                  : Command(port_, password_, {"PING"}, {0, 200 * 1000});
     if (pong == "PONG" || pong.rfind("(error) NOAUTH", 0) == 0) return "";
     std::this_thread::sleep_for(milliseconds(10));  // poll interval, not synchronisation
   }
@@ -181,7 +222,34 @@ void RedisServer::Resume() {
 }
 
 std::string RedisServer::Cli(const std::vector<std::string>& args) const {
+  if (tls_) return TlsCli(args, std::chrono::seconds(5));
   return Command(port_, password_, args, {5, 0});
+}
+
+std::string RedisServer::TlsCli(const std::vector<std::string>& args,
+                                std::chrono::seconds timeout) const {
+  const std::string& certs = tls_->cert_dir;
+  // -e: a failed command exits with 1. Its error goes to stderr, as do a
+  // failed connect or handshake ("Could not connect to Redis at ...") and
+  // a lost connection ("I/O error", "Error: Server closed the connection").
+  std::vector<std::string> argv = {CliBinary(), "--tls",
+                                   "--cacert",  certs + "/ca.crt",
+                                   "--cert",    certs + "/client.crt",
+                                   "--key",     certs + "/client.key",
+                                   "-h",        "127.0.0.1",
+                                   "-p",        std::to_string(port_),
+                                   "-e"};
+  if (password_) argv.insert(argv.end(), {"--no-auth-warning", "-a", *password_});
+  argv.insert(argv.end(), args.begin(), args.end());
+  // redis-cli 7.0 has no timeout option: RunCommand kills it after `timeout`.
+  const CommandResult r = RunCommand(argv, {}, timeout);
+  if (r.exit_code == 0) return WithoutTrailingNewlines(r.output);
+  const std::string error = WithoutTrailingNewlines(r.error);
+  for (const char* failure : {"Could not connect", "I/O error", "Error: "}) {
+    if (error.rfind(failure, 0) == 0) return "(connect error) " + error;
+  }
+  if (error.empty()) return "(connect error) redis-cli exited with " + std::to_string(r.exit_code);
+  return "(error) " + error;
 }
 
 }  // namespace memwatch::testing

@@ -119,11 +119,30 @@ TEST(ParseAddressTest, RedisUrlRawAtAndColonInPassword) {
   EXPECT_EQ(a.endpoint, Tcp("host", 1));
 }
 
-TEST(ParseAddressTest, RejectsTls) {
-  EXPECT_EQ(ErrorOf("rediss://host:6380"),
-            "TLS is not supported (hiredis 0.14): use redis://, or a local TLS proxy such as "
-            "stunnel");
-  EXPECT_THAT(ErrorOf("rediss://user:hunter2@host:6380"), Not(HasSubstr("hunter2")));
+TEST(ParseAddressTest, RedissUrlTurnsTlsOn) {
+  const ParsedAddress a = Parsed("rediss://host");
+  EXPECT_TRUE(a.tls);
+  EXPECT_EQ(a.endpoint, Tcp("host", 6379));
+  EXPECT_EQ(a.display, "rediss://host:6379/0");
+  EXPECT_FALSE(Parsed("redis://host").tls);
+  EXPECT_FALSE(Parsed("host:6379").tls);
+  EXPECT_TRUE(Parsed("REDISS://host:6380").tls);
+}
+
+TEST(ParseAddressTest, RedissUrlLikeRedisUrl) {
+  const ParsedAddress a = Parsed("rediss://memwatch:hunter2@[::1]:6380/3");
+  EXPECT_TRUE(a.tls);
+  EXPECT_EQ(a.endpoint, Tcp("::1", 6380, 3));
+  EXPECT_EQ(a.username, "memwatch");
+  ASSERT_TRUE(a.password);
+  EXPECT_EQ(a.password->Reveal(), "hunter2");
+  EXPECT_EQ(a.display, "rediss://memwatch:***@[::1]:6380/3");
+  EXPECT_EQ(ErrorOf("rediss://"), "the host name is missing, e.g. rediss://host:6379");
+  EXPECT_EQ(ErrorOf("rediss://host/x"),
+            "the database '/x' is not a number, e.g. rediss://host:6379/0");
+  EXPECT_EQ(ErrorOf("rediss://host?ssl_cert_reqs=none"),
+            "query parameters ('?...') are not supported in a rediss:// URL");
+  EXPECT_THAT(ErrorOf("rediss://user:hunter2@host:0"), Not(HasSubstr("hunter2")));
 }
 
 TEST(ParseAddressTest, RejectsOtherSchemes) {
@@ -177,7 +196,7 @@ TEST(ParseAddressTest, ErrorsNeverContainThePassword) {
            "redis://user%zz:hunter2@host",
            "redis://user:hunter2@bad host",
            "user:hunter2@host:6379",
-           "rediss://user:hunter2@host",
+           "rediss://user:hunter2@host:port99999",
            "ftp://user:hunter2@host",
        }) {
     const std::string message = ErrorOf(text);

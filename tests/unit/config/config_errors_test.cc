@@ -300,12 +300,6 @@ TEST(BadValueTest, TargetName) {
             "':' and '-' (it becomes a Prometheus label value), got 'coupon redis'");
 }
 
-TEST(BadValueTest, TlsIsRejected) {
-  EXPECT_EQ(OnlyError(Load("targets:\n  - name: a\n    address: rediss://h:6380\n")),
-            "memwatch.yaml:3:14: targets[0].address: TLS is not supported (hiredis 0.14): use "
-            "redis://, or a local TLS proxy such as stunnel");
-}
-
 // ---- Targets ---------------------------------------------------------------
 
 TEST(TargetsTest, DuplicateNameMentionsTheFirstLine) {
@@ -470,7 +464,7 @@ TEST(CredentialsTest, SecretsNeverAppearInErrors) {
       "    address: redis://user:hunter2@h:1\n"
       "    password: envsecret-${PW}\n"
       "  - name: c\n"
-      "    address: rediss://user:hunter2@h:1\n"
+      "    address: rediss://user:hunter2@h:port99999\n"
       "  - name: d\n"
       "    address: user:hunter2@h:1\n"
       "  - name: e\n"
