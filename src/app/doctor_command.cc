@@ -42,7 +42,8 @@ Result<config::Config> ConfigFor(const Command& cmd) {
   t.endpoint = a.value().endpoint;
   t.username = a.value().username;
   t.password = a.value().password;
-  if (cmd.tls.has_value()) t.tls = *cmd.tls;
+  // rediss:// or any --tls-* flag turns TLS on; the flags say how.
+  if (a.value().tls || cmd.tls.has_value()) t.tls = cmd.tls.value_or(TlsSettings{});
   c.targets.push_back(std::move(t));
   return c;
 }
