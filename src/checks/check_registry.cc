@@ -24,6 +24,7 @@ std::unique_ptr<Check> NewNoTtlGrowthCheck();
 std::unique_ptr<Check> NewFragmentationCheck();
 std::unique_ptr<Check> NewReplicationBuffersCheck();
 std::unique_ptr<Check> NewPersistenceFailingCheck();
+std::unique_ptr<Check> NewTlsCertificateExpiringCheck();
 std::unique_ptr<Check> NewTargetDownCheck();
 
 namespace {
@@ -35,6 +36,7 @@ constexpr std::array kInfoWarn{Severity::kInfo, Severity::kWarning};
 
 constexpr double kMinute = 60;
 constexpr double kHour = 3600;
+constexpr double kDay = 24 * kHour;
 constexpr double kMiB = 1024.0 * 1024.0;
 
 // Why the defaults are what they are. Shares are of the effective limit
@@ -136,6 +138,15 @@ constexpr std::array<ParamSpec, 3> kReplicationBuffersParams{{
     {"clear_margin", ParamKind::kPercent, 0.05,
      "a finding clears only this far below its threshold (hysteresis)"},
 }};
+// 14 days: two working weeks to get a renewal through change control, and
+// any automated renewal (certbot, cert-manager renew around 30 days before)
+// has already failed by then. 3 days: a weekend away from the outage.
+constexpr std::array<ParamSpec, 2> kTlsCertificateParams{{
+    {"warning", ParamKind::kDuration, 14 * kDay,
+     "warn when the server's certificate expires within this"},
+    {"critical", ParamKind::kDuration, 3 * kDay,
+     "critical when the server's certificate expires within this"},
+}};
 // 3 failed polls in a row: one lost reply or a reconnect is not an outage.
 constexpr std::array<ParamSpec, 1> kTargetDownParams{{
     {"after", ParamKind::kNumber, 3, "consecutive failed polls before it fires"},
@@ -221,6 +232,12 @@ constexpr CheckSpec kChecks[] = {
      .help = "the last background save or AOF write failed",
      .severities = kCrit,
      .make = &NewPersistenceFailingCheck},
+    {.name = "tls_certificate_expiring",
+     .title = "TLS certificate expiring",
+     .help = "the server's TLS certificate expires soon: then every client that verifies it fails",
+     .severities = kWarnCrit,
+     .params = kTlsCertificateParams,
+     .make = &NewTlsCertificateExpiringCheck},
     {.name = "target_down",
      .title = "target unreachable",
      .help = "the target cannot be polled",

@@ -3,6 +3,7 @@
 #include <array>
 #include <cmath>
 #include <cstdlib>
+#include <ctime>
 
 #include <fmt/format.h>
 
@@ -17,6 +18,14 @@ std::string OneDecimal(double v) {
 }
 
 }  // namespace
+
+std::string FormatUtcTime(int64_t unix_seconds) {
+  const auto t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  if (gmtime_r(&t, &tm) == nullptr) return fmt::format("{} (Unix time)", unix_seconds);
+  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02} UTC", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min);
+}
 
 std::string FormatNumber(double v) {
   if (std::fabs(v) >= 10) return fmt::format("{:.0f}", v);

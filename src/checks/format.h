@@ -21,6 +21,9 @@ std::string FormatPercent(double fraction);
 // 1234567 -> "1,234,567".
 std::string FormatCount(int64_t n);
 
+// Unix time as people read it, in UTC to the minute: "2026-12-21 14:05 UTC".
+std::string FormatUtcTime(int64_t unix_seconds);
+
 // A plain number with at most one decimal below 10: 6, 6.3, 120.
 std::string FormatNumber(double v);
 

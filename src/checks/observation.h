@@ -30,6 +30,9 @@ struct Observation {
   // (negative once expired); nullopt without TLS. Computed by the caller
   // from the wall clock: the engine reads none.
   std::optional<double> tls_expires_in;
+  // The same notAfter as Unix time, for the date people read; nullopt
+  // without TLS, or where the caller does not pass it.
+  std::optional<int64_t> tls_not_after;
 };
 
 }  // namespace memwatch::checks

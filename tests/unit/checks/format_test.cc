@@ -38,6 +38,12 @@ TEST(FormatDurationTest, CoarsestSensibleUnit) {
   EXPECT_EQ(FormatDuration(std::numeric_limits<double>::infinity()), "never");
 }
 
+TEST(FormatUtcTimeTest, DateAndMinuteInUtc) {
+  EXPECT_EQ(FormatUtcTime(0), "1970-01-01 00:00 UTC");
+  EXPECT_EQ(FormatUtcTime(1796601600 + 14 * 86400 + 14 * 3600 + 5 * 60 + 59),
+            "2026-12-21 14:05 UTC");
+}
+
 TEST(FormatNumbersTest, PercentCountsAndRates) {
   EXPECT_EQ(FormatPercent(0.853), "85.3%");
   EXPECT_EQ(FormatPercent(0.8), "80%");

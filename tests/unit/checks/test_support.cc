@@ -101,6 +101,7 @@ std::vector<Finding> MonitorHarness::Poll(const Snapshot& s, Duration step,
   obs.probe_duration = probe;
   obs.snapshot = &s;
   obs.primary = primary_;
+  SetTls(&obs);
   return monitor_.Observe(obs);
 }
 
@@ -113,7 +114,15 @@ std::vector<Finding> MonitorHarness::Fail(PollFailure failure, Duration step,
   obs.failure = failure;
   obs.failure_message = "no reply within 500 ms";
   obs.probe_duration = probe;
+  SetTls(&obs);
   return monitor_.Observe(obs);
+}
+
+void MonitorHarness::SetTls(Observation* obs) const {
+  obs->tls_not_after = tls_not_after_;
+  if (tls_not_after_.has_value()) {
+    obs->tls_expires_in = static_cast<double>(*tls_not_after_) - WallSeconds();
+  }
 }
 
 void MonitorHarness::Reconfigure(std::optional<int64_t> memory_limit, const ChecksBlock& checks) {

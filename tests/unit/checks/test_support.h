@@ -71,17 +71,28 @@ class MonitorHarness {
 
   // What the next polls report of the target's primary (Observation::primary).
   void SetPrimary(std::optional<PrimaryLimit> primary) { primary_ = std::move(primary); }
+  // The TLS server certificate's notAfter (Unix time) that the next polls
+  // report; nullopt: no TLS. Each poll gets Observation::tls_expires_in
+  // from it as the daemon computes it, against WallSeconds().
+  void SetTlsNotAfter(std::optional<int64_t> not_after) { tls_not_after_ = not_after; }
+  // The fake wall clock: kWallStart at the first observation, then moving
+  // with the fake monotonic one.
+  static constexpr int64_t kWallStart = 1796601600;  // 2026-12-07 00:00:00 UTC
+  double WallSeconds() const { return static_cast<double>(kWallStart) + Elapsed(); }
 
   // Seconds since the first observation.
   double Elapsed() const;
   TargetMonitor& monitor() { return monitor_; }
 
  private:
+  void SetTls(Observation* obs) const;
+
   TargetMonitor monitor_;
   MonoTime start_;
   MonoTime now_;
   bool first_ = true;
   std::optional<PrimaryLimit> primary_;
+  std::optional<int64_t> tls_not_after_;
 };
 
 // The finding of `check` in `findings`, or null.

@@ -185,7 +185,8 @@ TEST(AlertingErrorsTest, ForNamesKnownChecks) {
                           "'redis_down'; expected one of: maxmemory_unset, noeviction, "
                           "memory_high, memory_headroom, eviction_ineffective, evicting, "
                           "oom_rejections, command_timeouts, time_to_full, no_ttl_growth, "
-                          "fragmentation, replication_buffers, persistence_failing, target_down"));
+                          "fragmentation, replication_buffers, persistence_failing, "
+                          "tls_certificate_expiring, target_down"));
 }
 
 TEST(AlertingErrorsTest, ExternalUrl) {
@@ -233,7 +234,8 @@ TEST(AlertingErrorsTest, EverySectionIsReportedAtOnce) {
           "memwatch.yaml:8:9: alerting.for.oom: unknown check 'oom'; expected one of: "
           "maxmemory_unset, noeviction, memory_high, memory_headroom, eviction_ineffective, "
           "evicting, oom_rejections, command_timeouts, time_to_full, no_ttl_growth, "
-          "fragmentation, replication_buffers, persistence_failing, target_down",
+          "fragmentation, replication_buffers, persistence_failing, tls_certificate_expiring, "
+          "target_down",
           "memwatch.yaml:10:5: receivers[0].webhook_url: missing; a slack receiver needs "
           "webhook_url (or webhook_url_file), the incoming-webhook URL",
           "memwatch.yaml:12:15: receivers[0].targets[0]: unknown target 'coupon'; expected one "

@@ -602,7 +602,8 @@ TEST(AllAtOnceTest, EveryErrorIsReportedInFileOrder) {
           "memwatch.yaml:6:3: checks.ttl_growth: unknown check 'ttl_growth'; expected one of: "
           "maxmemory_unset, noeviction, memory_high, memory_headroom, eviction_ineffective, "
           "evicting, oom_rejections, command_timeouts, time_to_full, no_ttl_growth, "
-          "fragmentation, replication_buffers, persistence_failing, target_down",
+          "fragmentation, replication_buffers, persistence_failing, tls_certificate_expiring, "
+          "target_down",
           "memwatch.yaml:9:14: targets[0].address: port '99999' is not a number between 1 and "
           "65535",
           "memwatch.yaml:10:11: targets[1].name: duplicate target name 'a'; the first target with "
