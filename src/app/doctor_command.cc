@@ -80,6 +80,7 @@ int RunDoctor(const Command& cmd) {
                        snapshots[i] ? snapshots[i]->maxmemory : std::nullopt});
   }
 
+  const WallTime wall_now = SystemClock().WallNow();
   std::vector<doctor::TargetReport> reports;
   for (size_t i = 0; i < config.targets.size(); ++i) {
     const config::TargetConfig& tc = config.targets[i];
@@ -102,6 +103,11 @@ int RunDoctor(const Command& cmd) {
           std::chrono::duration_cast<std::chrono::microseconds>(r.finished - r.started);
       obs.snapshot = &*report.snapshot;
       obs.primary = WatchedPrimaryOf(*report.snapshot, watched);
+      if (r.tls_not_after.has_value()) {
+        obs.tls_not_after = r.tls_not_after;
+        obs.tls_expires_in = static_cast<double>(*r.tls_not_after) -
+                             std::chrono::duration<double>(wall_now.time_since_epoch()).count();
+      }
       report.findings = monitor.Observe(obs);
     }
     reports.push_back(std::move(report));

@@ -160,6 +160,7 @@ PollEffects PollProcessor::Process(const poller::PollResult& r, WallTime wall_no
   update.tls_not_after = r.tls_not_after;
   update.tls_insecure = t.tls_insecure;
   if (r.tls_not_after.has_value()) {
+    obs.tls_not_after = r.tls_not_after;
     obs.tls_expires_in = static_cast<double>(*r.tls_not_after) - update.wall_seconds;
   }
 

@@ -35,8 +35,8 @@ struct TargetConfig {
   // set for a TCP endpoint; relative file paths are resolved against the
   // config file's directory, as password_file's are.
   std::optional<TlsSettings> tls;
-  checks::ChecksBlock checks;           // the target's own overrides
-  int line = 0;                         // where it is defined, for messages
+  checks::ChecksBlock checks;  // the target's own overrides
+  int line = 0;                // where it is defined, for messages
 };
 
 struct Config {
