@@ -8,10 +8,10 @@
 namespace memwatch {
 
 struct TlsSettings {
-  std::string ca_file;      // PEM CA bundle; "" = the system's CA store
-  std::string cert_file;    // client certificate (mutual TLS); "" = none
-  std::string key_file;     // its private key; set iff cert_file is
-  std::string server_name;  // to verify and send as SNI; "" = the address's host
+  std::string ca_file;                // PEM CA bundle; "" = the system's CA store
+  std::string cert_file;              // client certificate (mutual TLS); "" = none
+  std::string key_file;               // its private key; set iff cert_file is
+  std::string server_name;            // to verify and send as SNI; "" = the address's host
   bool insecure_skip_verify = false;  // encrypt without verifying the server
   bool operator==(const TlsSettings&) const = default;
 };

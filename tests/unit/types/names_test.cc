@@ -50,8 +50,8 @@ TEST(ProviderNameTest, StableNamesThatParseBack) {
   EXPECT_EQ(ProviderName(Provider::kElastiCache), "elasticache");
   EXPECT_EQ(ProviderName(Provider::kAzure), "azure");
   EXPECT_EQ(ProviderName(Provider::kMemorystore), "memorystore");
-  for (Provider p : {Provider::kSelfManaged, Provider::kElastiCache, Provider::kAzure,
-                     Provider::kMemorystore}) {
+  for (Provider p :
+       {Provider::kSelfManaged, Provider::kElastiCache, Provider::kAzure, Provider::kMemorystore}) {
     EXPECT_EQ(ParseProviderName(ProviderName(p)), p);
     EXPECT_NE(ProviderTitle(p), "unknown");
   }
