@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <optional>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -48,6 +49,29 @@ Result<config::Config> ConfigFor(const Command& cmd) {
   return c;
 }
 
+// Runs the checks once on what one poll of `tc` found.
+doctor::TargetReport ReportOn(const config::Config& config, const config::TargetConfig& tc,
+                              const poller::PollResult& r, std::optional<Snapshot> snapshot,
+                              std::span<const WatchedTarget> watched, WallTime wall_now) {
+  doctor::TargetReport report;
+  report.name = tc.name;
+  report.address = tc.display_address;
+  report.tls_unverified = tc.tls.has_value() && tc.tls->insecure_skip_verify;
+  report.failure = r.failure;
+  report.error = r.message;
+  if (r.failure != PollFailure::kNone) return report;
+  report.snapshot = std::move(snapshot);
+  report.limit = checks::ComputeEffectiveLimit(*report.snapshot, tc.memory_limit);
+  report.provider = checks::ResolveProvider(tc.provider, &*report.snapshot);
+  checks::TargetMonitor monitor({tc.name, tc.memory_limit, tc.provider},
+                                checks::CheckSettings::Merge(config.checks, tc.checks));
+  checks::Observation obs = ObservationOf(r, wall_now);
+  obs.snapshot = &*report.snapshot;
+  obs.primary = WatchedPrimaryOf(*report.snapshot, watched);
+  report.findings = monitor.Observe(obs);
+  return report;
+}
+
 }  // namespace
 
 int RunDoctor(const Command& cmd) {
@@ -83,34 +107,8 @@ int RunDoctor(const Command& cmd) {
   const WallTime wall_now = SystemClock().WallNow();
   std::vector<doctor::TargetReport> reports;
   for (size_t i = 0; i < config.targets.size(); ++i) {
-    const config::TargetConfig& tc = config.targets[i];
-    const poller::PollResult& r = results[i];
-    doctor::TargetReport report;
-    report.name = tc.name;
-    report.address = tc.display_address;
-    report.tls_unverified = tc.tls.has_value() && tc.tls->insecure_skip_verify;
-    report.failure = r.failure;
-    report.error = r.message;
-    if (r.failure == PollFailure::kNone) {
-      report.snapshot = std::move(snapshots[i]);
-      report.limit = checks::ComputeEffectiveLimit(*report.snapshot, tc.memory_limit);
-      report.provider = checks::ResolveProvider(tc.provider, &*report.snapshot);
-      checks::TargetMonitor monitor({tc.name, tc.memory_limit, tc.provider},
-                                    checks::CheckSettings::Merge(config.checks, tc.checks));
-      checks::Observation obs;
-      obs.at = r.finished;
-      obs.probe_duration =
-          std::chrono::duration_cast<std::chrono::microseconds>(r.finished - r.started);
-      obs.snapshot = &*report.snapshot;
-      obs.primary = WatchedPrimaryOf(*report.snapshot, watched);
-      if (r.tls_not_after.has_value()) {
-        obs.tls_not_after = r.tls_not_after;
-        obs.tls_expires_in = static_cast<double>(*r.tls_not_after) -
-                             std::chrono::duration<double>(wall_now.time_since_epoch()).count();
-      }
-      report.findings = monitor.Observe(obs);
-    }
-    reports.push_back(std::move(report));
+    reports.push_back(ReportOn(config, config.targets[i], results[i], std::move(snapshots[i]),
+                               watched, wall_now));
   }
   std::string text = cmd.json ? doctor::FormatJson(reports) : doctor::FormatText(reports);
   (void)std::fputs(text.c_str(), stdout);

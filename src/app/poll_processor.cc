@@ -127,18 +127,36 @@ void PollProcessor::UpdatePollingMode(Target& t, const Snapshot* snapshot,
                                   fast ? std::optional<Duration>(fast_interval_) : std::nullopt);
 }
 
-PollEffects PollProcessor::Process(const poller::PollResult& r, WallTime wall_now) {
-  PollEffects effects;
+checks::Observation ObservationOf(const poller::PollResult& r, WallTime wall_now) {
+  checks::Observation obs;
+  obs.at = r.finished;
+  obs.failure = r.failure;
+  obs.failure_message = r.message;
+  obs.probe_duration =
+      std::chrono::duration_cast<std::chrono::microseconds>(r.finished - r.started);
+  if (r.tls_not_after.has_value()) {
+    obs.tls_not_after = r.tls_not_after;
+    obs.tls_expires_in = static_cast<double>(*r.tls_not_after) -
+                         std::chrono::duration<double>(wall_now.time_since_epoch()).count();
+  }
+  return obs;
+}
+
+PollProcessor::Target* PollProcessor::Find(const poller::PollResult& r) {
   // A reload reaches the poller thread later than this object: match by
   // name (the index is only a hint), and drop results of removed targets.
-  Target* found = nullptr;
   if (r.target_index < targets_.size() && targets_[r.target_index].name == r.target_name) {
-    found = &targets_[r.target_index];
-  } else {
-    for (Target& candidate : targets_) {
-      if (candidate.name == r.target_name) found = &candidate;
-    }
+    return &targets_[r.target_index];
   }
+  for (Target& candidate : targets_) {
+    if (candidate.name == r.target_name) return &candidate;
+  }
+  return nullptr;
+}
+
+PollEffects PollProcessor::Process(const poller::PollResult& r, WallTime wall_now) {
+  PollEffects effects;
+  Target* found = Find(r);
   if (found == nullptr) return effects;
   Target& t = *found;
   if (!t.seen) {
@@ -151,18 +169,9 @@ PollEffects PollProcessor::Process(const poller::PollResult& r, WallTime wall_no
   update.probe_seconds = std::chrono::duration<double>(r.finished - r.started).count();
   update.wall_seconds = std::chrono::duration<double>(wall_now.time_since_epoch()).count();
 
-  checks::Observation obs;
-  obs.at = r.finished;
-  obs.failure = r.failure;
-  obs.failure_message = r.message;
-  obs.probe_duration =
-      std::chrono::duration_cast<std::chrono::microseconds>(r.finished - r.started);
   update.tls_not_after = r.tls_not_after;
   update.tls_insecure = t.tls_insecure;
-  if (r.tls_not_after.has_value()) {
-    obs.tls_not_after = r.tls_not_after;
-    obs.tls_expires_in = static_cast<double>(*r.tls_not_after) - update.wall_seconds;
-  }
+  checks::Observation obs = ObservationOf(r, wall_now);
 
   std::optional<Snapshot> snapshot;
   if (r.failure == PollFailure::kNone) {

@@ -32,6 +32,11 @@ struct PollEffects {
   std::vector<std::pair<std::string, std::optional<Duration>>> intervals;
 };
 
+// What the check engine sees of a poll result, but its snapshot and the
+// replica's primary: the times, the failure, and the TLS certificate's
+// expiry measured from `wall_now`.
+checks::Observation ObservationOf(const poller::PollResult& r, WallTime wall_now);
+
 class PollProcessor {
  public:
   // `id_nonce` keeps this run's notification ids apart from an earlier
@@ -72,6 +77,9 @@ class PollProcessor {
   // targets_ as replicas look their primary up (same order), with each
   // one's last maxmemory.
   void RebuildWatched(const config::Config& config);
+
+  // The target `r` is about; null when a reload removed it.
+  Target* Find(const poller::PollResult& r);
 
   // Appends to `effects` when the target's polling mode changes.
   void UpdatePollingMode(Target& t, const Snapshot* snapshot, std::optional<EffectiveLimit> limit,

@@ -34,7 +34,7 @@ PollFailure ConnectFailure(int error) {
 // to `sink` until it returns false. Sets *eof when the peer closed, *error
 // on a failure other than "nothing more for now".
 void ReadSocket(int fd, const std::function<bool(std::string_view)>& sink, bool* eof, int* error) {
-  std::array<char, 16 * 1024> buffer{};
+  std::array<char, size_t{16} * 1024> buffer{};
   size_t total = 0;
   while (total < kMaxReadPerWakeup) {
     const ssize_t n = recv(fd, buffer.data(), buffer.size(), 0);
@@ -216,7 +216,7 @@ std::optional<PollOutcome> Connection::SendInfo(MonoTime now) {
   return Send(InfoCommand(multi_section_), State::kAwaitingInfo, now);
 }
 
-std::optional<PollOutcome> Connection::Send(std::string request, State next, MonoTime now) {
+std::optional<PollOutcome> Connection::Send(const std::string& request, State next, MonoTime now) {
   // Bytes still queued (the end of a TLS handshake) go first.
   out_.erase(0, out_offset_);
   out_offset_ = 0;

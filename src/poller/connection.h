@@ -80,7 +80,7 @@ class Connection {
   std::optional<PollOutcome> DriveHandshake(MonoTime now);
   std::optional<PollOutcome> OnConnected(MonoTime now);
   std::optional<PollOutcome> SendInfo(MonoTime now);
-  std::optional<PollOutcome> Send(std::string request, State next, MonoTime now);
+  std::optional<PollOutcome> Send(const std::string& request, State next, MonoTime now);
   std::optional<PollOutcome> Flush(MonoTime now);
   std::optional<PollOutcome> ReadAndParse(MonoTime now);
   std::optional<PollOutcome> OnReply(Reply reply, MonoTime now);
