@@ -56,13 +56,14 @@ void ReadSocket(int fd, const std::function<bool(std::string_view)>& sink, bool*
 }  // namespace
 
 Connection::Connection(EventLoop* loop, uint64_t tag, PollTarget target,
-                       const PollerOptions& options)
+                       const PollerOptions& options, TlsContextCache* tls_contexts)
     : loop_(loop),
       tag_(tag),
       target_(std::move(target)),
       timeout_(options.timeout),
       address_(FormatAddress(target_.endpoint)),
-      reader_(options.max_reply_bytes) {}
+      reader_(options.max_reply_bytes),
+      tls_contexts_(tls_contexts) {}
 
 bool Connection::busy() const {
   return state_ == State::kConnecting || state_ == State::kHandshaking ||
@@ -151,10 +152,12 @@ std::optional<PollOutcome> Connection::ConnectNextAddress(MonoTime now) {
 
 std::optional<PollOutcome> Connection::OnTcpConnected(MonoTime now) {
   if (!target_.tls.has_value()) return OnConnected(now);
-  // The files are read for every new connection: a rotated certificate or
-  // key is used from the next one on.
+  // The cache loads the files again when one changed on disk: a rotated
+  // certificate or key is used from the next connection on.
+  Result<std::shared_ptr<const TlsContext>> context = tls_contexts_->Get(*target_.tls);
+  if (!context.ok()) return Fail(PollFailure::kTls, context.status().message());
   Result<std::unique_ptr<TlsSession>> session =
-      TlsSession::Create(*target_.tls, target_.endpoint.host);
+      TlsSession::Create(std::move(context).value(), target_.endpoint.host);
   if (!session.ok()) return Fail(PollFailure::kTls, session.status().message());
   tls_ = std::move(session).value();
   state_ = State::kHandshaking;

@@ -17,6 +17,7 @@
 #include "poller/poller.h"
 #include "poller/reply_reader.h"
 #include "poller/socket_address.h"
+#include "poller/tls_context_cache.h"
 #include "poller/tls_session.h"
 
 namespace memwatch::poller {
@@ -30,8 +31,11 @@ struct PollOutcome {
 
 class Connection {
  public:
-  // The socket is registered with `loop` under `tag` while open.
-  Connection(EventLoop* loop, uint64_t tag, PollTarget target, const PollerOptions& options);
+  // The socket is registered with `loop` under `tag` while open. A TLS
+  // target takes its context from `tls_contexts` (which must outlive it)
+  // for each new connection.
+  Connection(EventLoop* loop, uint64_t tag, PollTarget target, const PollerOptions& options,
+             TlsContextCache* tls_contexts);
   ~Connection() { Close(); }
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -115,6 +119,7 @@ class Connection {
   std::string out_;  // request bytes not yet written (ciphertext with TLS)
   size_t out_offset_ = 0;
   ReplyReader reader_;
+  TlsContextCache* tls_contexts_;
   std::unique_ptr<TlsSession> tls_;  // set while a TLS connection is open
   std::optional<int64_t> tls_not_after_;
 

@@ -88,6 +88,9 @@ void PollLoop::ApplyPending(MonoTime now) {
 }
 
 void PollLoop::ReplaceTargets(std::vector<PollTarget> specs, MonoTime now) {
+  // A reload loads every TLS context again, for kept targets too, from
+  // their next connection on.
+  tls_contexts_.Clear();
   std::unordered_map<std::string, uint64_t> old_by_name;
   for (const auto& [id, t] : targets_) old_by_name.emplace(t->spec.name, id);
   std::unordered_map<uint64_t, std::unique_ptr<Target>> kept;
@@ -101,7 +104,8 @@ void PollLoop::ReplaceTargets(std::vector<PollTarget> specs, MonoTime now) {
       continue;
     }
     const uint64_t id = next_id_++;
-    auto t = std::make_unique<Target>(id, i, specs[i], &loop_, options_, seeds_(), now);
+    auto t =
+        std::make_unique<Target>(id, i, specs[i], &loop_, options_, &tls_contexts_, seeds_(), now);
     Arm(*t);  // due now: every new or changed target is polled at once
     kept.emplace(id, std::move(t));
   }

@@ -19,6 +19,7 @@
 #include "poller/event_loop.h"
 #include "poller/poller.h"
 #include "poller/timer_queue.h"
+#include "poller/tls_context_cache.h"
 
 namespace memwatch::poller {
 
@@ -45,11 +46,11 @@ class PollLoop {
  private:
   struct Target {
     Target(uint64_t target_id, size_t list_index, const PollTarget& target, EventLoop* loop,
-           const PollerOptions& options, uint64_t seed, MonoTime now)
+           const PollerOptions& options, TlsContextCache* tls_contexts, uint64_t seed, MonoTime now)
         : id(target_id),
           index(list_index),
           spec(target),
-          conn(loop, target_id, target, options),
+          conn(loop, target_id, target, options, tls_contexts),
           backoff(options.interval, options.backoff_max, seed),
           next_due(now),
           due(now) {}
@@ -92,6 +93,7 @@ class PollLoop {
   std::mt19937_64 seeds_;  // one backoff jitter seed per target
   // Declared before targets_: connections unregister from it when destroyed.
   EventLoop loop_;
+  TlsContextCache tls_contexts_;  // emptied by each new target list (a reload)
   TimerQueue timers_;
   std::unordered_map<uint64_t, std::unique_ptr<Target>> targets_;
   std::map<std::string, Duration> fast_intervals_;  // by target name

@@ -12,14 +12,13 @@
 
 #include <fmt/format.h>
 
+#include "poller/openssl_error.h"
+
 namespace memwatch::poller {
 namespace {
 
 constexpr size_t kReadChunk = size_t{16} * 1024;
 
-struct CtxFree {
-  void operator()(SSL_CTX* c) const { SSL_CTX_free(c); }
-};
 struct SslFree {
   void operator()(SSL* s) const { SSL_free(s); }
 };
@@ -40,17 +39,6 @@ bool IsIpLiteral(const std::string& host) {
   in_addr v4{};
   in6_addr v6{};
   return inet_pton(AF_INET, host.c_str(), &v4) == 1 || inet_pton(AF_INET6, host.c_str(), &v6) == 1;
-}
-
-// The text of the newest error in OpenSSL's (thread-local) queue, which is
-// then emptied: the next operation starts clean.
-std::string TakeOpenSslError() {
-  unsigned long last = 0;  // NOLINT(google-runtime-int): OpenSSL's type
-  while (const unsigned long e = ERR_get_error()) last = e;  // NOLINT(google-runtime-int)
-  if (last == 0) return "unknown error";
-  std::array<char, 256> text{};
-  ERR_error_string_n(last, text.data(), text.size());
-  return text.data();
 }
 
 std::optional<int64_t> NotAfter(const X509* cert) {
@@ -117,57 +105,35 @@ std::string FormatTime(int64_t seconds) {
 }  // namespace
 
 struct TlsSession::State {
-  TlsSettings settings;
+  std::shared_ptr<const TlsContext> context;
   std::string host;
-  std::unique_ptr<SSL_CTX, CtxFree> ctx;
   std::unique_ptr<SSL, SslFree> ssl;
   BIO* in = nullptr;   // owned by ssl: ciphertext from the socket
   BIO* out = nullptr;  // owned by ssl: ciphertext to send
   VerifyRecord record;
 
+  const TlsSettings& settings() const { return context->settings(); }
   std::string CaDescription() const {
-    return settings.ca_file.empty() ? std::string("the system's CA store")
-                                    : fmt::format("tls.ca_file {}", settings.ca_file);
+    return settings().ca_file.empty() ? std::string("the system's CA store")
+                                      : fmt::format("tls.ca_file {}", settings().ca_file);
   }
 };
 
 Result<std::unique_ptr<TlsSession>> TlsSession::Create(const TlsSettings& settings,
                                                        const std::string& host) {
+  Result<std::shared_ptr<const TlsContext>> context = TlsContext::Load(settings);
+  if (!context.ok()) return context.status();
+  return Create(std::move(context).value(), host);
+}
+
+Result<std::unique_ptr<TlsSession>> TlsSession::Create(std::shared_ptr<const TlsContext> context,
+                                                       const std::string& host) {
   ERR_clear_error();
   auto state = std::make_unique<State>();
-  state->settings = settings;
+  state->context = std::move(context);
+  const TlsSettings& settings = state->context->settings();
   state->host = settings.server_name.empty() ? host : settings.server_name;
-  state->ctx.reset(SSL_CTX_new(TLS_client_method()));
-  SSL_CTX* ctx = state->ctx.get();
-  if (ctx == nullptr || SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1) {
-    return Status::Error("TLS: cannot create a context: " + TakeOpenSslError());
-  }
-  if (settings.ca_file.empty()) {
-    if (SSL_CTX_set_default_verify_paths(ctx) != 1) {
-      return Status::Error("TLS: cannot load the system's CA store: " + TakeOpenSslError());
-    }
-  } else if (SSL_CTX_load_verify_locations(ctx, settings.ca_file.c_str(), nullptr) != 1) {
-    return Status::Error(
-        fmt::format("TLS: cannot load tls.ca_file {}: {}", settings.ca_file, TakeOpenSslError()));
-  }
-  if (!settings.cert_file.empty()) {
-    if (SSL_CTX_use_certificate_chain_file(ctx, settings.cert_file.c_str()) != 1) {
-      return Status::Error(fmt::format("TLS: cannot load tls.cert_file {}: {}", settings.cert_file,
-                                       TakeOpenSslError()));
-    }
-    if (SSL_CTX_use_PrivateKey_file(ctx, settings.key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
-      return Status::Error(fmt::format("TLS: cannot load tls.key_file {}: {}", settings.key_file,
-                                       TakeOpenSslError()));
-    }
-    if (SSL_CTX_check_private_key(ctx) != 1) {
-      return Status::Error(fmt::format("TLS: tls.key_file {} does not match tls.cert_file {}",
-                                       settings.key_file, settings.cert_file));
-    }
-  }
-  SSL_CTX_set_verify(ctx, settings.insecure_skip_verify ? SSL_VERIFY_NONE : SSL_VERIFY_PEER,
-                     VerifyCallback);
-
-  state->ssl.reset(SSL_new(ctx));
+  state->ssl.reset(SSL_new(state->context->get()));
   state->in = BIO_new(BIO_s_mem());
   state->out = BIO_new(BIO_s_mem());
   if (!state->ssl || state->in == nullptr || state->out == nullptr) {
@@ -179,6 +145,8 @@ Result<std::unique_ptr<TlsSession>> TlsSession::Create(const TlsSettings& settin
   SSL_set_bio(ssl, state->in, state->out);
   SSL_set_connect_state(ssl);
   SSL_set_app_data(ssl, &state->record);
+  SSL_set_verify(ssl, settings.insecure_skip_verify ? SSL_VERIFY_NONE : SSL_VERIFY_PEER,
+                 VerifyCallback);
   const bool ip = IsIpLiteral(state->host);
   if (!ip && SSL_set_tlsext_host_name(ssl, state->host.c_str()) != 1) {
     return Status::Error("TLS: cannot send server name " + state->host);
@@ -301,14 +269,14 @@ TlsSession::Step TlsSession::Fail(int ssl_result) {
           "use redis:// or host:port without tls";
     } else if (reason == SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED ||
                (reason == SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE &&
-                state_->settings.cert_file.empty())) {
+                state_->settings().cert_file.empty())) {
       error_ = "TLS: the server requires a client certificate: set tls.cert_file and tls.key_file";
     } else if (reason == SSL_R_SSLV3_ALERT_BAD_CERTIFICATE ||
                reason == SSL_R_TLSV1_ALERT_UNKNOWN_CA) {
       error_ = fmt::format(
           "TLS: the server refused our client certificate (tls.cert_file {}): is it signed by "
           "a CA the server trusts (its tls-ca-cert-file)?",
-          state_->settings.cert_file);
+          state_->settings().cert_file);
     } else {
       error_ = "TLS: " + TakeOpenSslError();
     }

@@ -5,9 +5,8 @@
 // target. TLS 1.2 or later; the server is verified (CA file or the system
 // store, then its name: a DNS name as a host name, an IP literal against
 // the certificate's IP addresses, never the subject's CN) unless
-// insecure_skip_verify. Each session builds its own context from the files
-// as they are on disk, so a connection made after a certificate or key was
-// replaced uses the new one.
+// insecure_skip_verify. Sessions with the same settings share one context
+// (tls_context.h, tls_context_cache.h).
 #pragma once
 
 #include <cstdint>
@@ -18,14 +17,18 @@
 
 #include "memwatch/result.h"
 #include "memwatch/tls_settings.h"
+#include "poller/tls_context.h"
 
 namespace memwatch::poller {
 
 class TlsSession {
  public:
   // `host` is the name or IP literal to verify and, for a name, to send as
-  // SNI: settings.server_name, else the address's host. Fails (the message
-  // names the file) when a CA, certificate or key file cannot be loaded.
+  // SNI: the settings' server_name, else the address's host.
+  static Result<std::unique_ptr<TlsSession>> Create(std::shared_ptr<const TlsContext> context,
+                                                    const std::string& host);
+  // The same with a context of its own, loaded now from the files of
+  // `settings`.
   static Result<std::unique_ptr<TlsSession>> Create(const TlsSettings& settings,
                                                     const std::string& host);
   ~TlsSession();

@@ -16,33 +16,15 @@
 #include <memory>
 #include <string>
 
+#include "tls_test_certs.h"
+
 namespace memwatch::poller {
 namespace tls_session_test {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-// The certificates, made once into a temp dir removed at exit.
-class Certs {
- public:
-  static const std::string& Dir() {
-    static const Certs certs;
-    return certs.dir_;
-  }
-
- private:
-  Certs() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "memwatch-tls.XXXXXX").string();
-    dir_ = mkdtemp(tmpl.data());
-    const std::string cmd =
-        "bash " MEMWATCH_SOURCE_DIR "/tests/tls/make_certs.sh " + dir_ + " >/dev/null 2>&1";
-    if (std::system(cmd.c_str()) != 0) std::abort();
-  }
-  ~Certs() { std::filesystem::remove_all(dir_); }
-  std::string dir_;
-};
-
-std::string File(const std::string& name) { return Certs::Dir() + "/" + name; }
+using tls_test::File;
 
 struct CtxFree {
   void operator()(SSL_CTX* c) const { SSL_CTX_free(c); }
