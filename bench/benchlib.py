@@ -14,6 +14,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 DEFAULT_BIN = "/work/main/build-bench/src/app/redis-memwatch"
@@ -364,12 +365,18 @@ def git_commit():
 # ---------------------------------------------------------------- daemons
 
 def write_config(path, targets, interval="1s", timeout="500ms"):
-    """targets: [(name, port)]"""
+    """targets: [(name, port)] or [(name, address, tls_ca_file)]: an address
+    (e.g. rediss://127.0.0.1:PORT) verified against that CA file."""
     with open(path, "w") as f:
         f.write('listen: "127.0.0.1:0"\n')
         f.write(f"interval: {interval}\ntimeout: {timeout}\ntargets:\n")
-        for name, port in targets:
-            f.write(f"  - name: {name}\n    address: 127.0.0.1:{port}\n")
+        for target in targets:
+            if len(target) == 2:
+                f.write(f"  - name: {target[0]}\n    address: 127.0.0.1:{target[1]}\n")
+            else:
+                name, address, ca_file = target
+                f.write(f"  - name: {name}\n    address: {address}\n"
+                        f"    tls:\n      ca_file: {ca_file}\n")
 
 
 class Memwatch:
@@ -414,12 +421,16 @@ class Memwatch:
 class Exporter:
     """oliver006/redis_exporter against one Redis, default flags."""
 
-    def __init__(self, workdir, redis_port, tag="exporter"):
+    def __init__(self, workdir, redis_port, tag="exporter", tls_ca_file=None):
+        """With tls_ca_file: rediss:// to redis_port, verified against it."""
         self.port = free_ports(1, 32100, 32700)[0]
         self.logf = open(os.path.join(workdir, f"{tag}.log"), "w")
-        self.proc = spawn([EXPORTER_BIN, "-redis.addr", f"redis://127.0.0.1:{redis_port}",
-                           "-web.listen-address", f"127.0.0.1:{self.port}"],
-                          stderr=self.logf, stdout=self.logf)
+        scheme = "rediss" if tls_ca_file else "redis"
+        argv = [EXPORTER_BIN, "-redis.addr", f"{scheme}://127.0.0.1:{redis_port}",
+                "-web.listen-address", f"127.0.0.1:{self.port}"]
+        if tls_ca_file:
+            argv += ["-tls-ca-cert-file", tls_ca_file]
+        self.proc = spawn(argv, stderr=self.logf, stdout=self.logf)
         self.pid = self.proc.pid
 
         def up():
@@ -437,6 +448,31 @@ class Exporter:
 
 
 # ---------------------------------------------------------------- HTTP
+
+class ScrapeLoop:
+    """Scrapes an exporter every `period` seconds on a fixed cadence."""
+
+    def __init__(self, port, period=1.0):
+        self.port, self.period, self.count = port, period, 0
+        self.stop_flag = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        nxt = time.monotonic()
+        while not self.stop_flag.is_set():
+            try:
+                timed_scrape(self.port)
+                self.count += 1
+            except OSError as e:
+                log(f"scrape failed: {e}")
+            nxt += self.period
+            self.stop_flag.wait(max(0.0, nxt - time.monotonic()))
+
+    def stop(self):
+        self.stop_flag.set()
+        self.thread.join(timeout=15)
+
 
 def http_get(port, path, timeout=10.0):
     """(status, body bytes); a new connection per request, as our server closes it."""

@@ -17,37 +17,11 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 import time
 
 import benchlib as b
 
 CONFIGS = ("none", "ours_1s", "ours_250ms", "exporter_1s")
-
-
-class ScrapeLoop:
-    """Scrapes an exporter every `period` seconds on a fixed cadence."""
-
-    def __init__(self, port, period=1.0):
-        self.port, self.period, self.count = port, period, 0
-        self.stop_flag = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self):
-        nxt = time.monotonic()
-        while not self.stop_flag.is_set():
-            try:
-                b.timed_scrape(self.port)
-                self.count += 1
-            except OSError as e:
-                b.log(f"scrape failed: {e}")
-            nxt += self.period
-            self.stop_flag.wait(max(0.0, nxt - time.monotonic()))
-
-    def stop(self):
-        self.stop_flag.set()
-        self.thread.join(timeout=15)
 
 
 class Monitor:
@@ -59,7 +33,7 @@ class Monitor:
             self.daemon.wait_ready()
         elif cfg == "exporter_1s":
             self.daemon = b.Exporter(work, rport)
-            self.loop = ScrapeLoop(self.daemon.port)
+            self.loop = b.ScrapeLoop(self.daemon.port)
 
     def events(self):
         """Polls or scrapes so far (ours: from its probe histogram)."""

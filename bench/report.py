@@ -1,4 +1,5 @@
-"""Turns the JSON of footprint.py, scrape_cost.py, redis_cost.py and many_targets.py (in
+"""Turns the JSON of footprint.py, scrape_cost.py, redis_cost.py, many_targets.py and
+tls_cost.py (in
 the directory argv[1]) into a summary table against the issue's targets;
 prints it, and with --append FILE appends it as a dated section."""
 
@@ -132,6 +133,31 @@ def redis_rows(t, r):
               fmt(e["redis_cpu_ms_per_s_over_none"], " ms/s"), "", None)
 
 
+def tls_rows(t, x):
+    """bench/tls_cost.py: TLS against plain TCP, same Redis, one run."""
+    m = x["median"]
+    o_tcp, o_tls, e_tcp, e_tls = m["ours_tcp"], m["ours_tls"], m["exporter_tcp"], m["exporter_tls"]
+
+    def ratio(a, c):
+        return f"{a / c:.2f}" if c else "n/a"
+
+    for key, label, digits in (
+            ("monitor_cpu_us_per_event", "Monitor CPU per poll (exporter: per scrape)", 0),
+            ("redis_command_us_per_event", "Redis command time per poll (commandstats usec)", 1),
+            ("redis_cpu_us_per_event_over_none", "Redis process CPU per poll over no monitor", 0)):
+        for name, o, e in (("TCP", o_tcp, e_tcp), ("TLS", o_tls, e_tls)):
+            t.add(f"{label}, {name}", "(report)", fmt(o[key], " us", digits),
+                  fmt(e[key], " us", digits), ratio(o[key], e[key]), None)
+        t.add(f"{label}: TLS / TCP", "(report)", ratio(o_tls[key], o_tcp[key]),
+              ratio(e_tls[key], e_tcp[key]), "", None)
+    conns = o_tls["connections_per_event"]
+    t.add("TLS connections Redis accepted per poll (one persistent connection: no handshake "
+          "per poll)", "< 0.01", fmt(conns, "", 3), fmt(e_tls["connections_per_event"], "", 3),
+          "", conns < 0.01)
+    t.add("Mean poll duration (probe histogram), TCP / TLS", "(report)",
+          f"{o_tcp['poll_ms_mean']:.3f} / {o_tls['poll_ms_mean']:.3f} ms", "", "", None)
+
+
 def many_rows(t, m):
     n = m["targets"]
     t.add(f"{n} targets: daemon CPU", "< 0.5 core", fmt(m["cpu_cores"], " cores", 3), "", "",
@@ -214,7 +240,7 @@ def main():
     ap.add_argument("--note", default="", help="one line on what was measured")
     a = ap.parse_args()
     f, r, m = load(a.dir, "footprint"), load(a.dir, "redis_cost"), load(a.dir, "many_targets")
-    s = load(a.dir, "scrape_cost")
+    s, x = load(a.dir, "scrape_cost"), load(a.dir, "tls_cost")
     t = Table()
     if f:
         footprint_rows(t, f)
@@ -224,6 +250,8 @@ def main():
         redis_rows(t, r)
     if m:
         many_rows(t, m)
+    if x:
+        tls_rows(t, x)
     mach = b.machine_info()
     meta = (f"- date: {time.strftime('%Y-%m-%d %H:%M:%S %Z')}"
             f"{' (started ' + a.started + ')' if a.started else ''}\n"

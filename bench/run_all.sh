@@ -2,16 +2,17 @@
 # Every redis-memwatch benchmark, side by side with redis_exporter; prints a
 # summary against the targets and appends it to bench/RESULTS.md.
 #
-#   bench/run_all.sh [PATH-TO-redis-memwatch]      (~12 min)
+#   bench/run_all.sh [PATH-TO-redis-memwatch]      (~18 min)
 #
 # Environment knobs (defaults in brackets):
 #   MEMWATCH_BIN        daemon binary [/work/main/build-bench/src/app/redis-memwatch]
 #   BENCH_SMOKE=1       a few targets and seconds each; RESULTS.md is not written (< 60 s)
-#   BENCH_ONLY          subset of "footprint scrape_cost redis_cost many_targets"
+#   BENCH_ONLY          subset of "footprint scrape_cost redis_cost many_targets tls_cost"
 #   BENCH_NO_RESULTS=1  print the summary only
 #   BENCH_KEYS [100000], BENCH_SCRAPES [1000], BENCH_RUNS [3], BENCH_IDLE_SECONDS [30]
 #   BENCH_HTTP_SCRAPES [300] (scrape_cost: scrapes of each process)
-#   BENCH_ROUNDS [5], BENCH_WINDOW [20 for redis_cost, 60 for many_targets],
+#   BENCH_ROUNDS [5; 3 for tls_cost], BENCH_WINDOW [20 for redis_cost and tls_cost, 60 for
+#                       many_targets],
 #   BENCH_N_PLAIN [100000], BENCH_N_PIPELINED [400000]
 #   BENCH_TARGETS [1000], BENCH_REAL_REDIS [200], BENCH_WARMUP [15], BENCH_SCRAPE_EVERY [5]
 #   BENCH_KEEP=1        keep the temporary directories (daemon logs, configs)
@@ -36,7 +37,7 @@ done
 
 smoke=${BENCH_SMOKE:-0}
 [[ $smoke == 0 ]] || smoke=1
-only=${BENCH_ONLY:-footprint scrape_cost redis_cost many_targets}
+only=${BENCH_ONLY:-footprint scrape_cost redis_cost many_targets tls_cost}
 if [[ -n ${BENCH_OUT:-} ]]; then
   out=$BENCH_OUT  # keep the JSON of each script
   mkdir -p "$out"
@@ -62,6 +63,7 @@ for script in $only; do
     scrape_cost)  limit=$(( smoke ? 40 : 180 )) ;;
     redis_cost)   limit=$(( smoke ? 60 : 720 )) ;;
     many_targets) limit=$(( smoke ? 40 : 480 )) ;;
+    tls_cost)     limit=$(( smoke ? 40 : 600 )) ;;
     *) echo "run_all.sh: unknown script $script" >&2; exit 2 ;;
   esac
   echo "== $script (at most ${limit}s)" >&2

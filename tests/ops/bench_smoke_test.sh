@@ -19,7 +19,7 @@ if ! BENCH_SMOKE=1 BENCH_NO_RESULTS=1 timeout -k 10 110 "$root/bench/run_all.sh"
 fi
 for want in '| RSS after start |' '| /metrics latency p99' '| Anonymous memory after' \
             '| CPU time of those' 'redis-benchmark SET_P16 loss' \
-            'targets: polled on time' ' met, '; do
+            'targets: polled on time' 'TLS connections Redis accepted per poll' ' met, '; do
   if ! grep -qF -- "$want" "$log"; then
     cat "$log"
     echo "bench_smoke_test: summary lacks '$want'" >&2
