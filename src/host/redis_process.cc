@@ -1,0 +1,112 @@
+#include "host/redis_process.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "host/host_file.h"
+#include "host/proc_net.h"
+#include "host/proc_status.h"
+#include "host/text_fields.h"
+
+namespace memwatch::host {
+namespace {
+
+bool WantsTcpPort(const RedisProcessQuery& query) {
+  return query.tcp_port.has_value() && *query.tcp_port > 0;
+}
+
+// The host PIDs in `proc` whose innermost PID is `process_id`. A process
+// that exits while we list is simply not there.
+Result<std::vector<int64_t>> PidsInNamespaceAs(const std::string& proc, int64_t process_id) {
+  std::error_code ec;
+  std::filesystem::directory_iterator it(proc, ec);
+  if (ec) return Status::Error(fmt::format("cannot list {}: {}", proc, ec.message()));
+  std::vector<int64_t> pids;
+  for (; it != std::filesystem::directory_iterator(); it.increment(ec)) {
+    if (ec) break;  // the listing changed under us; what we have is what is visible
+    const std::optional<int64_t> pid = ParseDecimal(it->path().filename().string());
+    if (!pid.has_value()) continue;
+    const Result<std::string> status = ReadHostFile(fmt::format("{}/{}/status", proc, *pid));
+    if (status.ok() && InnermostPid(status.value()) == process_id) pids.push_back(*pid);
+  }
+  return pids;
+}
+
+bool ListensOnTcp(const std::string& proc, int64_t pid, int64_t port) {
+  for (const char* table : {"tcp", "tcp6"}) {
+    const Result<std::string> text =
+        ReadHostFile(fmt::format("{}/{}/net/{}", proc, pid, table), kMaxSocketTableBytes);
+    if (text.ok() && ListensOnTcpPort(text.value(), port)) return true;
+  }
+  return false;
+}
+
+bool ListensOnUnix(const std::string& proc, int64_t pid, const std::string& path) {
+  const Result<std::string> text =
+      ReadHostFile(fmt::format("{}/{}/net/unix", proc, pid), kMaxSocketTableBytes);
+  return text.ok() && HasUnixSocket(text.value(), path);
+}
+
+// True iff `pid` listens everywhere the query names. A table that cannot
+// be read (the process exited, or we may not look) does not confirm it.
+bool ListensWhereAsked(const std::string& proc, int64_t pid, const RedisProcessQuery& query) {
+  if (WantsTcpPort(query) && !ListensOnTcp(proc, pid, *query.tcp_port)) return false;
+  if (!query.unix_socket.empty() && !ListensOnUnix(proc, pid, query.unix_socket)) return false;
+  return true;
+}
+
+// "PID 1 (INFO process_id) listening on port 6379", for error messages.
+std::string Described(const RedisProcessQuery& query) {
+  std::string text = fmt::format("PID {} (INFO process_id)", query.process_id);
+  if (WantsTcpPort(query)) text += fmt::format(" listening on port {}", *query.tcp_port);
+  if (!query.unix_socket.empty()) {
+    text += fmt::format("{} unix socket {}", WantsTcpPort(query) ? " and on" : " listening on",
+                        query.unix_socket);
+  }
+  return text;
+}
+
+Status NoneFound(const std::string& proc, const RedisProcessQuery& query, size_t same_pid) {
+  std::string unconfirmed;
+  if (same_pid > 0) {
+    unconfirmed = fmt::format(" ({} with that PID, none listening there)", same_pid);
+  }
+  return Status::Error(fmt::format(
+      "no process with {} is visible in {}{}: Redis runs on another host, in a PID namespace "
+      "this daemon cannot see, or {} hides other users' processes (hidepid, systemd "
+      "ProtectProc=); set memory_limit for this target",
+      Described(query), proc, unconfirmed, proc));
+}
+
+Status SeveralFound(const std::string& proc, const RedisProcessQuery& query,
+                    std::vector<int64_t> pids) {
+  std::sort(pids.begin(), pids.end());  // /proc lists in no promised order
+  std::string listed;
+  for (const int64_t pid : pids) listed += fmt::format("{}{}", listed.empty() ? "" : ", ", pid);
+  return Status::Error(fmt::format(
+      "{} processes in {} match {} (host PIDs {}), so which one is Redis is unclear; give the "
+      "target's port or unix socket to tell them apart, or set memory_limit for this target",
+      pids.size(), proc, Described(query), listed));
+}
+
+}  // namespace
+
+Result<int64_t> FindRedisProcess(const HostPaths& paths, const RedisProcessQuery& query) {
+  Result<std::vector<int64_t>> same_pid = PidsInNamespaceAs(paths.proc, query.process_id);
+  if (!same_pid.ok()) return same_pid.status();
+  std::vector<int64_t> matches;
+  for (const int64_t pid : same_pid.value()) {
+    if (ListensWhereAsked(paths.proc, pid, query)) matches.push_back(pid);
+  }
+  if (matches.empty()) return NoneFound(paths.proc, query, same_pid.value().size());
+  if (matches.size() > 1) return SeveralFound(paths.proc, query, std::move(matches));
+  return matches.front();
+}
+
+}  // namespace memwatch::host
