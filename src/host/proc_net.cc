@@ -9,7 +9,6 @@
 namespace memwatch::host {
 namespace {
 
-constexpr std::string_view kTcpListen = "0A";
 // Num RefCount Protocol Flags Type St Inode: the columns before Path.
 constexpr size_t kUnixFieldsBeforePath = 7;
 
@@ -32,6 +31,7 @@ std::optional<int64_t> HexPort(std::string_view address) {
   return port;
 }
 
+// 0A is TCP_LISTEN; the kernel prints it upper case.
 bool IsListenState(std::string_view st) {
   return st.size() == 2 && st[0] == '0' && (st[1] == 'A' || st[1] == 'a');
 }
