@@ -28,8 +28,8 @@ Result<std::vector<int64_t>> PidsInNamespaceAs(const std::string& proc, int64_t 
   std::filesystem::directory_iterator it(proc, ec);
   if (ec) return Status::Error(fmt::format("cannot list {}: {}", proc, ec.message()));
   std::vector<int64_t> pids;
+  // A failed increment ends the iteration: what we saw is what is visible.
   for (; it != std::filesystem::directory_iterator(); it.increment(ec)) {
-    if (ec) break;  // the listing changed under us; what we have is what is visible
     const std::optional<int64_t> pid = ParseDecimal(it->path().filename().string());
     if (!pid.has_value()) continue;
     const Result<std::string> status = ReadHostFile(fmt::format("{}/{}/status", proc, *pid));
