@@ -179,7 +179,7 @@ def many_rows(t, m):
           f"p99.9 {m['poll_lag_p999_s'] * 1e3:.1f} ms", "", "", on_time)
 
 
-def details(f, r, m, s=None, x=None):
+def details(f, r, m, s=None, tls=None):
     out = []
     if s:
         out.append(f"- scrape_cost: {s['keys']} keys; {s['scrapes']} scrapes of each, alternating, "
@@ -227,14 +227,14 @@ def details(f, r, m, s=None, x=None):
                    f"replay_server CPU {m['replay_server_cpu_cores']:.3f} cores; ready after "
                    f"{m['ready_after_s']:.1f} s; daemon threads waited for a CPU "
                    f"{m.get('runqueue_wait_ms_per_s', float('nan')):.1f} ms per second")
-    if x:
-        o, e = x["median"]["ours_tls"], x["median"]["exporter_tls"]
-        out.append(f"- tls_cost: {x['keys']} keys; {x['rounds']} rounds of {x['window_s']} s per "
-                   f"configuration, every {x['period_s'] * 1e3:.0f} ms; over TLS, polls per "
+    if tls:
+        o, e = tls["median"]["ours_tls"], tls["median"]["exporter_tls"]
+        out.append(f"- tls_cost: {tls['keys']} keys; {tls['rounds']} rounds of {tls['window_s']} s "
+                   f"per configuration, every {tls['period_s'] * 1e3:.0f} ms; over TLS, polls per "
                    f"window {o['events']:.0f} (exporter scrapes {e['events']:.0f}); Redis calls "
                    f"per poll {o['redis_calls_per_event']:.2f} (exporter "
                    f"{e['redis_calls_per_event']:.2f}); no-monitor Redis CPU "
-                   f"{x['median']['none']['redis_cpu_ms_per_s']:.2f} ms/s")
+                   f"{tls['median']['none']['redis_cpu_ms_per_s']:.2f} ms/s")
     return "\n".join(out)
 
 
