@@ -41,6 +41,9 @@ struct Snapshot {
   // name where a managed one replaces it ("Amazon ElastiCache").
   std::optional<std::string> os;
   std::optional<int64_t> uptime_in_seconds;
+  std::optional<std::string> run_id;  // new at every start of the process
+  std::optional<int64_t> process_id;  // in Redis's own PID namespace
+  std::optional<int64_t> tcp_port;    // as Redis listens (inside a container); 0: none
   std::optional<std::string> executable;
   std::optional<std::string> config_file;
 

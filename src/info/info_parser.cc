@@ -45,6 +45,8 @@ constexpr Range kNonNeg = Range::kNonNegative;
 
 constexpr IntField kIntFields[] = {
     {"uptime_in_seconds", &Snapshot::uptime_in_seconds, kNonNeg},
+    {"process_id", &Snapshot::process_id, kNonNeg},
+    {"tcp_port", &Snapshot::tcp_port, kNonNeg},
     {"connected_clients", &Snapshot::connected_clients, kNonNeg},
     {"blocked_clients", &Snapshot::blocked_clients, kNonNeg},
     {"used_memory", &Snapshot::used_memory, kNonNeg},
@@ -100,6 +102,7 @@ constexpr StringField kStringFields[] = {
     {"server_mode", &Snapshot::redis_mode},
     {"os", &Snapshot::os},
     {"executable", &Snapshot::executable},
+    {"run_id", &Snapshot::run_id},
     {"config_file", &Snapshot::config_file},
     {"maxmemory_policy", &Snapshot::maxmemory_policy},
     {"role", &Snapshot::role},

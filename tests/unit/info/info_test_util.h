@@ -58,6 +58,9 @@ inline void ExpectSameSnapshot(const Snapshot& actual, const Snapshot& expected)
   MEMWATCH_EXPECT_FIELD(redis_mode);
   MEMWATCH_EXPECT_FIELD(os);
   MEMWATCH_EXPECT_FIELD(uptime_in_seconds);
+  MEMWATCH_EXPECT_FIELD(run_id);
+  MEMWATCH_EXPECT_FIELD(process_id);
+  MEMWATCH_EXPECT_FIELD(tcp_port);
   MEMWATCH_EXPECT_FIELD(executable);
   MEMWATCH_EXPECT_FIELD(config_file);
   MEMWATCH_EXPECT_FIELD(connected_clients);
