@@ -9,11 +9,13 @@
 
 namespace memwatch {
 
-// maxmemory, else the configured memory_limit, else the host's
-// total_system_memory. Never 0.
+// maxmemory, else the container's limit (the configured memory_limit, else
+// the one read from Redis's cgroup), else the host's total_system_memory.
+// Never 0.
 struct EffectiveLimit {
   int64_t bytes = 0;
-  std::string_view source;  // "maxmemory" | "memory_limit" | "total_system_memory"
+  // "maxmemory" | "memory_limit" | "cgroup" | "total_system_memory"
+  std::string_view source;
 };
 
 }  // namespace memwatch

@@ -33,6 +33,9 @@ struct CheckContext {
   const TargetInfo& target;
   const CheckSettings& settings;
   std::optional<EffectiveLimit> limit;  // of *snapshot
+  // The container's limit (ContainerLimitOf): memory_limit from config, else
+  // the cgroup limit of the observation; what maxmemory advice is sized from.
+  std::optional<EffectiveLimit> container;
   // The trend of used_memory behind `time_to_full` (the window's, or a
   // recent steady one: forecast.h), and the time to reach `limit` at it
   // (TargetMonitor::TimeToFullSeconds()); both nullopt before enough

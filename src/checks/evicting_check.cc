@@ -65,7 +65,7 @@ class EvictingCheck final : public Check {
         "it is asked to hold. If the data must not be lost, evictions are data loss: give Redis "
         "more memory, or set maxmemory-policy noeviction so writes fail loudly instead.";
     const std::optional<MaxmemoryAdvice> advice =
-        RecommendMaxmemory(s, ctx.target.memory_limit, HeadroomSharesFrom(ctx.settings));
+        RecommendMaxmemory(s, ctx.container, HeadroomSharesFrom(ctx.settings));
     if (advice.has_value() && advice->bytes > s.maxmemory.value_or(0)) {
       fix += "\nThere is still safe room to raise maxmemory:\n" +
              MaxmemoryFix(*advice, s, ctx.provider);

@@ -60,11 +60,11 @@ HeadroomShares HeadroomSharesFrom(const CheckSettings& settings) {
 }
 
 std::optional<MaxmemoryAdvice> RecommendMaxmemory(const Snapshot& s,
-                                                  std::optional<int64_t> memory_limit,
+                                                  std::optional<EffectiveLimit> container,
                                                   HeadroomShares shares) {
   MaxmemoryAdvice a;
-  if (memory_limit.has_value() && *memory_limit > 0) {
-    a.base = EffectiveLimit{*memory_limit, "memory_limit"};
+  if (container.has_value()) {
+    a.base = *container;
   } else if (s.total_system_memory.has_value() && *s.total_system_memory > 0) {
     a.base = EffectiveLimit{*s.total_system_memory, "total_system_memory"};
   } else {

@@ -45,7 +45,7 @@ HeadroomShares HeadroomSharesFrom(const CheckSettings& settings);
 
 struct MaxmemoryAdvice {
   int64_t bytes = 0;           // recommended maxmemory, whole MiB
-  EffectiveLimit base;         // memory_limit or total_system_memory
+  EffectiveLimit base;         // the container's limit or total_system_memory
   bool persistence = true;     // sized for forks
   std::optional<int64_t> cow;  // measured copy-on-write used for sizing
   std::string reason;          // "75% of memory_limit 4 GiB (...), leaving room for ..."
@@ -55,10 +55,10 @@ struct MaxmemoryAdvice {
 // forks, lowered further when the measured copy-on-write of the last fork
 // (plus 50% margin, as the next fork may copy more) does not fit in the
 // room left after the `plain` reserve; `plain` share otherwise. Never below
-// half the base. The base is memory_limit, else total_system_memory (the
-// host's RAM); nullopt when neither is known.
+// half the base. The base is the container's limit (ContainerLimitOf), else
+// total_system_memory (the host's RAM); nullopt when neither is known.
 std::optional<MaxmemoryAdvice> RecommendMaxmemory(const Snapshot& s,
-                                                  std::optional<int64_t> memory_limit,
+                                                  std::optional<EffectiveLimit> container,
                                                   HeadroomShares shares);
 
 // Config lines to set the recommended maxmemory, plus the host-RAM note when

@@ -27,7 +27,7 @@ class MemoryHeadroomCheck final : public Check {
   std::optional<Finding> Evaluate(const CheckContext& ctx) override {
     const Snapshot& s = *ctx.snapshot;
     const std::optional<MaxmemoryAdvice> advice =
-        RecommendMaxmemory(s, ctx.target.memory_limit, HeadroomSharesFrom(ctx.settings));
+        RecommendMaxmemory(s, ctx.container, HeadroomSharesFrom(ctx.settings));
     if (s.maxmemory.value_or(0) <= 0 || !advice.has_value()) {
       active_ = false;
       return std::nullopt;

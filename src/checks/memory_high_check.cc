@@ -66,7 +66,7 @@ class MemoryHighCheck final : public Check {
         "redis-cli --memkeys (largest by bytes); delete keys that are no longer needed, or give "
         "them a TTL (EXPIRE key seconds).";
     const std::optional<MaxmemoryAdvice> advice =
-        RecommendMaxmemory(s, ctx.target.memory_limit, HeadroomSharesFrom(ctx.settings));
+        RecommendMaxmemory(s, ctx.container, HeadroomSharesFrom(ctx.settings));
     if (advice.has_value() && s.maxmemory.value_or(0) == 0) {
       fix += "\nLet Redis protect itself before the kernel kills it:\n" +
              MaxmemoryFix(*advice, s, ctx.provider);

@@ -33,6 +33,9 @@ struct Observation {
   // The same notAfter as Unix time, for the date people read; nullopt
   // without TLS, or where the caller does not pass it.
   std::optional<int64_t> tls_not_after;
+  // The memory limit of Redis's cgroup, when the daemon found its process
+  // on this host (host/container_limit.h); nullopt when unknown or none.
+  std::optional<int64_t> cgroup_limit;
 };
 
 }  // namespace memwatch::checks

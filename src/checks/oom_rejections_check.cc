@@ -116,7 +116,7 @@ class OomRejectionsCheck final : public Check {
         "Free memory now: redis-cli --bigkeys and redis-cli --memkeys show the largest keys; "
         "delete what is not needed (UNLINK key) or give it a TTL (EXPIRE key seconds).";
     const std::optional<MaxmemoryAdvice> advice =
-        RecommendMaxmemory(s, ctx.target.memory_limit, HeadroomSharesFrom(ctx.settings));
+        RecommendMaxmemory(s, ctx.container, HeadroomSharesFrom(ctx.settings));
     if (advice.has_value() && s.maxmemory.value_or(0) > 0 && advice->bytes > *s.maxmemory) {
       fix += "\nThere is still safe room to raise maxmemory:\n" +
              MaxmemoryFix(*advice, s, ctx.provider);

@@ -57,8 +57,8 @@ class MaxmemoryUnsetCheck final : public Check {
 
  private:
   static std::string Fix(const CheckContext& ctx) {
-    const std::optional<MaxmemoryAdvice> advice = RecommendMaxmemory(
-        *ctx.snapshot, ctx.target.memory_limit, HeadroomSharesFrom(ctx.settings));
+    const std::optional<MaxmemoryAdvice> advice =
+        RecommendMaxmemory(*ctx.snapshot, ctx.container, HeadroomSharesFrom(ctx.settings));
     if (advice.has_value()) return MaxmemoryFix(*advice, *ctx.snapshot, ctx.provider);
     return "Set maxmemory to about 75% of the memory Redis may use (90% if it never saves to "
            "disk), e.g. for 4 GiB:\nCONFIG SET maxmemory 3gb\nCONFIG REWRITE\nredis.conf:\n"

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "checks/effective_limit.h"
 #include "checks/format.h"
 
 namespace memwatch::checks {
@@ -40,7 +41,7 @@ std::optional<int64_t> MeasuredCowBytes(const Snapshot& s) {
 
 std::string DescribeLimit(const EffectiveLimit& limit) {
   std::string text = fmt::format("{} {}", limit.source, FormatBytes(limit.bytes));
-  if (limit.source == "memory_limit") text += " (the container's limit)";
+  if (IsContainerLimit(limit)) text += " (the container's limit)";
   if (limit.source == "total_system_memory") text += " (the host's RAM)";
   return text;
 }
@@ -72,13 +73,13 @@ std::optional<double> UsedShare(const Snapshot& s, const std::optional<Effective
 
 std::string_view WhatRunsOut(const std::optional<EffectiveLimit>& limit) {
   if (!limit.has_value()) return "the machine or container";
-  if (limit->source == "memory_limit") return "the container";
+  if (IsContainerLimit(*limit)) return "the container";
   if (limit->source == "total_system_memory") return "the host";
   return "Redis's maxmemory";
 }
 
 std::string_view AtTheLimit(const Snapshot& s, const EffectiveLimit& limit) {
-  if (limit.source == "memory_limit") return "the container then kills Redis";
+  if (IsContainerLimit(limit)) return "the container then kills Redis";
   if (limit.source == "total_system_memory") {
     return "the host then runs out of memory and the kernel kills Redis";
   }

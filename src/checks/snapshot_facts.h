@@ -43,7 +43,8 @@ bool PersistenceLikelyOn(const Snapshot& s);
 std::optional<int64_t> MeasuredCowBytes(const Snapshot& s);
 
 // "maxmemory 4 GiB", "memory_limit 4 GiB (the container's limit)",
-// "total_system_memory 8 GiB (the host's RAM)".
+// "cgroup 4 GiB (the container's limit)", "total_system_memory 8 GiB (the
+// host's RAM)".
 std::string DescribeLimit(const EffectiveLimit& limit);
 
 // "3.3 GiB (82% of memory_limit 4 GiB (the container's limit))", or just the

@@ -63,6 +63,8 @@ std::vector<Finding> TargetMonitor::Observe(const Observation& obs) {
   std::optional<Counters> counters;
   const Counters* previous = nullptr;
   std::optional<EffectiveLimit> limit;
+  const std::optional<EffectiveLimit> container =
+      ContainerLimitOf(info_.memory_limit, obs.cgroup_limit);
   std::optional<Trend> used_trend;
   std::optional<double> earliest_full;
   if (snapshot != nullptr) {
@@ -72,7 +74,7 @@ std::vector<Finding> TargetMonitor::Observe(const Observation& obs) {
                            previous_->uptime_seconds.has_value() &&
                            *counters->uptime_seconds < *previous_->uptime_seconds;
     if (previous_.has_value() && !restarted) previous = &*previous_;
-    limit = ComputeEffectiveLimit(*snapshot, info_.memory_limit);
+    limit = ComputeEffectiveLimit(*snapshot, container);
     history_.Add(SampleFrom(obs, *snapshot, *counters, limit));
     used_trend = used_trend_.Get(history_, Series::kUsedMemory, obs.at,
                                  settings_.Param("time_to_full", "window"));
@@ -83,17 +85,10 @@ std::vector<Finding> TargetMonitor::Observe(const Observation& obs) {
     history_.Add(Sample{.at = obs.at, .failed = true, .probe = obs.probe_duration});
   }
 
-  const CheckContext ctx{obs,
-                         snapshot,
-                         previous,
-                         history_,
-                         info_,
-                         settings_,
-                         limit,
-                         used_trend,
-                         time_to_full_,
-                         earliest_full,
-                         ResolveProvider(info_.provider, snapshot)};
+  const CheckContext ctx{obs,           snapshot,      previous,
+                         history_,      info_,         settings_,
+                         limit,         container,     used_trend,
+                         time_to_full_, earliest_full, ResolveProvider(info_.provider, snapshot)};
   std::vector<Finding> findings;
   for (size_t i = 0; i < checks_.size(); ++i) {
     Check& check = *checks_[i];

@@ -66,7 +66,7 @@ class TimeToFullCheck final : public Check {
         "TTL that keep coming (see no_ttl_growth) need one where they are written "
         "(SET key value EX seconds) or a job that deletes them.";
     const std::optional<MaxmemoryAdvice> advice =
-        RecommendMaxmemory(s, ctx.target.memory_limit, HeadroomSharesFrom(ctx.settings));
+        RecommendMaxmemory(s, ctx.container, HeadroomSharesFrom(ctx.settings));
     if (advice.has_value() && s.maxmemory.value_or(0) == 0) {
       fix += "\nSet maxmemory so Redis refuses or evicts before it is killed:\n" +
              MaxmemoryFix(*advice, s, ctx.provider);

@@ -241,7 +241,8 @@ void MetricsStore::WriteTo(TextWriter* w) const {
              });
   per_target(kMemoryLimit,
              "The limit memory use is measured against: maxmemory, else the configured "
-             "memory_limit, else the host's RAM. Never 0.",
+             "memory_limit, else the limit of Redis's cgroup (a local Redis), else the host's "
+             "RAM. Never 0.",
              MetricType::kGauge, [&](std::string_view target, const TS& t) {
                if (!t.snapshot || !t.limit) return;
                w->Sample({{"target", target}, {"source", t.limit->source}},

@@ -112,6 +112,33 @@ TEST(MemoryHeadroomTest, TheTeamsFixLeavesNoRoom) {
             "4 GiB (100% of memory_limit 4 GiB (the container's limit))");
 }
 
+TEST(MemoryHeadroomTest, TheCgroupLimitTheDaemonFoundIsTheContainers) {
+  MonitorHarness h;  // no memory_limit written anywhere
+  h.SetCgroupLimit(4 * kGiB);
+  const auto findings = h.Poll(Capped(4 * kGiB).Policy("volatile-lru").Build());
+  const Finding* f = FindingFor(findings, "memory_headroom");
+  ASSERT_NE(f, nullptr);
+  EXPECT_NE(f->summary.find("as large as the container's memory limit"), std::string::npos)
+      << f->summary;
+  EXPECT_EQ(EvidenceValue(*f, "maxmemory"), "4 GiB (100% of cgroup 4 GiB (the container's limit))");
+  EXPECT_NE(f->fix.find("CONFIG SET maxmemory 3gb"), std::string::npos) << f->fix;
+
+  // A memory_limit written in the config still wins.
+  MonitorHarness written(8 * kGiB);
+  written.SetCgroupLimit(4 * kGiB);
+  const auto within = written.Poll(Capped(4 * kGiB).Build());
+  EXPECT_EQ(FindingFor(within, "memory_headroom"), nullptr);
+}
+
+TEST(MemoryHighTest, AgainstTheCgroupLimitWithoutMaxmemory) {
+  MonitorHarness h;
+  h.SetCgroupLimit(4 * kGiB);
+  const auto findings = h.Poll(SnapshotBuilder().Used(3584 * kMiB).Build());
+  const Finding* f = FindingFor(findings, "memory_high");
+  ASSERT_NE(f, nullptr);
+  EXPECT_NE(f->summary.find("87.5% of cgroup 4 GiB"), std::string::npos) << f->summary;
+}
+
 TEST(MemoryHeadroomTest, SeventyFivePercentIsFineWithPersistence) {
   MonitorHarness h(4 * kGiB);
   EXPECT_FALSE(Has(h.Poll(Capped(3 * kGiB).Build()), "memory_headroom"));

@@ -101,6 +101,7 @@ std::vector<Finding> MonitorHarness::Poll(const Snapshot& s, Duration step,
   obs.probe_duration = probe;
   obs.snapshot = &s;
   obs.primary = primary_;
+  obs.cgroup_limit = cgroup_limit_;
   SetTls(&obs);
   return monitor_.Observe(obs);
 }

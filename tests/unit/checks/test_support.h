@@ -75,6 +75,8 @@ class MonitorHarness {
   // report; nullopt: no TLS. Each poll gets Observation::tls_expires_in
   // from it as the daemon computes it, against WallSeconds().
   void SetTlsNotAfter(std::optional<int64_t> not_after) { tls_not_after_ = not_after; }
+  // The cgroup memory limit the next polls report (Observation::cgroup_limit).
+  void SetCgroupLimit(std::optional<int64_t> bytes) { cgroup_limit_ = bytes; }
   // The fake wall clock: kWallStart at the first observation, then moving
   // with the fake monotonic one.
   static constexpr int64_t kWallStart = 1796601600;  // 2026-12-07 00:00:00 UTC
@@ -93,6 +95,7 @@ class MonitorHarness {
   bool first_ = true;
   std::optional<PrimaryLimit> primary_;
   std::optional<int64_t> tls_not_after_;
+  std::optional<int64_t> cgroup_limit_;
 };
 
 // The finding of `check` in `findings`, or null.
