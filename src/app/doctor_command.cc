@@ -6,9 +6,13 @@
 #include <utility>
 #include <vector>
 
+#include <fmt/format.h>
+
+#include "app/container_limits.h"
 #include "app/poll_processor.h"
 #include "app/watched_primary.h"
 #include "checks/effective_limit.h"
+#include "checks/format.h"
 #include "checks/provider_detection.h"
 #include "config/config_loader.h"
 #include "doctor/report.h"
@@ -49,6 +53,23 @@ Result<config::Config> ConfigFor(const Command& cmd) {
   return c;
 }
 
+// The cgroup limit of `tc`'s Redis when no memory_limit is written; says in
+// `note` where the container's limit came from, or why it is unknown.
+std::optional<int64_t> CgroupLimitOf(const config::TargetConfig& tc, const Snapshot& s,
+                                     std::string* note) {
+  if (tc.memory_limit.has_value()) {
+    *note = fmt::format("memory_limit {} from the config", checks::FormatBytes(*tc.memory_limit));
+    return std::nullopt;
+  }
+  const Result<host::ContainerLimit> found = LookUpContainerLimit({}, tc.endpoint, s);
+  if (!found.ok()) {
+    *note = "limit unknown: " + found.status().message();
+    return std::nullopt;
+  }
+  *note = DescribeContainerLimit(found.value());
+  return found.value().bytes;
+}
+
 // Runs the checks once on what one poll of `tc` found.
 doctor::TargetReport ReportOn(const config::Config& config, const config::TargetConfig& tc,
                               const poller::PollResult& r, std::optional<Snapshot> snapshot,
@@ -61,13 +82,16 @@ doctor::TargetReport ReportOn(const config::Config& config, const config::Target
   report.error = r.message;
   if (r.failure != PollFailure::kNone) return report;
   report.snapshot = std::move(snapshot);
-  report.limit = checks::ComputeEffectiveLimit(*report.snapshot, tc.memory_limit);
+  const std::optional<int64_t> cgroup = CgroupLimitOf(tc, *report.snapshot, &report.container);
+  report.limit = checks::ComputeEffectiveLimit(*report.snapshot,
+                                               checks::ContainerLimitOf(tc.memory_limit, cgroup));
   report.provider = checks::ResolveProvider(tc.provider, &*report.snapshot);
   checks::TargetMonitor monitor({tc.name, tc.memory_limit, tc.provider},
                                 checks::CheckSettings::Merge(config.checks, tc.checks));
   checks::Observation obs = ObservationOf(r, wall_now);
   obs.snapshot = &*report.snapshot;
   obs.primary = WatchedPrimaryOf(*report.snapshot, watched);
+  obs.cgroup_limit = cgroup;
   report.findings = monitor.Observe(obs);
   return report;
 }

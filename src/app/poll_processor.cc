@@ -68,6 +68,7 @@ PollEffects PollProcessor::Reconfigure(const config::Config& config) {
       Target t = std::move(it->second);
       old.erase(it);
       t.display_address = tc.display_address;
+      t.endpoint = tc.endpoint;
       t.memory_limit = tc.memory_limit;
       t.tls_insecure = InsecureOf(tc);
       t.monitor->Reconfigure(InfoOf(tc), SettingsOf(config, tc));
@@ -78,6 +79,7 @@ PollEffects PollProcessor::Reconfigure(const config::Config& config) {
       Target t;
       t.name = tc.name;
       t.display_address = tc.display_address;
+      t.endpoint = tc.endpoint;
       t.memory_limit = tc.memory_limit;
       t.tls_insecure = InsecureOf(tc);
       t.monitor = std::make_unique<checks::TargetMonitor>(InfoOf(tc), SettingsOf(config, tc));
@@ -89,6 +91,7 @@ PollEffects PollProcessor::Reconfigure(const config::Config& config) {
   // them on purpose), and the poller forgets them with their fast mode.
   for (const auto& entry : old) alerts_.Forget(entry.first);
   store_->SetTargets(names);
+  container_limits_.Retain(names);
   RebuildWatched(config);
   return effects;
 }
@@ -184,6 +187,7 @@ PollEffects PollProcessor::Process(const poller::PollResult& r, WallTime wall_no
     obs.snapshot = &*snapshot;
     watched_[static_cast<size_t>(found - targets_.data())].maxmemory = snapshot->maxmemory;
     obs.primary = WatchedPrimaryOf(*snapshot, watched_);
+    obs.cgroup_limit = container_limits_.Get(t.name, t.endpoint, *snapshot, r.finished);
   }
 
   std::vector<Finding> findings = t.monitor->Observe(obs);
@@ -192,7 +196,8 @@ PollEffects PollProcessor::Process(const poller::PollResult& r, WallTime wall_no
   // a scrape's hold of the store's lock (one family or batch of targets).
   effects.notifications = alerts_.Evaluate(t.name, findings, r.finished, wall_now);
   if (snapshot) {
-    update.limit = checks::ComputeEffectiveLimit(*snapshot, t.memory_limit);
+    update.limit = checks::ComputeEffectiveLimit(
+        *snapshot, checks::ContainerLimitOf(t.memory_limit, obs.cgroup_limit));
     update.time_to_full_seconds = t.monitor->TimeToFullSeconds();
   }
   update.findings = findings;

@@ -14,6 +14,7 @@
 
 #include "alerting/alert_state.h"
 #include "alerting/notification.h"
+#include "app/container_limits.h"
 #include "app/watched_primary.h"
 #include "checks/target_monitor.h"
 #include "config/config.h"
@@ -64,6 +65,7 @@ class PollProcessor {
   struct Target {
     std::string name;
     std::string display_address;
+    Endpoint endpoint;
     std::optional<int64_t> memory_limit;
     std::optional<bool> tls_insecure;  // TLS targets: insecure_skip_verify
     std::unique_ptr<checks::TargetMonitor> monitor;
@@ -92,6 +94,7 @@ class PollProcessor {
   Duration fast_interval_;
   std::vector<Target> targets_;  // index = PollResult::target_index
   std::vector<WatchedTarget> watched_;
+  ContainerLimits container_limits_;
   size_t pending_first_ = 0;
 };
 

@@ -93,8 +93,9 @@ std::string FormatText(const std::vector<TargetReport>& reports) {
           "  WARNING: TLS without verifying the server (tls.insecure_skip_verify): anyone on "
           "the path can pose as it\n";
     }
-    out += fmt::format("  {}\n  {}\n  {}\n", ServerLine(s, r.provider), MemoryLine(s, r.limit),
-                       KeysLine(s));
+    out += fmt::format("  {}\n  {}\n", ServerLine(s, r.provider), MemoryLine(s, r.limit));
+    if (!r.container.empty()) out += fmt::format("  container: {}\n", r.container);
+    out += fmt::format("  {}\n", KeysLine(s));
     if (r.findings.empty()) {
       out += "\n  OK: no risk found.\n\n";
       continue;
@@ -142,6 +143,7 @@ std::string FormatJson(const std::vector<TargetReport>& reports) {
       if (r.limit) {
         t["memory_limit"] = {{"bytes", r.limit->bytes}, {"source", r.limit->source}};
       }
+      if (!r.container.empty()) t["container"] = r.container;
       t["keys"] = s.TotalKeys();
       t["keys_with_ttl"] = s.TotalExpires();
     }

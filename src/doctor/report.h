@@ -23,6 +23,10 @@ struct TargetReport {
   std::optional<EffectiveLimit> limit;
   Provider provider = Provider::kSelfManaged;  // configured, else detected
   bool tls_unverified = false;                 // TLS with insecure_skip_verify
+  // Where the container's memory limit came from ("memory_limit 4 GiB from
+  // the config", "4 GiB from /sys/fs/cgroup/... (cgroup v1, pid 812)"), or
+  // why it is unknown.
+  std::string container;
   std::vector<Finding> findings;
 };
 
