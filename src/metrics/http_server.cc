@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <cstdlib>
@@ -24,6 +25,7 @@
 #include <fmt/format.h>
 
 #include "metrics/http_request.h"
+#include "metrics/status_page.h"
 
 namespace memwatch::metrics {
 namespace {
@@ -219,7 +221,7 @@ class HttpServer::Impl {
     cv_.notify_all();
     if (loop_.joinable()) loop_.join();
     for (std::thread& w : workers_) w.join();
-    for (int fd : queue_) close(fd);
+    for (const Job& job : queue_) close(job.fd);
     close(listen_fd_);
     close(stop_fd_);
   }
@@ -229,6 +231,14 @@ class HttpServer::Impl {
 
  private:
   // A connection whose request head is still arriving.
+  // What a worker serves.
+  enum class Page { kMetrics, kStatus, kStatusJson };
+  struct Job {
+    int fd = -1;
+    Page page = Page::kMetrics;
+    bool head_only = false;
+  };
+
   struct Pending {
     int fd = -1;  // -1 once handed on or closed
     Clock::time_point deadline;
@@ -349,8 +359,14 @@ class HttpServer::Impl {
         (void)send(fd, kMetricsHead.data(), kMetricsHead.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
         CloseGracefully(fd);
       } else {
-        Enqueue(fd);
+        Enqueue({fd, Page::kMetrics});
       }
+    } else if (request.path == "/" || request.path == "/api/v1/status") {
+      // Rendered by a worker: a page for many targets outgrows one send.
+      Enqueue({fd, request.path == "/" ? Page::kStatus : Page::kStatusJson, head_only});
+    } else if (request.path == "/status.css") {
+      Reply(fd, head_only, "200 OK", "text/css; charset=utf-8", StatusPageCss(),
+            "Cache-Control: max-age=300\r\n");
     } else if (request.path == "/-/healthy") {
       Reply(fd, head_only, "200 OK", kTextPlain, "redis-memwatch is Healthy.\n");
     } else if (request.path == "/-/ready") {
@@ -360,20 +376,17 @@ class HttpServer::Impl {
         Reply(fd, head_only, "503 Service Unavailable", kTextPlain,
               "redis-memwatch is not ready: the first poll round is not complete.\n");
       }
-    } else if (request.path == "/") {
-      Reply(fd, head_only, "200 OK", "text/html; charset=utf-8",
-            "<html><head><title>redis-memwatch</title></head><body><h1>redis-memwatch</h1>"
-            "<p><a href=\"/metrics\">Metrics</a></p></body></html>\n");
     } else {
       Reply(fd, head_only, "404 Not Found", kTextPlain, "404 page not found\n");
     }
   }
 
-  void Enqueue(int fd) {
+  void Enqueue(Job job) {
+    const int fd = job.fd;
     {
       std::lock_guard lock(mu_);
       if (queue_.size() < kHttpMaxQueued) {
-        queue_.push_back(fd);
+        queue_.push_back(job);
         cv_.notify_one();
         return;
       }
@@ -386,15 +399,43 @@ class HttpServer::Impl {
   void Work() {
     (void)pthread_setname_np(pthread_self(), "http-write");
     for (;;) {
-      int fd = -1;
+      Job job;
       {
         std::unique_lock lock(mu_);
         cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
         if (stopping_) return;
-        fd = queue_.front();
+        job = queue_.front();
         queue_.pop_front();
       }
-      ServeMetrics(fd);
+      if (job.page == Page::kMetrics) {
+        ServeMetrics(job.fd);
+      } else {
+        ServeStatus(job);
+      }
+    }
+  }
+
+  // The status page or its JSON, rendered whole (a few KiB per target).
+  void ServeStatus(const Job& job) {
+    // The wall clock only stamps what people read ("last seen 5 s ago").
+    const double now =
+        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const std::vector<TargetStatus> targets = store_->Status();
+    const bool html = job.page == Page::kStatus;
+    const std::string body = html ? RenderStatusPage(targets, store_->version(), now)
+                                  : RenderStatusJson(targets, store_->version(), now);
+    const std::string head = fmt::format(
+        "HTTP/1.1 200 OK\r\nContent-Type: {}\r\nContent-Length: {}\r\n"
+        "Content-Security-Policy: {}\r\nX-Content-Type-Options: nosniff\r\n"
+        "Cache-Control: no-store\r\nConnection: close\r\n\r\n",
+        html ? "text/html; charset=utf-8" : "application/json", body.size(), kStatusPageCsp);
+    const Clock::time_point deadline = Clock::now() + kHttpResponseTimeout;
+    bool sent = SendBefore(job.fd, head, deadline, stop_fd_, /*more=*/!job.head_only);
+    if (sent && !job.head_only) sent = SendBefore(job.fd, body, deadline, stop_fd_, false);
+    if (sent) {
+      CloseGracefully(job.fd);
+    } else {
+      CloseWithReset(job.fd);
     }
   }
 
@@ -426,7 +467,7 @@ class HttpServer::Impl {
 
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<int> queue_;  // guarded by mu_: GET /metrics waiting for a worker
+  std::deque<Job> queue_;  // guarded by mu_: GET /metrics, / and /api/v1/status waiting
   bool stopping_ = false;  // guarded by mu_
 
   std::thread loop_;

@@ -1,12 +1,13 @@
 // The HTTP endpoint: GET /metrics (Prometheus text format), /-/healthy and
-// /-/ready as Prometheus components serve them; 404 elsewhere. Every
-// response closes its connection.
+// /-/ready as Prometheus components serve them, the status page / (with
+// /status.css) and its JSON /api/v1/status (status_page.h); 404 elsewhere.
+// Every response closes its connection.
 //
 // Sized for its job, one or two Prometheus servers scraping every 15 s, and
 // for clients that misbehave: one thread reads every request head with
 // poll(), so a client that connects and sends nothing, or half a request,
 // holds a descriptor and a few KiB but no thread; kHttpWorkers threads write
-// /metrics bodies, each for at most kHttpResponseTimeout. Everything is
+// /metrics bodies and status pages, each for at most kHttpResponseTimeout. Everything is
 // bounded (connections, queued scrapes, request size, time), and what does
 // not fit is refused at once rather than left waiting:
 //  - a request head must arrive within kHttpRequestTimeout and fit in

@@ -129,6 +129,31 @@ void MetricsStore::Record(const std::string& target, TargetUpdate u) {
   t.tls_insecure = u.tls_insecure;
 }
 
+std::vector<TargetStatus> MetricsStore::Status() const {
+  std::vector<TargetStatus> out;
+  {
+    std::lock_guard lock(mu_);
+    out.reserve(targets_.size());
+    for (const auto& [name, t] : targets_) {
+      TargetStatus s;
+      s.name = name;
+      s.polled = t.polled;
+      s.up = t.up;
+      s.last_success_wall = t.last_success_wall;
+      if (t.snapshot.has_value()) {
+        s.used_memory = t.snapshot->used_memory;
+        s.maxmemory_policy = t.snapshot->maxmemory_policy;
+      }
+      s.limit = t.limit;
+      s.time_to_full_seconds = t.time_to_full_seconds;
+      s.findings = t.findings;
+      out.push_back(std::move(s));
+    }
+  }
+  SortByUrgency(&out);
+  return out;
+}
+
 void MetricsStore::RecordLag(double seconds) {
   std::lock_guard lock(mu_);
   lag_.Observe(seconds);

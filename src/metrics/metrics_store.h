@@ -24,6 +24,7 @@
 #include "memwatch/poll_failure.h"
 #include "memwatch/snapshot.h"
 #include "metrics/notification_metrics.h"
+#include "metrics/target_status.h"
 #include "metrics/text_writer.h"
 
 namespace memwatch::metrics {
@@ -82,6 +83,10 @@ class MetricsStore {
   void WriteText(const ChunkSink& sink, size_t chunk_bytes = kDefaultChunkBytes) const;
   // The same into a stream (tests, fuzzing).
   void WriteText(std::ostream& out) const;
+
+  // Every target's state for the status page, most urgent first.
+  std::vector<TargetStatus> Status() const;
+  const std::string& version() const { return version_; }
 
  private:
   struct TargetState {

@@ -61,7 +61,10 @@ std::optional<HttpResponse> HttpGet(const std::string& ipv4, int port, const std
   if (raw.size() < 12 || raw.rfind("HTTP/1.", 0) != 0) return std::nullopt;
   r.status = std::atoi(raw.c_str() + 9);
   size_t body = raw.find("\r\n\r\n");
-  if (body != std::string::npos) r.body = raw.substr(body + 4);
+  if (body != std::string::npos) {
+    r.head = raw.substr(0, body);
+    r.body = raw.substr(body + 4);
+  }
   return r;
 }
 

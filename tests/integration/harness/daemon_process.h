@@ -19,6 +19,7 @@ namespace memwatch::testing {
 
 struct HttpResponse {
   int status = 0;
+  std::string head;  // the status line and headers
   std::string body;
 };
 // A blocking GET to 127.0.0.1:port; nullopt when it cannot connect.

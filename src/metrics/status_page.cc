@@ -1,0 +1,208 @@
+#include "metrics/status_page.h"
+
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "checks/format.h"
+
+namespace memwatch::metrics {
+namespace {
+
+constexpr std::string_view kCss = R"css(
+body{font:15px/1.4 system-ui,sans-serif;margin:0;background:#f6f7f9;color:#1d2330}
+header{background:#1d2330;color:#fff;padding:.8em 1em}
+header h1{font-size:1.2em;margin:0}
+header p{margin:.3em 0 0;color:#c8cdd6}
+header a{color:#9cc3ff}
+main{padding:.5em;max-width:60em;margin:0 auto}
+section{background:#fff;border-radius:6px;margin:.6em 0;padding:.6em .9em;border-left:6px solid #9aa3b2;overflow-wrap:anywhere}
+section.down,section.critical{border-left-color:#c62828}
+section.warning{border-left-color:#ef8f00}
+section.ok{border-left-color:#2e7d32}
+h2{font-size:1.05em;margin:.2em 0}
+.badge{display:inline-block;font-size:.75em;padding:.1em .5em;border-radius:3px;background:#9aa3b2;color:#fff;vertical-align:middle}
+.down .badge,.critical .badge{background:#c62828}
+.warning .badge{background:#ef8f00}
+.ok .badge{background:#2e7d32}
+meter{width:100%;height:1em}
+.facts{margin:.2em 0;color:#4a5262}
+details{margin:.4em 0}
+summary{cursor:pointer}
+pre{background:#f0f2f5;padding:.5em;white-space:pre-wrap;overflow-wrap:anywhere;font-size:.9em}
+)css";
+
+std::string_view Badge(const TargetStatus& t, std::string_view* css_class) {
+  if (!t.polled) {
+    *css_class = "pending";
+    return "waiting for the first poll";
+  }
+  if (!t.up) {
+    *css_class = "down";
+    return "DOWN";
+  }
+  int worst = -1;
+  for (const Finding& f : t.findings) worst = std::max(worst, static_cast<int>(f.severity));
+  if (worst == static_cast<int>(Severity::kCritical)) {
+    *css_class = "critical";
+    return "CRITICAL";
+  }
+  if (worst == static_cast<int>(Severity::kWarning)) {
+    *css_class = "warning";
+    return "WARNING";
+  }
+  *css_class = "ok";
+  return "OK";
+}
+
+std::string UtcTime(double wall) {
+  const auto t = static_cast<std::time_t>(wall);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+void RenderMemory(const TargetStatus& t, std::string* out) {
+  if (!t.used_memory.has_value()) return;
+  if (!t.limit.has_value() || t.limit->bytes <= 0) {
+    *out += fmt::format("<p class=\"facts\">used {}</p>", checks::FormatBytes(*t.used_memory));
+    return;
+  }
+  const double share = static_cast<double>(*t.used_memory) / static_cast<double>(t.limit->bytes);
+  *out += fmt::format(
+      "<p class=\"facts\">used {} of {} ({}), limit from {}</p>"
+      "<meter min=\"0\" max=\"1\" low=\"0.85\" high=\"0.95\" optimum=\"0\" value=\"{:.4f}\">"
+      "{}</meter>",
+      checks::FormatBytes(*t.used_memory), checks::FormatBytes(t.limit->bytes),
+      checks::FormatPercent(share), EscapeHtml(t.limit->source), std::clamp(share, 0.0, 1.0),
+      checks::FormatPercent(share));
+}
+
+void RenderTarget(const TargetStatus& t, double now_wall, std::string* out) {
+  std::string_view css;
+  const std::string_view badge = Badge(t, &css);
+  *out += fmt::format("<section class=\"{}\"><h2><span class=\"badge\">{}</span> {}</h2>", css,
+                      badge, EscapeHtml(t.name));
+  if (t.polled && !t.up) {
+    *out +=
+        t.last_success_wall.has_value()
+            ? fmt::format("<p class=\"facts\">not answering; last successful poll {} ({} ago)</p>",
+                          UtcTime(*t.last_success_wall),
+                          checks::FormatDuration(now_wall - *t.last_success_wall))
+            : std::string("<p class=\"facts\">not answering since the daemon started</p>");
+  }
+  RenderMemory(t, out);
+  if (t.time_to_full_seconds.has_value() && std::isfinite(*t.time_to_full_seconds)) {
+    *out += fmt::format("<p class=\"facts\">full in about {} at the current growth</p>",
+                        checks::FormatDuration(*t.time_to_full_seconds));
+  }
+  if (t.maxmemory_policy.has_value()) {
+    *out +=
+        fmt::format("<p class=\"facts\">maxmemory-policy {}</p>", EscapeHtml(*t.maxmemory_policy));
+  }
+  for (const Finding& f : t.findings) {
+    *out += fmt::format("<details{}><summary><b>{}</b> {}: {}</summary>",
+                        f.severity == Severity::kInfo ? "" : " open", SeverityName(f.severity),
+                        EscapeHtml(f.check), EscapeHtml(f.summary));
+    if (!f.fix.empty()) *out += fmt::format("<pre>{}</pre>", EscapeHtml(f.fix));
+    *out += "</details>";
+  }
+  *out += "</section>\n";
+}
+
+}  // namespace
+
+std::string EscapeHtml(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string_view StatusPageCss() { return kCss; }
+
+std::string RenderStatusPage(const std::vector<TargetStatus>& targets, std::string_view version,
+                             double now_wall) {
+  size_t down = 0;
+  size_t critical = 0;
+  size_t warning = 0;
+  for (const TargetStatus& t : targets) {
+    std::string_view css;
+    (void)Badge(t, &css);
+    down += css == "down";
+    critical += css == "critical";
+    warning += css == "warning";
+  }
+  std::string out =
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+      "<title>redis-memwatch</title><link rel=\"stylesheet\" href=\"status.css\"></head><body>";
+  out += fmt::format(
+      "<header><h1>redis-memwatch</h1><p>{} target(s): {} down, {} critical, {} warning &middot; "
+      "{} &middot; <a href=\"metrics\">metrics</a> &middot; <a href=\"api/v1/status\">JSON</a> "
+      "&middot; version {}</p></header><main>\n",
+      targets.size(), down, critical, warning, UtcTime(now_wall), EscapeHtml(version));
+  if (targets.empty()) out += "<p>No targets are configured.</p>";
+  for (const TargetStatus& t : targets) RenderTarget(t, now_wall, &out);
+  out += "</main></body></html>\n";
+  return out;
+}
+
+std::string RenderStatusJson(const std::vector<TargetStatus>& targets, std::string_view version,
+                             double now_wall) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const TargetStatus& t : targets) {
+    nlohmann::json j{{"name", t.name}, {"state", !t.polled ? "pending" : (t.up ? "up" : "down")}};
+    if (t.last_success_wall) j["last_success_unix"] = *t.last_success_wall;
+    if (t.used_memory) j["used_memory_bytes"] = *t.used_memory;
+    if (t.limit) j["limit"] = {{"bytes", t.limit->bytes}, {"source", t.limit->source}};
+    if (t.maxmemory_policy) j["maxmemory_policy"] = *t.maxmemory_policy;
+    if (t.time_to_full_seconds && std::isfinite(*t.time_to_full_seconds)) {
+      j["time_to_full_seconds"] = *t.time_to_full_seconds;
+    }
+    nlohmann::json findings = nlohmann::json::array();
+    for (const Finding& f : t.findings) {
+      nlohmann::json evidence = nlohmann::json::object();
+      for (const Evidence& e : f.evidence) evidence[e.name] = e.value;
+      findings.push_back({{"check", f.check},
+                          {"severity", SeverityName(f.severity)},
+                          {"summary", f.summary},
+                          {"evidence", evidence},
+                          {"fix", f.fix}});
+    }
+    j["findings"] = std::move(findings);
+    list.push_back(std::move(j));
+  }
+  const nlohmann::json doc{{"format_version", 1},
+                           {"generated_unix", now_wall},
+                           {"memwatch_version", version},
+                           {"targets", std::move(list)}};
+  // Invalid UTF-8 from Redis (key or error names) is replaced, not thrown.
+  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace memwatch::metrics

@@ -1,0 +1,31 @@
+// What the status page and /api/v1/status show of one target: a copy of
+// the store's state taken under its lock, so rendering never holds it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "memwatch/effective_limit.h"
+#include "memwatch/finding.h"
+
+namespace memwatch::metrics {
+
+struct TargetStatus {
+  std::string name;
+  bool polled = false;                      // at least one poll finished
+  bool up = false;                          // the last poll succeeded
+  std::optional<double> last_success_wall;  // Unix time
+  std::optional<int64_t> used_memory;
+  std::optional<EffectiveLimit> limit;
+  std::optional<std::string> maxmemory_policy;
+  std::optional<double> time_to_full_seconds;
+  std::vector<Finding> findings;
+};
+
+// Most urgent first: down, then by the most severe finding (critical,
+// warning, info, none), not yet polled last; by name within each.
+void SortByUrgency(std::vector<TargetStatus>* targets);
+
+}  // namespace memwatch::metrics

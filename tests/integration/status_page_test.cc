@@ -1,0 +1,96 @@
+// The status page and /api/v1/status of the built daemon watching real
+// redis-servers: what a person on call reads, the headers that keep the
+// page self-contained, and no secret anywhere.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/daemon_process.h"
+#include "harness/redis_server.h"
+
+namespace memwatch::testing {
+namespace status_page_test {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+std::string Config(const RedisServer& stock, const RedisServer& guarded,
+                   const std::string& password) {
+  return "listen: \"127.0.0.1:0\"\ninterval: 200ms\ntargets:\n"
+         "  - name: stock\n    address: 127.0.0.1:" +
+         std::to_string(stock.Port()) +
+         "\n  - name: guarded\n    address: 127.0.0.1:" + std::to_string(guarded.Port()) + "\n" +
+         (password.empty() ? "" : "    password: " + password + "\n");
+}
+
+TEST(StatusPageTest, AStockRedisShowsItsFindingsAndFixesFirst) {
+  const std::string secret = "status-page-s3cret";
+  RedisServer stock;
+  RedisServer guarded(
+      {"--requirepass", secret, "--maxmemory", "100mb", "--maxmemory-policy", "allkeys-lru"});
+  DaemonProcess d(Config(stock, guarded, secret));
+  const int port = d.WaitForPort();
+  ASSERT_GT(port, 0) << d.Log();
+  ASSERT_TRUE(WaitFor([&] {
+    return d.Value("redis_up{target=\"stock\"}") == 1.0 &&
+           d.Value("redis_up{target=\"guarded\"}") == 1.0;
+  })) << d.Log();
+
+  const std::optional<HttpResponse> page = HttpGet(port, "/");
+  ASSERT_TRUE(page.has_value());
+  EXPECT_EQ(page->status, 200);
+  EXPECT_THAT(page->head, HasSubstr("Content-Type: text/html; charset=utf-8"));
+  EXPECT_THAT(page->head,
+              HasSubstr("Content-Security-Policy: default-src 'none'; style-src 'self'"));
+  const std::string& html = page->body;
+  // The target in trouble comes first, with its findings and their fixes.
+  const size_t stock_at = html.find("</span> stock</h2>");
+  const size_t guarded_at = html.find("</span> guarded</h2>");
+  ASSERT_NE(stock_at, std::string::npos) << html;
+  ASSERT_NE(guarded_at, std::string::npos) << html;
+  EXPECT_LT(stock_at, guarded_at);
+  EXPECT_THAT(html, HasSubstr("maxmemory_unset"));
+  EXPECT_THAT(html, HasSubstr("noeviction"));
+  EXPECT_THAT(html, HasSubstr("CONFIG SET maxmemory "));
+  EXPECT_THAT(html, HasSubstr("CONFIG SET maxmemory-policy "));
+  EXPECT_THAT(html, HasSubstr("limit from maxmemory"));
+  EXPECT_THAT(html, Not(HasSubstr(secret)));
+
+  const std::optional<HttpResponse> css = HttpGet(port, "/status.css");
+  ASSERT_TRUE(css.has_value());
+  EXPECT_EQ(css->status, 200);
+  EXPECT_THAT(css->head, HasSubstr("Content-Type: text/css"));
+
+  const std::optional<HttpResponse> api = HttpGet(port, "/api/v1/status");
+  ASSERT_TRUE(api.has_value());
+  EXPECT_EQ(api->status, 200);
+  EXPECT_THAT(api->body, Not(HasSubstr(secret)));
+  const nlohmann::json doc = nlohmann::json::parse(api->body);
+  EXPECT_EQ(doc["format_version"], 1);
+  ASSERT_EQ(doc["targets"].size(), 2U);
+  EXPECT_EQ(doc["targets"][0]["name"], "stock");
+  EXPECT_EQ(doc["targets"][0]["state"], "up");
+  std::vector<std::string> checks;
+  for (const auto& f : doc["targets"][0]["findings"]) checks.push_back(f["check"]);
+  EXPECT_THAT(checks, ::testing::IsSupersetOf({"maxmemory_unset", "noeviction"}));
+  EXPECT_EQ(doc["targets"][1]["limit"]["source"], "maxmemory");
+}
+
+TEST(StatusPageTest, ADownTargetIsShownFirstAsDown) {
+  RedisServer stock;
+  RedisServer other;
+  DaemonProcess d(Config(stock, other, ""));
+  const int port = d.WaitForPort();
+  ASSERT_GT(port, 0) << d.Log();
+  ASSERT_TRUE(WaitFor([&] { return d.Value("redis_up{target=\"stock\"}") == 1.0; })) << d.Log();
+  stock.Stop();
+  ASSERT_TRUE(WaitFor([&] { return d.Value("redis_up{target=\"stock\"}") == 0.0; })) << d.Log();
+  const std::optional<HttpResponse> page = HttpGet(port, "/");
+  ASSERT_TRUE(page.has_value());
+  EXPECT_THAT(page->body, HasSubstr("<span class=\"badge\">DOWN</span> stock</h2>"));
+  EXPECT_THAT(page->body, HasSubstr("not answering; last successful poll"));
+}
+
+}  // namespace status_page_test
+}  // namespace memwatch::testing
