@@ -91,6 +91,7 @@ PollEffects PollProcessor::Reconfigure(const config::Config& config) {
   // them on purpose), and the poller forgets them with their fast mode.
   for (const auto& entry : old) alerts_.Forget(entry.first);
   store_->SetTargets(names);
+  store_->SetRefreshSeconds(std::chrono::duration<double>(config.interval).count());
   container_limits_.Retain(names);
   RebuildWatched(config);
   return effects;
@@ -169,6 +170,7 @@ PollEffects PollProcessor::Process(const poller::PollResult& r, WallTime wall_no
 
   metrics::TargetUpdate update;
   update.failure = r.failure;
+  update.failure_message = r.message;
   update.probe_seconds = std::chrono::duration<double>(r.finished - r.started).count();
   update.wall_seconds = std::chrono::duration<double>(wall_now.time_since_epoch()).count();
 

@@ -232,12 +232,14 @@ class HttpServer::Impl {
  private:
   // A connection whose request head is still arriving.
   // What a worker serves.
-  enum class Page { kMetrics, kStatus, kStatusJson };
+  enum class Page { kMetrics, kStatus, kStatusJson, kTarget };
   struct Job {
     int fd = -1;
     Page page = Page::kMetrics;
     bool head_only = false;
+    std::string target;  // kTarget: its name, from the path
   };
+  static constexpr std::string_view kTargetPrefix = "/targets/";
 
   struct Pending {
     int fd = -1;  // -1 once handed on or closed
@@ -364,8 +366,14 @@ class HttpServer::Impl {
     } else if (request.path == "/" || request.path == "/api/v1/status") {
       // Rendered by a worker: a page for many targets outgrows one send.
       Enqueue({fd, request.path == "/" ? Page::kStatus : Page::kStatusJson, head_only});
+    } else if (request.path.starts_with(kTargetPrefix) &&
+               request.path.size() > kTargetPrefix.size()) {
+      Enqueue({fd, Page::kTarget, head_only, request.path.substr(kTargetPrefix.size())});
     } else if (request.path == "/status.css") {
       Reply(fd, head_only, "200 OK", "text/css; charset=utf-8", StatusPageCss(),
+            "Cache-Control: max-age=300\r\n");
+    } else if (request.path == "/status.js") {
+      Reply(fd, head_only, "200 OK", "text/javascript; charset=utf-8", StatusPageScript(),
             "Cache-Control: max-age=300\r\n");
     } else if (request.path == "/-/healthy") {
       Reply(fd, head_only, "200 OK", kTextPlain, "redis-memwatch is Healthy.\n");
@@ -386,7 +394,7 @@ class HttpServer::Impl {
     {
       std::lock_guard lock(mu_);
       if (queue_.size() < kHttpMaxQueued) {
-        queue_.push_back(job);
+        queue_.push_back(std::move(job));
         cv_.notify_one();
         return;
       }
@@ -404,7 +412,7 @@ class HttpServer::Impl {
         std::unique_lock lock(mu_);
         cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
         if (stopping_) return;
-        job = queue_.front();
+        job = std::move(queue_.front());
         queue_.pop_front();
       }
       if (job.page == Page::kMetrics) {
@@ -421,14 +429,33 @@ class HttpServer::Impl {
     const double now =
         std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
     const std::vector<TargetStatus> targets = store_->Status();
-    const bool html = job.page == Page::kStatus;
-    const std::string body = html ? RenderStatusPage(targets, store_->version(), now)
-                                  : RenderStatusJson(targets, store_->version(), now);
+    const PageContext ctx{store_->version(), now, store_->refresh_seconds()};
+    const bool html = job.page != Page::kStatusJson;
+    std::string status = "200 OK";
+    std::string body;
+    if (job.page == Page::kStatus) {
+      body = RenderStatusPage(targets, ctx);
+    } else if (job.page == Page::kStatusJson) {
+      body = RenderStatusJson(targets, ctx);
+    } else {
+      const auto it = std::find_if(targets.begin(), targets.end(),
+                                   [&](const TargetStatus& t) { return t.name == job.target; });
+      if (it != targets.end()) {
+        body = RenderTargetPage(*it, ctx);
+      } else {
+        status = "404 Not Found";
+        body = fmt::format(
+            "<!DOCTYPE html>\n<p>No target is named {}. <a href=\"../\">All "
+            "targets</a></p>\n",
+            EscapeHtml(job.target));
+      }
+    }
     const std::string head = fmt::format(
-        "HTTP/1.1 200 OK\r\nContent-Type: {}\r\nContent-Length: {}\r\n"
+        "HTTP/1.1 {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n"
         "Content-Security-Policy: {}\r\nX-Content-Type-Options: nosniff\r\n"
         "Cache-Control: no-store\r\nConnection: close\r\n\r\n",
-        html ? "text/html; charset=utf-8" : "application/json", body.size(), kStatusPageCsp);
+        status, html ? "text/html; charset=utf-8" : "application/json", body.size(),
+        kStatusPageCsp);
     const Clock::time_point deadline = Clock::now() + kHttpResponseTimeout;
     bool sent = SendBefore(job.fd, head, deadline, stop_fd_, /*more=*/!job.head_only);
     if (sent && !job.head_only) sent = SendBefore(job.fd, body, deadline, stop_fd_, false);

@@ -122,6 +122,9 @@ void MetricsStore::Record(const std::string& target, TargetUpdate u) {
     // and our own counters, but no raw Redis values.
     t.snapshot.reset();
     ++t.poll_errors[static_cast<size_t>(u.failure)];
+    t.recent_errors.push_back(
+        {u.wall_seconds, std::string(PollFailureName(u.failure)), std::move(u.failure_message)});
+    if (t.recent_errors.size() > kRecentPollErrors) t.recent_errors.pop_front();
   }
   t.findings = std::move(u.findings);
   // Kept while polls fail: an expired certificate is why they fail.
@@ -147,6 +150,7 @@ std::vector<TargetStatus> MetricsStore::Status() const {
       s.limit = t.limit;
       s.time_to_full_seconds = t.time_to_full_seconds;
       s.findings = t.findings;
+      s.recent_errors.assign(t.recent_errors.begin(), t.recent_errors.end());
       out.push_back(std::move(s));
     }
   }

@@ -11,6 +11,7 @@
 
 #include <array>
 #include <atomic>
+#include <deque>
 #include <initializer_list>
 #include <iosfwd>
 #include <map>
@@ -41,7 +42,8 @@ struct TargetUpdate {
   std::vector<Finding> findings;     // active after this poll
   std::optional<EffectiveLimit> limit;
   std::optional<double> time_to_full_seconds;
-  double wall_seconds = 0;  // Unix time of the poll, for the last-success gauge
+  double wall_seconds = 0;      // Unix time of the poll, for the last-success gauge
+  std::string failure_message;  // why it failed (failure != kNone); never a secret
   // TLS targets only: the server certificate's notAfter (Unix time), and
   // whether the server is not verified (insecure_skip_verify).
   std::optional<int64_t> tls_not_after;
@@ -87,6 +89,9 @@ class MetricsStore {
   // Every target's state for the status page, most urgent first.
   std::vector<TargetStatus> Status() const;
   const std::string& version() const { return version_; }
+  // How often the status page refreshes itself: the poll interval.
+  void SetRefreshSeconds(double seconds) { refresh_seconds_.store(seconds); }
+  double refresh_seconds() const { return refresh_seconds_.load(); }
 
  private:
   struct TargetState {
@@ -99,6 +104,7 @@ class MetricsStore {
     std::optional<double> last_success_wall;
     std::optional<int64_t> tls_not_after;
     std::optional<bool> tls_insecure;
+    std::deque<PollError> recent_errors;  // at most kRecentPollErrors
     Histogram probe;
     std::array<uint64_t, kPollFailureCount> poll_errors{};  // by PollFailure
   };
@@ -112,6 +118,7 @@ class MetricsStore {
   bool reload_ok_ = true;                                    // guarded by mu_
   double reload_success_wall_ = 0;                           // guarded by mu_
   std::atomic<const NotificationMetrics*> notifications_{nullptr};
+  std::atomic<double> refresh_seconds_{1.0};
 };
 
 }  // namespace memwatch::metrics

@@ -33,7 +33,41 @@ meter{width:100%;height:1em}
 details{margin:.4em 0}
 summary{cursor:pointer}
 pre{background:#f0f2f5;padding:.5em;white-space:pre-wrap;overflow-wrap:anywhere;font-size:.9em}
+h2 a{color:inherit}
+table{border-collapse:collapse;margin:.3em 0;font-size:.92em}
+td,th{text-align:left;vertical-align:top;padding:.15em .6em .15em 0}
 )css";
+
+// Fetches the page again every refresh interval and swaps in its header
+// and main part: no reload flash, open details stay open. Text only comes
+// in as parsed HTML of the daemon's own page, already escaped there.
+constexpr std::string_view kScript = R"js(
+(function () {
+  var every = Math.max(1, Number(document.body.dataset.refresh) || 5) * 1000;
+  function openIds() {
+    return Array.prototype.map.call(document.querySelectorAll('details[open][id]'),
+                                    function (d) { return d.id; });
+  }
+  function tick() {
+    fetch(location.href, {cache: 'no-store'}).then(function (r) {
+      return r.ok ? r.text() : null;
+    }).then(function (text) {
+      if (!text) return;
+      var open = openIds();
+      var fresh = new DOMParser().parseFromString(text, 'text/html');
+      ['header', 'main'].forEach(function (tag) {
+        var now = document.querySelector(tag), next = fresh.querySelector(tag);
+        if (now && next) now.replaceWith(document.importNode(next, true));
+      });
+      open.forEach(function (id) {
+        var d = document.getElementById(id);
+        if (d) d.open = true;
+      });
+    }).catch(function () {}).then(function () { setTimeout(tick, every); });
+  }
+  setTimeout(tick, every);
+})();
+)js";
 
 std::string_view Badge(const TargetStatus& t, std::string_view* css_class) {
   if (!t.polled) {
@@ -82,11 +116,15 @@ void RenderMemory(const TargetStatus& t, std::string* out) {
       checks::FormatPercent(share));
 }
 
-void RenderTarget(const TargetStatus& t, double now_wall, std::string* out) {
+// One target's section: on the index (`detailed` false: its name links to
+// its page) or on its own page (with the evidence of every finding).
+void RenderTarget(const TargetStatus& t, double now_wall, bool detailed, std::string* out) {
   std::string_view css;
   const std::string_view badge = Badge(t, &css);
-  *out += fmt::format("<section class=\"{}\"><h2><span class=\"badge\">{}</span> {}</h2>", css,
-                      badge, EscapeHtml(t.name));
+  const std::string name = EscapeHtml(t.name);
+  *out +=
+      fmt::format("<section class=\"{}\"><h2><span class=\"badge\">{}</span> {}</h2>", css, badge,
+                  detailed ? name : fmt::format("<a href=\"targets/{}\">{}</a>", name, name));
   if (t.polled && !t.up) {
     *out +=
         t.last_success_wall.has_value()
@@ -105,13 +143,48 @@ void RenderTarget(const TargetStatus& t, double now_wall, std::string* out) {
         fmt::format("<p class=\"facts\">maxmemory-policy {}</p>", EscapeHtml(*t.maxmemory_policy));
   }
   for (const Finding& f : t.findings) {
-    *out += fmt::format("<details{}><summary><b>{}</b> {}: {}</summary>",
-                        f.severity == Severity::kInfo ? "" : " open", SeverityName(f.severity),
-                        EscapeHtml(f.check), EscapeHtml(f.summary));
+    *out += fmt::format("<details id=\"{}-{}\"{}><summary><b>{}</b> {}: {}</summary>", name,
+                        EscapeHtml(f.check), f.severity == Severity::kInfo ? "" : " open",
+                        SeverityName(f.severity), EscapeHtml(f.check), EscapeHtml(f.summary));
+    if (detailed && !f.evidence.empty()) {
+      *out += "<table>";
+      for (const Evidence& e : f.evidence) {
+        *out +=
+            fmt::format("<tr><th>{}</th><td>{}</td></tr>", EscapeHtml(e.name), EscapeHtml(e.value));
+      }
+      *out += "</table>";
+    }
     if (!f.fix.empty()) *out += fmt::format("<pre>{}</pre>", EscapeHtml(f.fix));
     *out += "</details>";
   }
   *out += "</section>\n";
+}
+
+void RenderPollErrors(const TargetStatus& t, std::string* out) {
+  *out += "<section><h2>Recent poll errors</h2>";
+  if (t.recent_errors.empty()) {
+    *out += "<p class=\"facts\">none since the daemon started</p></section>\n";
+    return;
+  }
+  *out += "<table><tr><th>when</th><th>reason</th><th>message</th></tr>";
+  for (auto it = t.recent_errors.rbegin(); it != t.recent_errors.rend(); ++it) {
+    *out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td></tr>", UtcTime(it->wall),
+                        EscapeHtml(it->reason), EscapeHtml(it->message));
+  }
+  *out += "</table></section>\n";
+}
+
+// The page around `main`: `base` leads from the page's path back to the
+// daemon's root ("" for /, "../" for /targets/NAME).
+std::string Document(std::string_view title, std::string_view base, std::string_view header,
+                     std::string_view main, const PageContext& ctx) {
+  return fmt::format(
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+      "<title>{}</title><link rel=\"stylesheet\" href=\"{}status.css\">"
+      "<script src=\"{}status.js\" defer></script></head>"
+      "<body data-refresh=\"{:.3g}\"><header>{}</header><main>\n{}</main></body></html>\n",
+      title, base, base, std::max(1.0, ctx.refresh_seconds), header, main);
 }
 
 }  // namespace
@@ -145,8 +218,9 @@ std::string EscapeHtml(std::string_view text) {
 
 std::string_view StatusPageCss() { return kCss; }
 
-std::string RenderStatusPage(const std::vector<TargetStatus>& targets, std::string_view version,
-                             double now_wall) {
+std::string_view StatusPageScript() { return kScript; }
+
+std::string RenderStatusPage(const std::vector<TargetStatus>& targets, const PageContext& ctx) {
   size_t down = 0;
   size_t critical = 0;
   size_t warning = 0;
@@ -157,23 +231,29 @@ std::string RenderStatusPage(const std::vector<TargetStatus>& targets, std::stri
     critical += css == "critical";
     warning += css == "warning";
   }
-  std::string out =
-      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-      "<title>redis-memwatch</title><link rel=\"stylesheet\" href=\"status.css\"></head><body>";
-  out += fmt::format(
-      "<header><h1>redis-memwatch</h1><p>{} target(s): {} down, {} critical, {} warning &middot; "
-      "{} &middot; <a href=\"metrics\">metrics</a> &middot; <a href=\"api/v1/status\">JSON</a> "
-      "&middot; version {}</p></header><main>\n",
-      targets.size(), down, critical, warning, UtcTime(now_wall), EscapeHtml(version));
-  if (targets.empty()) out += "<p>No targets are configured.</p>";
-  for (const TargetStatus& t : targets) RenderTarget(t, now_wall, &out);
-  out += "</main></body></html>\n";
-  return out;
+  const std::string header = fmt::format(
+      "<h1>redis-memwatch</h1><p>{} target(s): {} down, {} critical, {} warning &middot; {} "
+      "&middot; <a href=\"metrics\">metrics</a> &middot; <a href=\"api/v1/status\">JSON</a> "
+      "&middot; version {}</p>",
+      targets.size(), down, critical, warning, UtcTime(ctx.now_wall), EscapeHtml(ctx.version));
+  std::string main;
+  if (targets.empty()) main = "<p>No targets are configured.</p>";
+  for (const TargetStatus& t : targets) RenderTarget(t, ctx.now_wall, false, &main);
+  return Document("redis-memwatch", "", header, main, ctx);
 }
 
-std::string RenderStatusJson(const std::vector<TargetStatus>& targets, std::string_view version,
-                             double now_wall) {
+std::string RenderTargetPage(const TargetStatus& target, const PageContext& ctx) {
+  const std::string header = fmt::format(
+      "<h1><a href=\"../\">redis-memwatch</a> &rsaquo; {}</h1><p>{} &middot; version {}</p>",
+      EscapeHtml(target.name), UtcTime(ctx.now_wall), EscapeHtml(ctx.version));
+  std::string main;
+  RenderTarget(target, ctx.now_wall, true, &main);
+  RenderPollErrors(target, &main);
+  return Document(fmt::format("{} - redis-memwatch", EscapeHtml(target.name)), "../", header, main,
+                  ctx);
+}
+
+std::string RenderStatusJson(const std::vector<TargetStatus>& targets, const PageContext& ctx) {
   nlohmann::json list = nlohmann::json::array();
   for (const TargetStatus& t : targets) {
     nlohmann::json j{{"name", t.name}, {"state", !t.polled ? "pending" : (t.up ? "up" : "down")}};
@@ -198,8 +278,8 @@ std::string RenderStatusJson(const std::vector<TargetStatus>& targets, std::stri
     list.push_back(std::move(j));
   }
   const nlohmann::json doc{{"format_version", 1},
-                           {"generated_unix", now_wall},
-                           {"memwatch_version", version},
+                           {"generated_unix", ctx.now_wall},
+                           {"memwatch_version", ctx.version},
                            {"targets", std::move(list)}};
   // Invalid UTF-8 from Redis (key or error names) is replaced, not thrown.
   return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";

@@ -2,6 +2,7 @@
 // the store's state taken under its lock, so rendering never holds it.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -11,6 +12,13 @@
 #include "memwatch/finding.h"
 
 namespace memwatch::metrics {
+
+// One failed poll, for the target's page.
+struct PollError {
+  double wall = 0;      // Unix time
+  std::string reason;   // PollFailureName: "timeout", "tls", ...
+  std::string message;  // for people; never a secret
+};
 
 struct TargetStatus {
   std::string name;
@@ -22,7 +30,10 @@ struct TargetStatus {
   std::optional<std::string> maxmemory_policy;
   std::optional<double> time_to_full_seconds;
   std::vector<Finding> findings;
+  std::vector<PollError> recent_errors;  // oldest first, at most kRecentPollErrors
 };
+
+inline constexpr size_t kRecentPollErrors = 10;
 
 // Most urgent first: down, then by the most severe finding (critical,
 // warning, info, none), not yet polled last; by name within each.

@@ -42,11 +42,12 @@ TEST(StatusPageTest, AStockRedisShowsItsFindingsAndFixesFirst) {
   EXPECT_EQ(page->status, 200);
   EXPECT_THAT(page->head, HasSubstr("Content-Type: text/html; charset=utf-8"));
   EXPECT_THAT(page->head,
-              HasSubstr("Content-Security-Policy: default-src 'none'; style-src 'self'"));
+              HasSubstr("Content-Security-Policy: default-src 'none'; script-src 'self'; "
+                        "style-src 'self'"));
   const std::string& html = page->body;
   // The target in trouble comes first, with its findings and their fixes.
-  const size_t stock_at = html.find("</span> stock</h2>");
-  const size_t guarded_at = html.find("</span> guarded</h2>");
+  const size_t stock_at = html.find("\">stock</a></h2>");
+  const size_t guarded_at = html.find("\">guarded</a></h2>");
   ASSERT_NE(stock_at, std::string::npos) << html;
   ASSERT_NE(guarded_at, std::string::npos) << html;
   EXPECT_LT(stock_at, guarded_at);
@@ -57,10 +58,20 @@ TEST(StatusPageTest, AStockRedisShowsItsFindingsAndFixesFirst) {
   EXPECT_THAT(html, HasSubstr("limit from maxmemory"));
   EXPECT_THAT(html, Not(HasSubstr(secret)));
 
-  const std::optional<HttpResponse> css = HttpGet(port, "/status.css");
-  ASSERT_TRUE(css.has_value());
-  EXPECT_EQ(css->status, 200);
-  EXPECT_THAT(css->head, HasSubstr("Content-Type: text/css"));
+  for (const char* path : {"/status.css", "/status.js"}) {
+    const std::optional<HttpResponse> asset = HttpGet(port, path);
+    ASSERT_TRUE(asset.has_value()) << path;
+    EXPECT_EQ(asset->status, 200) << path;
+  }
+
+  const std::optional<HttpResponse> target = HttpGet(port, "/targets/stock");
+  ASSERT_TRUE(target.has_value());
+  EXPECT_EQ(target->status, 200);
+  EXPECT_THAT(target->body, HasSubstr("<th>maxmemory_policy</th><td>noeviction</td>"));
+  EXPECT_THAT(target->body, HasSubstr("Recent poll errors"));
+  const std::optional<HttpResponse> unknown = HttpGet(port, "/targets/%3Cscript%3E");
+  ASSERT_TRUE(unknown.has_value());
+  EXPECT_EQ(unknown->status, 404);
 
   const std::optional<HttpResponse> api = HttpGet(port, "/api/v1/status");
   ASSERT_TRUE(api.has_value());
@@ -88,8 +99,12 @@ TEST(StatusPageTest, ADownTargetIsShownFirstAsDown) {
   ASSERT_TRUE(WaitFor([&] { return d.Value("redis_up{target=\"stock\"}") == 0.0; })) << d.Log();
   const std::optional<HttpResponse> page = HttpGet(port, "/");
   ASSERT_TRUE(page.has_value());
-  EXPECT_THAT(page->body, HasSubstr("<span class=\"badge\">DOWN</span> stock</h2>"));
+  EXPECT_THAT(page->body,
+              HasSubstr("<span class=\"badge\">DOWN</span> <a href=\"targets/stock\">"));
   EXPECT_THAT(page->body, HasSubstr("not answering; last successful poll"));
+  const std::optional<HttpResponse> target = HttpGet(port, "/targets/stock");
+  ASSERT_TRUE(target.has_value());
+  EXPECT_THAT(target->body, HasSubstr("<td>refused</td>"));
 }
 
 }  // namespace status_page_test

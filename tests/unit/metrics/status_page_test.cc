@@ -16,6 +16,7 @@ using ::testing::Not;
 
 constexpr double kNow = 1796601600;  // 2026-12-07 00:00:00 UTC
 constexpr int64_t kGiB = int64_t{1024} * 1024 * 1024;
+const PageContext kCtx{"0.1.0", kNow, 1};
 
 TargetStatus Up(const std::string& name, std::vector<Finding> findings = {}) {
   TargetStatus t;
@@ -66,33 +67,56 @@ TEST(StatusPageTest, ShowsTheLimitTheFindingsAndTheirFixes) {
       Up("orders", {Make("noeviction", Severity::kWarning, "maxmemory-policy is noeviction",
                          "CONFIG SET maxmemory-policy allkeys-lru")});
   t.time_to_full_seconds = 3600;
-  const std::string page = RenderStatusPage({t}, "0.1.0", kNow);
+  const std::string page = RenderStatusPage({t}, kCtx);
   EXPECT_THAT(page, HasSubstr("<!DOCTYPE html>"));
-  EXPECT_THAT(page, HasSubstr("<span class=\"badge\">WARNING</span> orders"));
+  EXPECT_THAT(page, HasSubstr("<span class=\"badge\">WARNING</span> <a href=\"targets/orders\">"
+                              "orders</a>"));
   EXPECT_THAT(page, HasSubstr("used 3 GiB of 4 GiB (75%), limit from maxmemory"));
   EXPECT_THAT(page, HasSubstr("<meter"));
   EXPECT_THAT(page, HasSubstr("full in about 1 h at the current growth"));
   EXPECT_THAT(page, HasSubstr("noeviction: maxmemory-policy is noeviction"));
   EXPECT_THAT(page, HasSubstr("<pre>CONFIG SET maxmemory-policy allkeys-lru</pre>"));
   EXPECT_THAT(page, HasSubstr("href=\"status.css\""));  // relative: works under a prefix
-  EXPECT_THAT(page, Not(HasSubstr("<script")));
-  EXPECT_THAT(page, Not(HasSubstr("style=")));  // the CSP allows no inline style
+  EXPECT_THAT(page, HasSubstr("<script src=\"status.js\" defer></script>"));
+  EXPECT_THAT(page, HasSubstr("<body data-refresh=\"1\">"));
+  EXPECT_THAT(page, Not(HasSubstr("<script>")));  // no inline script: the CSP allows none
+  EXPECT_THAT(page, Not(HasSubstr("style=")));    // the CSP allows no inline style
 }
 
 TEST(StatusPageTest, ADownTargetSaysSinceWhen) {
   TargetStatus t = Up("cache");
   t.up = false;
   t.last_success_wall = kNow - 90;
-  const std::string page = RenderStatusPage({t}, "0.1.0", kNow);
+  const std::string page = RenderStatusPage({t}, kCtx);
   EXPECT_THAT(page, HasSubstr("DOWN"));
   EXPECT_THAT(page, HasSubstr("last successful poll 2026-12-06 23:58:30 UTC (2 min ago)"));
+}
+
+TEST(StatusPageTest, TheTargetPageShowsEvidenceAndRecentPollErrors) {
+  TargetStatus t = Up("orders", {Make("noeviction", Severity::kWarning, "sum", "fix")});
+  t.findings[0].evidence = {{"maxmemory-policy", "noeviction"}};
+  t.recent_errors = {{kNow - 60, "timeout", "no reply within 500 ms"},
+                     {kNow - 30, "tls", "TLS: <the> certificate expired"}};
+  const std::string page = RenderTargetPage(t, PageContext{"0.1.0", kNow, 0.1});
+  EXPECT_THAT(page, HasSubstr("<th>maxmemory-policy</th><td>noeviction</td>"));
+  EXPECT_THAT(page, HasSubstr("href=\"../status.css\""));
+  EXPECT_THAT(page, HasSubstr("<a href=\"../\">redis-memwatch</a>"));
+  EXPECT_THAT(page, HasSubstr("<body data-refresh=\"1\">"));  // never faster than 1 s
+  // Newest error first, escaped.
+  const size_t tls = page.find("TLS: &lt;the&gt; certificate expired");
+  const size_t timeout = page.find("no reply within 500 ms");
+  ASSERT_NE(tls, std::string::npos) << page;
+  ASSERT_NE(timeout, std::string::npos);
+  EXPECT_LT(tls, timeout);
+  t.recent_errors.clear();
+  EXPECT_THAT(RenderTargetPage(t, kCtx), HasSubstr("none since the daemon started"));
 }
 
 TEST(StatusPageTest, TextFromOutsideStaysText) {
   const std::string hostile = "<script>alert(1)</script>\"'&<img src=x onerror=alert(2)>";
   TargetStatus t = Up("r", {Make(hostile, Severity::kCritical, hostile, hostile)});
   t.maxmemory_policy = hostile;
-  const std::string page = RenderStatusPage({t}, hostile, kNow);
+  const std::string page = RenderStatusPage({t}, PageContext{hostile, kNow, 1});
   EXPECT_THAT(page, Not(HasSubstr("<script>")));
   EXPECT_THAT(page, Not(HasSubstr("<img")));
   EXPECT_THAT(page, HasSubstr("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;&lt;img"));
@@ -105,7 +129,7 @@ TEST(StatusPageTest, JsonCarriesTheSameData) {
   TargetStatus down;
   down.name = "gone";
   down.polled = true;
-  const nlohmann::json doc = nlohmann::json::parse(RenderStatusJson({t, down}, "0.1.0", kNow));
+  const nlohmann::json doc = nlohmann::json::parse(RenderStatusJson({t, down}, kCtx));
   EXPECT_EQ(doc["format_version"], 1);
   EXPECT_EQ(doc["memwatch_version"], "0.1.0");
   ASSERT_EQ(doc["targets"].size(), 2U);
@@ -124,7 +148,7 @@ TEST(StatusPageTest, JsonCarriesTheSameData) {
 
 TEST(StatusPageTest, InvalidUtf8IsReplacedNotThrown) {
   TargetStatus t = Up("r", {Make("x", Severity::kInfo, std::string("bad \xff\xfe byte"))});
-  const nlohmann::json doc = nlohmann::json::parse(RenderStatusJson({t}, "0.1.0", kNow));
+  const nlohmann::json doc = nlohmann::json::parse(RenderStatusJson({t}, kCtx));
   EXPECT_THAT(doc["targets"][0]["findings"][0]["summary"].get<std::string>(), HasSubstr("bad "));
 }
 
@@ -138,7 +162,7 @@ TEST(StatusPageTest, TwentyTargetsStayWellUnder100KiB) {
     }
     targets.push_back(Up("target-" + std::to_string(i), findings));
   }
-  EXPECT_LT(RenderStatusPage(targets, "0.1.0", kNow).size(), size_t{100} * 1024);
+  EXPECT_LT(RenderStatusPage(targets, kCtx).size(), size_t{100} * 1024);
 }
 
 }  // namespace status_page_test
