@@ -160,6 +160,21 @@ def _schedstat_sum(pid, field):
     return total / 1e9
 
 
+def thread_cpu_seconds(pid, name):
+    """CPU time of `pid`'s live threads named `name` (/proc/PID/task/TID/comm)."""
+    total, tasks = 0, f"/proc/{pid}/task"
+    for tid in os.listdir(tasks):
+        try:
+            with open(f"{tasks}/{tid}/comm") as f:
+                if f.read().strip() != name:
+                    continue
+            with open(f"{tasks}/{tid}/schedstat") as f:
+                total += int(f.read().split()[0])
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    return total / 1e9
+
+
 def runqueue_wait_seconds(pid):
     """Time `pid`'s live threads were runnable but waiting for a CPU."""
     return _schedstat_sum(pid, 1)

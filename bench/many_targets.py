@@ -152,6 +152,19 @@ def main(out_path):
         errs0 = count_value(text0, r'\nredis_memwatch_poll_errors_total\{[^}]*\} (\S+)')
         errs1 = count_value(text1, r'\nredis_memwatch_poll_errors_total\{[^}]*\} (\S+)')
         res["poll_errors_in_window"] = errs1 - errs0
+        # The status page of every target: the CPU of the HTTP workers (the
+        # threads that render and send it) per GET, sequential, nothing else
+        # served meanwhile.
+        for path, key in (("/", "status_page"), ("/api/v1/status", "status_json")):
+            cpu_ms, wall_ms, size = [], [], 0
+            for _ in range(b.env_int("BENCH_PAGES", 10, 2)):
+                w0, tp = b.thread_cpu_seconds(ours.pid, "http-write"), time.monotonic()
+                status, body = b.http_get(ours.port, path)
+                wall_ms.append((time.monotonic() - tp) * 1e3)
+                cpu_ms.append((b.thread_cpu_seconds(ours.pid, "http-write") - w0) * 1e3)
+                size = len(body) if status == 200 else -1
+            res[key] = {"cpu_ms_median": b.median(cpu_ms), "cpu_ms_max": max(cpu_ms),
+                        "wall_ms_median": b.median(wall_ms), "bytes": size}
         b.log(f"many_targets: {res}")
         if os.environ.get("BENCH_HOLD_FOR_PROFILE"):
             b.log(f"holding {os.environ['BENCH_HOLD_FOR_PROFILE']} s: ours pid {ours.pid} port "

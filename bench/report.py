@@ -172,6 +172,13 @@ def many_rows(t, m):
         t.add(f"{n} targets: daemon CPU / run-queue wait during a scrape", "(informative)",
               f"CPU {c['median']:.1f} ms median ({c['at_slowest']:.1f} at the slowest); waiting "
               f"for a CPU {w['median']:.1f} ms ({w['at_slowest']:.1f})", "", "", None)
+    for key, label in (("status_page", "status page GET /"), ("status_json", "GET /api/v1/status")):
+        if key in m:
+            p = m[key]
+            t.add(f"{n} targets: {label}, daemon CPU to render and send it (max of the GETs)",
+                  "< 100 ms", f"{p['cpu_ms_max']:.1f} ms (median {p['cpu_ms_median']:.1f}; "
+                  f"wall {p['wall_ms_median']:.1f} ms; {p['bytes'] / 1024:.0f} KiB)", "", "",
+                  p["cpu_ms_max"] < 100 and p["bytes"] > 0)
     on_time = m["targets_polled_on_time"] == n and m["poll_lag_p99_s"] <= 0.1
     t.add(f"{n} targets: polled on time (every target each interval; poll lag p99 <= 100 ms)",
           "all, on time", f"{m['targets_polled_on_time']}/{n}; lag p50 "
