@@ -31,7 +31,8 @@ std::optional<host::RedisProcessQuery> LocalProcessQuery(const Endpoint& endpoin
 }
 
 Result<host::ContainerLimit> LookUpContainerLimit(const host::HostPaths& paths,
-                                                  const Endpoint& endpoint, const Snapshot& s) {
+                                                  const Endpoint& endpoint, const Snapshot& s,
+                                                  const host::ProcessTable* table) {
   const std::optional<host::RedisProcessQuery> query = LocalProcessQuery(endpoint, s);
   if (!query.has_value()) {
     return Status::Error(
@@ -41,7 +42,7 @@ Result<host::ContainerLimit> LookUpContainerLimit(const host::HostPaths& paths,
             : "INFO gives no process_id: the container's limit cannot be found; set "
               "memory_limit for this target");
   }
-  return host::FindContainerLimit(paths, *query);
+  return host::FindContainerLimit(paths, *query, table);
 }
 
 std::string DescribeContainerLimit(const host::ContainerLimit& limit) {
@@ -50,44 +51,96 @@ std::string DescribeContainerLimit(const host::ContainerLimit& limit) {
   return fmt::format("{} from {} ({})", checks::FormatBytes(*limit.bytes), limit.file, where);
 }
 
+ContainerLimits::~ContainerLimits() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (worker_.joinable()) worker_.join();
+}
+
 std::optional<int64_t> ContainerLimits::Get(const std::string& name, const Endpoint& endpoint,
                                             const Snapshot& s, MonoTime now) {
+  // Targets on other hosts are the common case: nothing to look up.
+  if (!LocalProcessQuery(endpoint, s).has_value()) return std::nullopt;
+  std::lock_guard lock(mu_);
   auto [it, added] = entries_.try_emplace(name);
   Entry& e = it->second;
-  if (added || e.run_id != s.run_id || now - e.checked >= kRecheck) {
+  const Duration recheck = e.found ? kRecheck : kRecheckNotFound;
+  if (!e.queued && (added || e.run_id != s.run_id || now - e.checked >= recheck)) {
     e.run_id = s.run_id;
     e.checked = now;
-    LookUp(name, endpoint, s, &e);
+    e.queued = true;
+    Snapshot ids;
+    ids.process_id = s.process_id;
+    ids.tcp_port = s.tcp_port;
+    queue_.push_back({name, endpoint, std::move(ids), now});
+    if (!worker_.joinable()) worker_ = std::thread([this] { Work(); });
+    cv_.notify_one();
   }
   return e.bytes;
 }
 
-void ContainerLimits::LookUp(const std::string& name, const Endpoint& endpoint, const Snapshot& s,
-                             Entry* e) {
-  // Targets on other hosts are the common case: nothing to say about them.
-  if (!LocalProcessQuery(endpoint, s).has_value()) {
-    e->bytes.reset();
-    return;
+void ContainerLimits::WaitIdle() {
+  std::unique_lock lock(mu_);
+  cv_.wait(lock, [this] { return queue_.empty() && !busy_; });
+}
+
+void ContainerLimits::Work() {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    if (stopping_) return;
+    const Request r = std::move(queue_.front());
+    queue_.pop_front();
+    busy_ = true;
+    lock.unlock();
+    LookUp(r);
+    lock.lock();
+    busy_ = false;
+    cv_.notify_all();  // WaitIdle
   }
-  const Result<host::ContainerLimit> found = LookUpContainerLimit(paths_, endpoint, s);
-  std::string outcome;
-  if (found.ok()) {
-    e->bytes = found.value().bytes;
-    outcome = "container memory limit: " + DescribeContainerLimit(found.value());
-  } else {
-    e->bytes.reset();
-    outcome = "container memory limit unknown: " + found.status().message();
+}
+
+const host::ProcessTable* ContainerLimits::Table(MonoTime now) {
+  if (!table_.has_value() || now - table_at_ >= kProcessTableAge) {
+    Result<host::ProcessTable> scanned = host::ScanProcesses(paths_);
+    if (!scanned.ok()) return nullptr;  // the lookup scans and says why
+    table_ = std::move(scanned).value();
+    table_at_ = now;
   }
-  if (outcome == e->logged) return;
-  e->logged = outcome;
+  return &*table_;
+}
+
+void ContainerLimits::LookUp(const Request& r) {
+  Result<host::ContainerLimit> found =
+      LookUpContainerLimit(paths_, r.endpoint, r.snapshot, Table(r.now));
+  if (!found.ok() && table_.has_value() && r.now - table_at_ >= kRescanAfter) {
+    table_.reset();
+    found = LookUpContainerLimit(paths_, r.endpoint, r.snapshot, Table(r.now));
+  }
+  const std::string outcome =
+      found.ok() ? "container memory limit: " + DescribeContainerLimit(found.value())
+                 : "container memory limit unknown: " + found.status().message();
+  std::lock_guard lock(mu_);
+  auto it = entries_.find(r.name);
+  if (it == entries_.end()) return;  // removed by a reload meanwhile
+  Entry& e = it->second;
+  e.queued = false;
+  e.found = found.ok();
+  e.bytes = found.ok() ? found.value().bytes : std::nullopt;
+  if (outcome == e.logged) return;
+  e.logged = outcome;
   if (found.ok()) {
-    spdlog::info("{}: {}", name, outcome);
+    spdlog::info("{}: {}", r.name, outcome);
   } else {
-    spdlog::warn("{}: {}", name, outcome);
+    spdlog::warn("{}: {}", r.name, outcome);
   }
 }
 
 void ContainerLimits::Retain(const std::vector<std::string>& names) {
+  std::lock_guard lock(mu_);
   std::erase_if(entries_, [&](const auto& entry) {
     return std::find(names.begin(), names.end(), entry.first) == names.end();
   });

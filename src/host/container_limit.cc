@@ -64,8 +64,9 @@ Result<CgroupLocation> LocateCgroup(const HostPaths& paths, const std::vector<Mo
 
 }  // namespace
 
-Result<ContainerLimit> FindContainerLimit(const HostPaths& paths, const RedisProcessQuery& query) {
-  const Result<int64_t> pid = FindRedisProcess(paths, query);
+Result<ContainerLimit> FindContainerLimit(const HostPaths& paths, const RedisProcessQuery& query,
+                                          const ProcessTable* table) {
+  const Result<int64_t> pid = FindRedisProcess(paths, query, table);
   if (!pid.ok()) return pid.status();
   const Result<MemoryCgroup> cgroup = ReadMemoryCgroup(paths, pid.value());
   if (!cgroup.ok()) return cgroup.status();

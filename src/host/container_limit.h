@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -30,6 +31,19 @@ struct RedisProcessQuery {
   std::string unix_socket;          // the target's unix socket path, when it is one
 };
 
+// The visible processes by their PID in their innermost PID namespace
+// (NSpid's last field): one scan of PROC/*/status (ScanProcesses), shared
+// by the lookups of many targets. Processes started after the scan are not
+// in it.
+struct ProcessTable {
+  std::multimap<int64_t, int64_t> host_pids_by_innermost;
+};
+
+// Reads the status of every process in `paths.proc`; vanished or
+// unreadable ones are skipped. Fails only when the directory cannot be
+// listed.
+Result<ProcessTable> ScanProcesses(const HostPaths& paths);
+
 struct ContainerLimit {
   int64_t pid = 0;  // the Redis process, as this host's /proc numbers it
   // The smallest memory limit from its cgroup up to the hierarchy's root;
@@ -44,6 +58,9 @@ struct ContainerLimit {
 // host, a PID namespace hidden from us, /proc mounted with hidepid or a
 // systemd unit's ProtectProc=), several that match, no memory cgroup, or a
 // file that cannot be read (naming it).
-Result<ContainerLimit> FindContainerLimit(const HostPaths& paths, const RedisProcessQuery& query);
+// `table`: the processes to look among, from ScanProcesses; nullptr scans
+// them now.
+Result<ContainerLimit> FindContainerLimit(const HostPaths& paths, const RedisProcessQuery& query,
+                                          const ProcessTable* table = nullptr);
 
 }  // namespace memwatch::host

@@ -21,23 +21,6 @@ bool WantsTcpPort(const RedisProcessQuery& query) {
   return query.tcp_port.has_value() && *query.tcp_port > 0;
 }
 
-// The host PIDs in `proc` whose innermost PID is `process_id`. A process
-// that exits while we list is simply not there.
-Result<std::vector<int64_t>> PidsInNamespaceAs(const std::string& proc, int64_t process_id) {
-  std::error_code ec;
-  std::filesystem::directory_iterator it(proc, ec);
-  if (ec) return Status::Error(fmt::format("cannot list {}: {}", proc, ec.message()));
-  std::vector<int64_t> pids;
-  // A failed increment ends the iteration: what we saw is what is visible.
-  for (; it != std::filesystem::directory_iterator(); it.increment(ec)) {
-    const std::optional<int64_t> pid = ParseDecimal(it->path().filename().string());
-    if (!pid.has_value()) continue;
-    const Result<std::string> status = ReadHostFile(fmt::format("{}/{}/status", proc, *pid));
-    if (status.ok() && InnermostPid(status.value()) == process_id) pids.push_back(*pid);
-  }
-  return pids;
-}
-
 bool ListensOnTcp(const std::string& proc, int64_t pid, int64_t port) {
   for (const char* table : {"tcp", "tcp6"}) {
     const Result<std::string> text =
@@ -97,14 +80,41 @@ Status SeveralFound(const std::string& proc, const RedisProcessQuery& query,
 
 }  // namespace
 
-Result<int64_t> FindRedisProcess(const HostPaths& paths, const RedisProcessQuery& query) {
-  Result<std::vector<int64_t>> same_pid = PidsInNamespaceAs(paths.proc, query.process_id);
-  if (!same_pid.ok()) return same_pid.status();
-  std::vector<int64_t> matches;
-  for (const int64_t pid : same_pid.value()) {
-    if (ListensWhereAsked(paths.proc, pid, query)) matches.push_back(pid);
+Result<ProcessTable> ScanProcesses(const HostPaths& paths) {
+  std::error_code ec;
+  std::filesystem::directory_iterator it(paths.proc, ec);
+  if (ec) return Status::Error(fmt::format("cannot list {}: {}", paths.proc, ec.message()));
+  ProcessTable table;
+  // A failed increment ends the iteration: what we saw is what is visible.
+  for (; it != std::filesystem::directory_iterator(); it.increment(ec)) {
+    const std::optional<int64_t> pid = ParseDecimal(it->path().filename().string());
+    if (!pid.has_value()) continue;
+    const Result<std::string> status = ReadHostFile(fmt::format("{}/{}/status", paths.proc, *pid));
+    if (!status.ok()) continue;  // exited while we listed
+    if (const std::optional<int64_t> inner = InnermostPid(status.value())) {
+      table.host_pids_by_innermost.emplace(*inner, *pid);
+    }
   }
-  if (matches.empty()) return NoneFound(paths.proc, query, same_pid.value().size());
+  return table;
+}
+
+Result<int64_t> FindRedisProcess(const HostPaths& paths, const RedisProcessQuery& query,
+                                 const ProcessTable* table) {
+  ProcessTable scanned;
+  if (table == nullptr) {
+    Result<ProcessTable> now = ScanProcesses(paths);
+    if (!now.ok()) return now.status();
+    scanned = std::move(now).value();
+    table = &scanned;
+  }
+  const auto [first, last] = table->host_pids_by_innermost.equal_range(query.process_id);
+  std::vector<int64_t> matches;
+  size_t same_pid = 0;
+  for (auto it = first; it != last; ++it) {
+    ++same_pid;
+    if (ListensWhereAsked(paths.proc, it->second, query)) matches.push_back(it->second);
+  }
+  if (matches.empty()) return NoneFound(paths.proc, query, same_pid);
   if (matches.size() > 1) return SeveralFound(paths.proc, query, std::move(matches));
   return matches.front();
 }

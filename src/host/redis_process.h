@@ -14,6 +14,8 @@ namespace memwatch::host {
 // net/tcp6; unix_socket: that path in net/unix; both when both are given).
 // Processes that vanish or cannot be read while we look are skipped. Fails
 // when none or several match, saying what was looked for and what to do.
-Result<int64_t> FindRedisProcess(const HostPaths& paths, const RedisProcessQuery& query);
+// `table` lists the candidates (ScanProcesses); nullptr scans them now.
+Result<int64_t> FindRedisProcess(const HostPaths& paths, const RedisProcessQuery& query,
+                                 const ProcessTable* table = nullptr);
 
 }  // namespace memwatch::host
