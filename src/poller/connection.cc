@@ -177,18 +177,23 @@ std::optional<PollOutcome> Connection::ContinueHandshake(MonoTime now) {
       &eof, &read_errno);
   if (std::optional<PollOutcome> outcome = DriveHandshake(now)) return outcome;
   if (state_ != State::kHandshaking) return std::nullopt;
-  if (eof) {
-    return Fail(PollFailure::kTls,
-                address_ +
-                    " closed the connection during the TLS handshake: is this a TLS port (a "
-                    "plain one takes redis://), and does it accept this TLS version and "
-                    "certificate?");
-  }
+  if (eof || read_errno == ECONNRESET) return ClosedDuringHandshake();
   if (read_errno != 0) {
     return Fail(PollFailure::kClosed,
                 address_ + " during the TLS handshake: " + ErrnoText(read_errno));
   }
   return std::nullopt;
+}
+
+// A close and a reset are the same news here (which one the peer's close
+// gives depends on whether our ClientHello had arrived): the port does not
+// speak TLS, or not the way we asked.
+std::optional<PollOutcome> Connection::ClosedDuringHandshake() {
+  return Fail(PollFailure::kTls,
+              address_ +
+                  " closed the connection during the TLS handshake: is this a TLS port (a "
+                  "plain one takes redis://), and does it accept this TLS version and "
+                  "certificate?");
 }
 
 std::optional<PollOutcome> Connection::DriveHandshake(MonoTime now) {
@@ -246,6 +251,9 @@ std::optional<PollOutcome> Connection::Flush(MonoTime now) {
       break;
     } else {
       if (ClosedBeforeReply()) return Connect(now);
+      if (state_ == State::kHandshaking && (errno == EPIPE || errno == ECONNRESET)) {
+        return ClosedDuringHandshake();
+      }
       return Fail(PollFailure::kClosed, "send to " + address_ + ": " + ErrnoText(errno));
     }
   }

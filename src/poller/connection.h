@@ -82,6 +82,8 @@ class Connection {
   std::optional<PollOutcome> OnTcpConnected(MonoTime now);
   std::optional<PollOutcome> ContinueHandshake(MonoTime now);
   std::optional<PollOutcome> DriveHandshake(MonoTime now);
+  // Fails the poll with kTls: the peer closed or reset during the handshake.
+  std::optional<PollOutcome> ClosedDuringHandshake();
   std::optional<PollOutcome> OnConnected(MonoTime now);
   std::optional<PollOutcome> SendInfo(MonoTime now);
   std::optional<PollOutcome> Send(const std::string& request, State next, MonoTime now);
