@@ -24,6 +24,7 @@
 
 #include <fmt/format.h>
 
+#include "memwatch/escape_html.h"
 #include "metrics/http_request.h"
 #include "metrics/status_page.h"
 

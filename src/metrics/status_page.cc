@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "checks/format.h"
+#include "memwatch/escape_html.h"
 
 namespace memwatch::metrics {
 namespace {
@@ -188,33 +189,6 @@ std::string Document(std::string_view title, std::string_view base, std::string_
 }
 
 }  // namespace
-
-std::string EscapeHtml(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::string_view StatusPageCss() { return kCss; }
 

@@ -46,7 +46,4 @@ std::string_view StatusPageScript();
 // The data of GET / as JSON, format version 1 (docs/status-api.md).
 std::string RenderStatusJson(const std::vector<TargetStatus>& targets, const PageContext& ctx);
 
-// `text` with & < > " ' as HTML entities.
-std::string EscapeHtml(std::string_view text);
-
 }  // namespace memwatch::metrics

@@ -19,33 +19,6 @@ std::string TruncateUtf8(std::string_view s, size_t max_bytes) {
   return std::string(s.substr(0, cut)) + std::string(kEllipsis);
 }
 
-std::string EscapeHtml(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string EscapeSlack(std::string_view s) {
   std::string out;
   out.reserve(s.size());

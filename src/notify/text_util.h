@@ -5,14 +5,13 @@
 #include <string>
 #include <string_view>
 
+#include "memwatch/escape_html.h"  // EscapeHtml, for the e-mail body
+
 namespace memwatch::notify {
 
 // The longest prefix of `s` of at most `max_bytes` bytes that does not cut a
 // UTF-8 sequence; when it had to cut, ends with "…" (counted in the limit).
 std::string TruncateUtf8(std::string_view s, size_t max_bytes);
-
-// & < > " ' as HTML entities.
-std::string EscapeHtml(std::string_view s);
 
 // & < > as Slack requires in mrkdwn text; keeps "<!channel>"-style
 // mentions from Redis or config text from pinging anyone.
