@@ -82,11 +82,6 @@ std::optional<int64_t> ContainerLimits::Get(const std::string& name, const Endpo
   return e.bytes;
 }
 
-void ContainerLimits::WaitIdle() {
-  std::unique_lock lock(mu_);
-  cv_.wait(lock, [this] { return queue_.empty() && !busy_; });
-}
-
 void ContainerLimits::Work() {
   std::unique_lock lock(mu_);
   for (;;) {
@@ -94,12 +89,9 @@ void ContainerLimits::Work() {
     if (stopping_) return;
     const Request r = std::move(queue_.front());
     queue_.pop_front();
-    busy_ = true;
     lock.unlock();
     LookUp(r);
     lock.lock();
-    busy_ = false;
-    cv_.notify_all();  // WaitIdle
   }
 }
 

@@ -71,9 +71,6 @@ class ContainerLimits {
   // Forgets the targets not in `names` (a reload removed them).
   void Retain(const std::vector<std::string>& names);
 
-  // Blocks until no lookup is queued or running (tests).
-  void WaitIdle();
-
  private:
   struct Entry {
     std::optional<std::string> run_id;
@@ -105,7 +102,6 @@ class ContainerLimits {
   std::condition_variable cv_;
   std::unordered_map<std::string, Entry> entries_;  // guarded by mu_
   std::deque<Request> queue_;                       // guarded by mu_
-  bool busy_ = false;                               // guarded by mu_: a lookup runs
   bool stopping_ = false;                           // guarded by mu_
   std::thread worker_;                              // started by the first lookup
 };
