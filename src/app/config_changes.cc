@@ -83,6 +83,12 @@ ConfigChanges DiffConfigs(const config::Config& before, const config::Config& af
     c.listen = true;
     d.push_back(fmt::format("listen {} -> {}", before.listen, after.listen));
   }
+  if (before.route_prefix != after.route_prefix) {
+    c.route_prefix = true;
+    d.push_back(fmt::format("route_prefix {} -> {}",
+                            before.route_prefix.empty() ? "/" : before.route_prefix,
+                            after.route_prefix.empty() ? "/" : after.route_prefix));
+  }
   if (before.interval != after.interval) {
     c.polling = true;
     d.push_back(FromTo("interval", before.interval, after.interval));

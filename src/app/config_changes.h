@@ -11,11 +11,12 @@
 namespace memwatch::app {
 
 struct ConfigChanges {
-  bool listen = false;    // the metrics endpoint must bind elsewhere
-  bool polling = false;   // interval or timeout
-  bool targets = false;   // added, removed or changed targets (address, credentials, limit)
-  bool checks = false;    // global or per-target check settings
-  bool alerting = false;  // state_dir, alerting:, receivers:
+  bool listen = false;        // the metrics endpoint must bind elsewhere
+  bool route_prefix = false;  // it serves under another path
+  bool polling = false;       // interval or timeout
+  bool targets = false;       // added, removed or changed targets (address, credentials, limit)
+  bool checks = false;        // global or per-target check settings
+  bool alerting = false;      // state_dir, alerting:, receivers:
   // One entry per change, for the log: "interval 1s -> 200ms",
   // "targets: added b, removed a", "receivers: added pager". Never a secret:
   // a changed password reads "changed c".

@@ -68,6 +68,7 @@ Daemon::~Daemon() { Stop(); }
 
 int Daemon::Start() {
   const config::Config& config = reloader_.running();
+  endpoint_.SetRoutePrefix(config.route_prefix);
   if (Status s = endpoint_.Listen(config.listen); !s.ok()) {
     spdlog::critical("{}", s.message());
     return kExitListen;

@@ -61,6 +61,7 @@ class Daemon final : private Reloadable {
  private:
   // Reloadable
   Status Listen(const std::string& address) override;
+  void SetRoutePrefix(const std::string& prefix) override { endpoint_.SetRoutePrefix(prefix); }
   Status ConfigureAlerting(const alerting::AlertingConfig& alerting) override;
   void ApplyPolling(const config::Config& config) override;
 

@@ -25,8 +25,11 @@ class MetricsEndpoint {
   // /-/ready answers 200 once set (the first poll round is complete).
   void SetReady();
 
-  // http://host:port/metrics with the port actually bound; "" before the
-  // first successful Listen.
+  // Serves under `prefix` ("" or "/a/b"), now and after every Listen.
+  void SetRoutePrefix(const std::string& prefix);
+
+  // http://host:port[/prefix]/metrics with the port actually bound; "" before
+  // the first successful Listen.
   std::string MetricsUrl() const;
 
   // Stops serving. Idempotent.
@@ -36,6 +39,7 @@ class MetricsEndpoint {
   const metrics::MetricsStore* const store_;
   std::unique_ptr<metrics::HttpServer> server_;
   std::string address_;  // as configured, of server_
+  std::string route_prefix_;
   bool ready_ = false;
 };
 

@@ -18,6 +18,7 @@ ReloadOutcome Reloader::Apply(config::Config next) {
       next.listen = running_.listen;
     }
   }
+  if (changes.route_prefix) parts_->SetRoutePrefix(next.route_prefix);
   if (changes.alerting) {
     if (Status s = parts_->ConfigureAlerting(next.alerting); !s.ok()) {
       // Back to what ran: its state_dir worked a moment ago.

@@ -30,6 +30,9 @@ class Reloadable {
   // Serves the metrics endpoint on `address`, bound before the current one
   // closes. On failure the current one keeps serving.
   virtual Status Listen(const std::string& address) = 0;
+  // Serves everything under `prefix` ("" for the root) from the next
+  // request on. Cannot fail: the config loader validated it.
+  virtual void SetRoutePrefix(const std::string& prefix) = 0;
   // Applies state_dir, alerting: and receivers: to alert delivery.
   virtual Status ConfigureAlerting(const alerting::AlertingConfig& alerting) = 0;
   // Applies targets, interval, timeout, check settings and the alerting

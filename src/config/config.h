@@ -42,6 +42,10 @@ struct TargetConfig {
 struct Config {
   std::string source_file;  // path given to --config ("" for doctor URL)
   std::string listen = kDefaultListen;
+  // Where under `listen` the endpoint serves everything (/metrics, the
+  // status page, /-/healthy): "" for the root, else "/a" or "/a/b" with no
+  // trailing slash, as Prometheus's --web.route-prefix.
+  std::string route_prefix;
   Duration interval = std::chrono::seconds(1);
   Duration timeout = std::chrono::milliseconds(500);
   checks::ChecksBlock checks;  // global overrides

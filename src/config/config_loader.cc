@@ -55,6 +55,33 @@ void ReadListen(Walker& w, const Value& v, FileSpec& f) {
                                                 : std::move(*text);
 }
 
+// "/", "/memwatch", "/ops/memwatch/": segments of URL-safe characters; the
+// trailing slash is dropped and "/" means the root.
+void ReadRoutePrefix(Walker& w, const Value& v, FileSpec& f) {
+  std::optional<std::string> text = w.String(v);
+  if (!text) return;
+  std::string prefix = *text;
+  while (prefix.size() > 1 && prefix.back() == '/') prefix.pop_back();
+  bool valid = prefix.starts_with('/') && prefix.find("//") == std::string::npos;
+  for (const char c : prefix) {
+    valid = valid && (std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+                      std::string_view("/-._~").find(c) != std::string_view::npos);
+  }
+  for (size_t begin = 1; valid && begin < prefix.size();) {
+    const size_t end = std::min(prefix.find('/', begin), prefix.size());
+    const std::string_view segment = std::string_view{prefix}.substr(begin, end - begin);
+    valid = segment != "." && segment != "..";
+    begin = end + 1;
+  }
+  if (!valid) {
+    w.Error(v, fmt::format("expected a path such as /memwatch (segments of letters, digits, "
+                           "'-', '.', '_' and '~'), got '{}'",
+                           *text));
+    return;
+  }
+  f.config.route_prefix = prefix == "/" ? "" : prefix;
+}
+
 void ReadInterval(Walker& w, const Value& v, FileSpec& f) {
   std::optional<Duration> d = w.PositiveDuration(v);
   if (d) f.config.interval = *d;
@@ -102,6 +129,7 @@ void ReadReceiversLater(Walker&, const Value& v, FileSpec& f) { f.receivers = v;
 
 constexpr Field<FileSpec> kTopLevelFields[] = {
     {"listen", ReadListen},             // default kDefaultListen
+    {"route_prefix", ReadRoutePrefix},  // default "" (the root)
     {"interval", ReadInterval},         // default 1s
     {"timeout", ReadTimeout},           // default 500ms
     {"checks", ReadGlobalChecks},       // default: no overrides

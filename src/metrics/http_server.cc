@@ -230,6 +230,11 @@ class HttpServer::Impl {
   Impl(const Impl&) = delete;
   Impl& operator=(const Impl&) = delete;
 
+  void SetRoutePrefix(std::string prefix) {
+    std::lock_guard lock(prefix_mu_);
+    route_prefix_ = std::move(prefix);
+  }
+
  private:
   // A connection whose request head is still arriving.
   // What a worker serves.
@@ -352,33 +357,58 @@ class HttpServer::Impl {
     Route(fd, *request);
   }
 
+  // Takes the route prefix off the path (HttpServer::SetRoutePrefix).
   void Route(int fd, const HttpRequestHead& request) {
     const bool head_only = request.method == "HEAD";
     if (request.method != "GET" && !head_only) {
       Reply(fd, false, "405 Method Not Allowed", kTextPlain, "only GET and HEAD are served\n",
             "Allow: GET, HEAD\r\n");
-    } else if (request.path == "/metrics") {
+      return;
+    }
+    std::string prefix;
+    {
+      std::lock_guard lock(prefix_mu_);
+      prefix = route_prefix_;
+    }
+    if (prefix.empty()) {
+      Serve(fd, head_only, request.path);
+    } else if (request.path == prefix || request.path == "/") {
+      Reply(fd, head_only, "302 Found", kTextPlain, fmt::format("see {}/\n", prefix),
+            fmt::format("Location: {}/\r\n", prefix));
+    } else if (request.path.starts_with(prefix) && request.path[prefix.size()] == '/') {
+      Serve(fd, head_only, std::string_view{request.path}.substr(prefix.size()));
+    } else {
+      Reply(fd, head_only, "404 Not Found", kTextPlain,
+            fmt::format("404 page not found: everything is under {}/\n", prefix));
+    }
+  }
+
+  // `path` relative to the route prefix, starting with '/'.
+  void Serve(int fd, bool head_only, std::string_view path) {
+    if (path == "/metrics") {
       if (head_only) {
         (void)send(fd, kMetricsHead.data(), kMetricsHead.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
         CloseGracefully(fd);
       } else {
         Enqueue({fd, Page::kMetrics});
       }
-    } else if (request.path == "/" || request.path == "/api/v1/status") {
+    } else if (path == "/" || path == "/api/v1/status") {
       // Rendered by a worker: a page for many targets outgrows one send.
-      Enqueue({fd, request.path == "/" ? Page::kStatus : Page::kStatusJson, head_only});
-    } else if (request.path.starts_with(kTargetPrefix) &&
-               request.path.size() > kTargetPrefix.size()) {
-      Enqueue({fd, Page::kTarget, head_only, request.path.substr(kTargetPrefix.size())});
-    } else if (request.path == "/status.css") {
+      Enqueue({fd, path == "/" ? Page::kStatus : Page::kStatusJson, head_only});
+    } else if (path.starts_with(kTargetPrefix) && path.size() > kTargetPrefix.size()) {
+      Enqueue({fd, Page::kTarget, head_only, std::string(path.substr(kTargetPrefix.size()))});
+    } else if (path == "/status.css") {
       Reply(fd, head_only, "200 OK", "text/css; charset=utf-8", StatusPageCss(),
             "Cache-Control: max-age=300\r\n");
-    } else if (request.path == "/status.js") {
+    } else if (path == "/status.js") {
       Reply(fd, head_only, "200 OK", "text/javascript; charset=utf-8", StatusPageScript(),
             "Cache-Control: max-age=300\r\n");
-    } else if (request.path == "/-/healthy") {
+    } else if (path == "/favicon.svg" || path == "/favicon.ico") {
+      Reply(fd, head_only, "200 OK", "image/svg+xml", StatusPageIcon(),
+            "Cache-Control: max-age=86400\r\n");
+    } else if (path == "/-/healthy") {
       Reply(fd, head_only, "200 OK", kTextPlain, "redis-memwatch is Healthy.\n");
-    } else if (request.path == "/-/ready") {
+    } else if (path == "/-/ready") {
       if (ready_->load()) {
         Reply(fd, head_only, "200 OK", kTextPlain, "redis-memwatch is Ready.\n");
       } else {
@@ -429,7 +459,7 @@ class HttpServer::Impl {
     // The wall clock only stamps what people read ("last seen 5 s ago").
     const double now =
         std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-    const std::vector<TargetStatus> targets = store_->Status();
+    const std::vector<TargetStatus> targets = store_->Status(now);
     const PageContext ctx{store_->version(), now, store_->refresh_seconds()};
     const bool html = job.page != Page::kStatusJson;
     std::string status = "200 OK";
@@ -490,6 +520,8 @@ class HttpServer::Impl {
   const int stop_fd_;  // an eventfd, readable once the server stops
   const MetricsStore* const store_;
   const std::atomic<bool>* const ready_;
+  std::mutex prefix_mu_;
+  std::string route_prefix_;  // guarded by prefix_mu_
 
   std::deque<Pending> pending_;  // Loop's only, oldest first
 
@@ -520,5 +552,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const std::string& listen,
 }
 
 HttpServer::~HttpServer() = default;
+
+void HttpServer::SetRoutePrefix(const std::string& prefix) { impl_->SetRoutePrefix(prefix); }
 
 }  // namespace memwatch::metrics

@@ -70,6 +70,13 @@ class HttpServer {
   void SetReady(bool ready) { ready_.store(ready); }
   bool ready() const { return ready_.load(); }
 
+  // Serves everything under `prefix` ("" for the root, else "/a" or "/a/b"
+  // with no trailing slash), as Prometheus's --web.route-prefix: PREFIX/
+  // is the status page, PREFIX/metrics the metrics; PREFIX and / redirect
+  // to PREFIX/; any other path outside it is 404. Takes effect with the
+  // next request.
+  void SetRoutePrefix(const std::string& prefix);
+
  private:
   class Impl;
   HttpServer() = default;

@@ -117,6 +117,9 @@ void MetricsStore::Record(const std::string& target, TargetUpdate u) {
     t.last_success_wall = u.wall_seconds;
     t.limit = u.limit;
     t.time_to_full_seconds = u.time_to_full_seconds;
+    if (t.snapshot.has_value() && t.snapshot->used_memory.has_value()) {
+      t.history.Record(u.wall_seconds, *t.snapshot->used_memory);
+    }
   } else {
     // Stale numbers mislead: a down target exports redis_up 0, its findings
     // and our own counters, but no raw Redis values.
@@ -132,7 +135,7 @@ void MetricsStore::Record(const std::string& target, TargetUpdate u) {
   t.tls_insecure = u.tls_insecure;
 }
 
-std::vector<TargetStatus> MetricsStore::Status() const {
+std::vector<TargetStatus> MetricsStore::Status(double now_wall) const {
   std::vector<TargetStatus> out;
   {
     std::lock_guard lock(mu_);
@@ -146,11 +149,13 @@ std::vector<TargetStatus> MetricsStore::Status() const {
       if (t.snapshot.has_value()) {
         s.used_memory = t.snapshot->used_memory;
         s.maxmemory_policy = t.snapshot->maxmemory_policy;
+        s.role = t.snapshot->role;
       }
       s.limit = t.limit;
       s.time_to_full_seconds = t.time_to_full_seconds;
       s.findings = t.findings;
       s.recent_errors.assign(t.recent_errors.begin(), t.recent_errors.end());
+      s.history = t.history.Points(now_wall);
       out.push_back(std::move(s));
     }
   }

@@ -24,6 +24,7 @@
 #include "memwatch/finding.h"
 #include "memwatch/poll_failure.h"
 #include "memwatch/snapshot.h"
+#include "metrics/memory_history.h"
 #include "metrics/notification_metrics.h"
 #include "metrics/target_status.h"
 #include "metrics/text_writer.h"
@@ -86,8 +87,9 @@ class MetricsStore {
   // The same into a stream (tests, fuzzing).
   void WriteText(std::ostream& out) const;
 
-  // Every target's state for the status page, most urgent first.
-  std::vector<TargetStatus> Status() const;
+  // Every target's state for the status page, most urgent first, with the
+  // history up to `now_wall`.
+  std::vector<TargetStatus> Status(double now_wall) const;
   const std::string& version() const { return version_; }
   // How often the status page refreshes itself: the poll interval.
   void SetRefreshSeconds(double seconds) { refresh_seconds_.store(seconds); }
@@ -105,6 +107,7 @@ class MetricsStore {
     std::optional<int64_t> tls_not_after;
     std::optional<bool> tls_insecure;
     std::deque<PollError> recent_errors;  // at most kRecentPollErrors
+    MemoryHistory history;
     Histogram probe;
     std::array<uint64_t, kPollFailureCount> poll_errors{};  // by PollFailure
   };

@@ -9,6 +9,7 @@
 
 #include "checks/format.h"
 #include "memwatch/escape_html.h"
+#include "metrics/sparkline.h"
 
 namespace memwatch::metrics {
 namespace {
@@ -37,6 +38,13 @@ pre{background:#f0f2f5;padding:.5em;white-space:pre-wrap;overflow-wrap:anywhere;
 h2 a{color:inherit}
 table{border-collapse:collapse;margin:.3em 0;font-size:.92em}
 td,th{text-align:left;vertical-align:top;padding:.15em .6em .15em 0}
+.role{font-size:.8em;color:#4a5262;font-weight:normal}
+.spark{display:block;width:100%;height:3.2em;margin:.3em 0;background:#f0f2f5;border-radius:3px}
+.spark *{vector-effect:non-scaling-stroke}
+.spark .used{fill:none;stroke:#1d6fd8;stroke-width:2;stroke-linecap:round;stroke-linejoin:round}
+.spark .limit{stroke:#c62828;stroke-width:1;stroke-dasharray:4 3}
+.spark .forecast{stroke:#ef8f00;stroke-width:1.5;stroke-dasharray:3 2}
+.spark .now{stroke:#9aa3b2;stroke-width:1}
 )css";
 
 // Fetches the page again every refresh interval and swaps in its header
@@ -69,6 +77,15 @@ constexpr std::string_view kScript = R"js(
   setTimeout(tick, every);
 })();
 )js";
+
+// A gauge in the page's colours, so a browser asks for nothing the daemon
+// does not serve.
+constexpr std::string_view kIcon =
+    "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 16 16\">"
+    "<rect width=\"16\" height=\"16\" rx=\"3\" fill=\"#1d2330\"/>"
+    "<rect x=\"3\" y=\"9\" width=\"2.5\" height=\"4\" fill=\"#2e7d32\"/>"
+    "<rect x=\"6.75\" y=\"6\" width=\"2.5\" height=\"7\" fill=\"#ef8f00\"/>"
+    "<rect x=\"10.5\" y=\"3\" width=\"2.5\" height=\"10\" fill=\"#c62828\"/></svg>\n";
 
 std::string_view Badge(const TargetStatus& t, std::string_view* css_class) {
   if (!t.polled) {
@@ -117,15 +134,25 @@ void RenderMemory(const TargetStatus& t, std::string* out) {
       checks::FormatPercent(share));
 }
 
+// "primary" or "replica" from INFO's role, in people's words.
+std::string_view RoleName(const std::string& role) {
+  if (role == "master") return "primary";
+  if (role == "slave") return "replica";
+  return role;
+}
+
 // One target's section: on the index (`detailed` false: its name links to
 // its page) or on its own page (with the evidence of every finding).
 void RenderTarget(const TargetStatus& t, double now_wall, bool detailed, std::string* out) {
   std::string_view css;
   const std::string_view badge = Badge(t, &css);
   const std::string name = EscapeHtml(t.name);
-  *out +=
-      fmt::format("<section class=\"{}\"><h2><span class=\"badge\">{}</span> {}</h2>", css, badge,
-                  detailed ? name : fmt::format("<a href=\"targets/{}\">{}</a>", name, name));
+  *out += fmt::format(
+      "<section class=\"{}\"><h2><span class=\"badge\">{}</span> {}{}</h2>", css, badge,
+      detailed ? name : fmt::format("<a href=\"targets/{}\">{}</a>", name, name),
+      t.role.has_value()
+          ? fmt::format(" <span class=\"role\">{}</span>", EscapeHtml(RoleName(*t.role)))
+          : std::string());
   if (t.polled && !t.up) {
     *out +=
         t.last_success_wall.has_value()
@@ -135,6 +162,9 @@ void RenderTarget(const TargetStatus& t, double now_wall, bool detailed, std::st
             : std::string("<p class=\"facts\">not answering since the daemon started</p>");
   }
   RenderMemory(t, out);
+  *out += RenderSparkline(
+      {t.history, t.limit.has_value() ? std::optional<int64_t>(t.limit->bytes) : std::nullopt,
+       t.time_to_full_seconds, now_wall});
   if (t.time_to_full_seconds.has_value() && std::isfinite(*t.time_to_full_seconds)) {
     *out += fmt::format("<p class=\"facts\">full in about {} at the current growth</p>",
                         checks::FormatDuration(*t.time_to_full_seconds));
@@ -182,10 +212,11 @@ std::string Document(std::string_view title, std::string_view base, std::string_
   return fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-      "<title>{}</title><link rel=\"stylesheet\" href=\"{}status.css\">"
+      "<title>{}</title><link rel=\"icon\" href=\"{}favicon.svg\" type=\"image/svg+xml\">"
+      "<link rel=\"stylesheet\" href=\"{}status.css\">"
       "<script src=\"{}status.js\" defer></script></head>"
       "<body data-refresh=\"{:.3g}\"><header>{}</header><main>\n{}</main></body></html>\n",
-      title, base, base, std::max(1.0, ctx.refresh_seconds), header, main);
+      title, base, base, base, std::max(1.0, ctx.refresh_seconds), header, main);
 }
 
 }  // namespace
@@ -193,6 +224,8 @@ std::string Document(std::string_view title, std::string_view base, std::string_
 std::string_view StatusPageCss() { return kCss; }
 
 std::string_view StatusPageScript() { return kScript; }
+
+std::string_view StatusPageIcon() { return kIcon; }
 
 std::string RenderStatusPage(const std::vector<TargetStatus>& targets, const PageContext& ctx) {
   size_t down = 0;
@@ -235,6 +268,7 @@ std::string RenderStatusJson(const std::vector<TargetStatus>& targets, const Pag
     if (t.used_memory) j["used_memory_bytes"] = *t.used_memory;
     if (t.limit) j["limit"] = {{"bytes", t.limit->bytes}, {"source", t.limit->source}};
     if (t.maxmemory_policy) j["maxmemory_policy"] = *t.maxmemory_policy;
+    if (t.role) j["role"] = *t.role;
     if (t.time_to_full_seconds && std::isfinite(*t.time_to_full_seconds)) {
       j["time_to_full_seconds"] = *t.time_to_full_seconds;
     }
@@ -249,6 +283,9 @@ std::string RenderStatusJson(const std::vector<TargetStatus>& targets, const Pag
                           {"fix", f.fix}});
     }
     j["findings"] = std::move(findings);
+    nlohmann::json history = nlohmann::json::array();
+    for (const HistoryPoint& p : t.history) history.push_back({p.wall, p.used});
+    j["memory_history"] = std::move(history);
     list.push_back(std::move(j));
   }
   const nlohmann::json doc{{"format_version", 1},
@@ -256,7 +293,7 @@ std::string RenderStatusJson(const std::vector<TargetStatus>& targets, const Pag
                            {"memwatch_version", ctx.version},
                            {"targets", std::move(list)}};
   // Invalid UTF-8 from Redis (key or error names) is replaced, not thrown.
-  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace memwatch::metrics

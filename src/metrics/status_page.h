@@ -42,6 +42,8 @@ std::string RenderTargetPage(const TargetStatus& target, const PageContext& ctx)
 // place (/status.js), both served by the daemon.
 std::string_view StatusPageCss();
 std::string_view StatusPageScript();
+// The page's icon (/favicon.svg).
+std::string_view StatusPageIcon();
 
 // The data of GET / as JSON, format version 1 (docs/status-api.md).
 std::string RenderStatusJson(const std::vector<TargetStatus>& targets, const PageContext& ctx);

@@ -10,6 +10,7 @@
 
 #include "memwatch/effective_limit.h"
 #include "memwatch/finding.h"
+#include "metrics/memory_history.h"
 
 namespace memwatch::metrics {
 
@@ -28,9 +29,11 @@ struct TargetStatus {
   std::optional<int64_t> used_memory;
   std::optional<EffectiveLimit> limit;
   std::optional<std::string> maxmemory_policy;
+  std::optional<std::string> role;  // INFO role: master | slave
   std::optional<double> time_to_full_seconds;
   std::vector<Finding> findings;
   std::vector<PollError> recent_errors;  // oldest first, at most kRecentPollErrors
+  std::vector<HistoryPoint> history;     // used memory, the last hour, oldest first
 };
 
 inline constexpr size_t kRecentPollErrors = 10;

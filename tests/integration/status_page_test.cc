@@ -4,6 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <csignal>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "harness/daemon_process.h"
@@ -46,8 +48,8 @@ TEST(StatusPageTest, AStockRedisShowsItsFindingsAndFixesFirst) {
                         "style-src 'self'"));
   const std::string& html = page->body;
   // The target in trouble comes first, with its findings and their fixes.
-  const size_t stock_at = html.find("\">stock</a></h2>");
-  const size_t guarded_at = html.find("\">guarded</a></h2>");
+  const size_t stock_at = html.find("\">stock</a>");
+  const size_t guarded_at = html.find("\">guarded</a>");
   ASSERT_NE(stock_at, std::string::npos) << html;
   ASSERT_NE(guarded_at, std::string::npos) << html;
   EXPECT_LT(stock_at, guarded_at);
@@ -105,6 +107,47 @@ TEST(StatusPageTest, ADownTargetIsShownFirstAsDown) {
   const std::optional<HttpResponse> target = HttpGet(port, "/targets/stock");
   ASSERT_TRUE(target.has_value());
   EXPECT_THAT(target->body, HasSubstr("<td>refused</td>"));
+}
+
+// Behind a proxy that passes the path on: everything under route_prefix,
+// the rest redirected or 404, and a reload that moves it back to the root.
+TEST(StatusPageTest, ARoutePrefixServesEverythingUnderItAndAReloadMovesIt) {
+  RedisServer stock;
+  RedisServer other;
+  DaemonProcess d("route_prefix: /ops/memwatch/\n" + Config(stock, other, ""));
+  const int port = d.WaitForPort();
+  ASSERT_GT(port, 0) << d.Log();
+  EXPECT_THAT(d.Log(), HasSubstr("/ops/memwatch/metrics"));
+  ASSERT_TRUE(WaitFor([&] { return d.Value("redis_up{target=\"stock\"}") == 1.0; })) << d.Log();
+
+  for (const char* path :
+       {"/ops/memwatch/", "/ops/memwatch/targets/stock", "/ops/memwatch/api/v1/status",
+        "/ops/memwatch/status.css", "/ops/memwatch/status.js", "/ops/memwatch/favicon.svg",
+        "/ops/memwatch/-/healthy", "/ops/memwatch/metrics"}) {
+    const std::optional<HttpResponse> r = HttpGet(port, path);
+    ASSERT_TRUE(r.has_value()) << path;
+    EXPECT_EQ(r->status, 200) << path;
+  }
+  for (const char* path : {"/", "/ops/memwatch"}) {
+    const std::optional<HttpResponse> r = HttpGet(port, path);
+    ASSERT_TRUE(r.has_value()) << path;
+    EXPECT_EQ(r->status, 302) << path;
+    EXPECT_THAT(r->head, HasSubstr("Location: /ops/memwatch/\r\n")) << path;
+  }
+  for (const char* path : {"/metrics", "/ops/memwatchx/metrics", "/ops/metrics"}) {
+    const std::optional<HttpResponse> r = HttpGet(port, path);
+    ASSERT_TRUE(r.has_value()) << path;
+    EXPECT_EQ(r->status, 404) << path;
+  }
+
+  std::ofstream(d.ConfigPath(), std::ios::trunc) << Config(stock, other, "");
+  d.Signal(SIGHUP);
+  ASSERT_TRUE(WaitFor([&] {
+    return d.Log().find("route_prefix /ops/memwatch -> /") != std::string::npos;
+  })) << d.Log();
+  const std::optional<HttpResponse> root = HttpGet(port, "/metrics");
+  ASSERT_TRUE(root.has_value());
+  EXPECT_EQ(root->status, 200);
 }
 
 }  // namespace status_page_test

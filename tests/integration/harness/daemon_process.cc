@@ -99,12 +99,15 @@ DaemonProcess::~DaemonProcess() = default;
 std::string DaemonProcess::Log() const { return ReadFile(dir_.File("stderr")); }
 
 int DaemonProcess::WaitForPort(std::chrono::milliseconds timeout) {
-  static const std::regex kListening(R"(metrics on http://\S+:(\d+)/metrics)");
+  static const std::regex kListening(R"(metrics on http://\S+:(\d+)(\S*)/metrics)");
   WaitFor(
       [&] {
         std::smatch m;
         std::string log = Log();
-        if (std::regex_search(log, m, kListening)) port_ = std::stoi(m[1]);
+        if (std::regex_search(log, m, kListening)) {
+          port_ = std::stoi(m[1]);
+          route_prefix_ = m[2];
+        }
         return port_ != 0 || !Running();
       },
       timeout);
@@ -113,7 +116,7 @@ int DaemonProcess::WaitForPort(std::chrono::milliseconds timeout) {
 
 std::string DaemonProcess::Metrics() {
   if (port_ == 0 && WaitForPort() == 0) return "";
-  std::optional<HttpResponse> r = HttpGet(port_, "/metrics");
+  std::optional<HttpResponse> r = HttpGet(port_, route_prefix_ + "/metrics");
   return r && r->status == 200 ? r->body : "";
 }
 

@@ -37,7 +37,8 @@ class DaemonProcess {
   DaemonProcess(const DaemonProcess&) = delete;
   DaemonProcess& operator=(const DaemonProcess&) = delete;
 
-  // Waits for the "metrics on http://HOST:PORT/metrics" log line; 0 on timeout.
+  // Waits for the "metrics on http://HOST:PORT[/PREFIX]/metrics" log line; 0
+  // on timeout. Metrics() and Value() then use the route prefix.
   int WaitForPort(std::chrono::milliseconds timeout = std::chrono::seconds(10));
   // GET /metrics and return the body ("" if unreachable).
   std::string Metrics();
@@ -58,6 +59,7 @@ class DaemonProcess {
   TempDir dir_;  // config.yml, stdout, stderr; outlives the child
   std::unique_ptr<ChildProcess> child_;
   int port_ = 0;
+  std::string route_prefix_;  // from the same log line: "" or "/memwatch"
 };
 
 // Extracts a series value from Prometheus text; nullopt if absent.

@@ -28,6 +28,7 @@ class FakeParts final : public Reloadable {
     alerting = a;
     return Status::Ok();
   }
+  void SetRoutePrefix(const std::string& prefix) override { calls.push_back("prefix " + prefix); }
   void ApplyPolling(const config::Config& c) override {
     calls.push_back("polling " + std::to_string(c.interval.count()) + "ms " +
                     std::to_string(c.targets.size()) + " target(s)");
@@ -66,6 +67,17 @@ TEST(ReloaderTest, AnUnchangedConfigTouchesNothing) {
   EXPECT_TRUE(out.ok());
   EXPECT_FALSE(out.changes.any());
   EXPECT_THAT(parts.calls, IsEmpty());
+}
+
+TEST(ReloaderTest, ARoutePrefixReachesTheEndpointAndNothingElse) {
+  FakeParts parts;
+  Reloader reloader(Base(), &parts);
+  config::Config next = Base();
+  next.route_prefix = "/memwatch";
+  ReloadOutcome out = reloader.Apply(next);
+  EXPECT_TRUE(out.ok());
+  EXPECT_THAT(parts.calls, ElementsAre("prefix /memwatch"));
+  EXPECT_EQ(DescribeChanges(out.changes), "route_prefix / -> /memwatch");
 }
 
 TEST(ReloaderTest, IntervalAndTimeoutReachPollingAndNothingElse) {

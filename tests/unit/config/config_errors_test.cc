@@ -79,10 +79,11 @@ TEST(UnknownKeyTest, TopLevelSuggestsNearestKey) {
 }
 
 TEST(UnknownKeyTest, TopLevelWithoutNearKeyListsTheKeys) {
-  EXPECT_EQ(OnlyError(Load(std::string("outbox: /var/lib\n") + kTarget)),
-            "memwatch.yaml:1:1: outbox: unknown key 'outbox'; expected one of: listen, "
-            "interval, timeout, checks, target_defaults, targets, state_dir, alerting, "
-            "receivers");
+  EXPECT_EQ(
+      OnlyError(Load(std::string("outbox: /var/lib\n") + kTarget)),
+      "memwatch.yaml:1:1: outbox: unknown key 'outbox'; expected one of: listen, "
+      "route_prefix, interval, timeout, checks, target_defaults, targets, state_dir, alerting, "
+      "receivers");
 }
 
 TEST(UnknownKeyTest, InTarget) {
@@ -292,6 +293,16 @@ TEST(BadValueTest, ListenPort) {
   EXPECT_EQ(OnlyError(Load(std::string("listen: 127.0.0.1:99999\n") + kTarget)),
             "memwatch.yaml:1:9: listen: port '99999' is not a number between 0 and 65535; "
             "expected host:port, [ipv6]:port or :port, e.g. 127.0.0.1:9479");
+}
+
+TEST(BadValueTest, RoutePrefix) {
+  for (const std::string bad : {"memwatch", "/a//b", "/a/../b", "/a b", "/<x>", "/.."}) {
+    EXPECT_EQ(OnlyError(Load("route_prefix: \"" + bad + "\"\n" + kTarget)),
+              "memwatch.yaml:1:15: route_prefix: expected a path such as /memwatch (segments of "
+              "letters, digits, '-', '.', '_' and '~'), got '" +
+                  bad + "'")
+        << bad;
+  }
 }
 
 TEST(BadValueTest, TargetName) {

@@ -167,6 +167,19 @@ TEST(LoadConfigTest, ListenForms) {
   EXPECT_EQ(any.config->listen, "0.0.0.0:9479");
 }
 
+TEST(LoadConfigTest, RoutePrefixForms) {
+  for (const auto& [written, kept] :
+       std::vector<std::pair<std::string, std::string>>{{"/", ""},
+                                                        {"/memwatch", "/memwatch"},
+                                                        {"/ops/memwatch/", "/ops/memwatch"},
+                                                        {"/a.b_c~d-e", "/a.b_c~d-e"}}) {
+    const LoadResult r = Load("route_prefix: " + written + "\n" + kTarget);
+    ASSERT_TRUE(r.ok()) << written << "\n" << AllErrors(r);
+    EXPECT_EQ(r.config->route_prefix, kept) << written;
+  }
+  EXPECT_EQ(Load(kTarget).config->route_prefix, "");
+}
+
 TEST(LoadConfigTest, EnvironmentIsExpandedInAnyValue) {
   const LoadResult r = Load(
       "interval: ${INTERVAL}\n"

@@ -27,7 +27,13 @@ TargetStatus Up(const std::string& name, std::vector<Finding> findings = {}) {
   t.used_memory = 3 * kGiB;
   t.limit = EffectiveLimit{4 * kGiB, "maxmemory"};
   t.maxmemory_policy = "noeviction";
+  t.role = "master";
   t.findings = std::move(findings);
+  // A full hour of history, growing.
+  for (size_t i = 0; i < kHistoryPoints; ++i) {
+    const double wall = kNow - kHistoryStepSeconds * static_cast<double>(kHistoryPoints - i);
+    t.history.push_back({wall, 2 * kGiB + static_cast<int64_t>(i) * (kGiB / 120)});
+  }
   return t;
 }
 
@@ -116,10 +122,26 @@ TEST(StatusPageTest, TextFromOutsideStaysText) {
   const std::string hostile = "<script>alert(1)</script>\"'&<img src=x onerror=alert(2)>";
   TargetStatus t = Up("r", {Make(hostile, Severity::kCritical, hostile, hostile)});
   t.maxmemory_policy = hostile;
+  t.role = hostile;
   const std::string page = RenderStatusPage({t}, PageContext{hostile, kNow, 1});
   EXPECT_THAT(page, Not(HasSubstr("<script>")));
   EXPECT_THAT(page, Not(HasSubstr("<img")));
   EXPECT_THAT(page, HasSubstr("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;&lt;img"));
+}
+
+TEST(StatusPageTest, ShowsTheRoleAndTheLastHourAsASparkline) {
+  TargetStatus replica = Up("r");
+  replica.role = "slave";
+  replica.time_to_full_seconds = 600;
+  const std::string page = RenderStatusPage({Up("p"), replica}, kCtx);
+  EXPECT_THAT(page, HasSubstr("p</a> <span class=\"role\">primary</span></h2>"));
+  EXPECT_THAT(page, HasSubstr("r</a> <span class=\"role\">replica</span></h2>"));
+  EXPECT_THAT(page, HasSubstr("<svg class=\"spark\""));
+  EXPECT_THAT(page, HasSubstr("<line class=\"forecast\""));  // only the replica's grows to full
+  EXPECT_THAT(page, HasSubstr("<link rel=\"icon\" href=\"favicon.svg\""));
+  EXPECT_THAT(RenderTargetPage(replica, kCtx),
+              HasSubstr("<link rel=\"icon\" href=\"../favicon.svg\""));
+  EXPECT_THAT(StatusPageIcon(), HasSubstr("<svg"));
 }
 
 TEST(StatusPageTest, JsonCarriesTheSameData) {
@@ -141,6 +163,10 @@ TEST(StatusPageTest, JsonCarriesTheSameData) {
   EXPECT_EQ(j["findings"][0]["severity"], "warning");
   EXPECT_EQ(j["findings"][0]["evidence"]["maxmemory-policy"], "noeviction");
   EXPECT_EQ(j["findings"][0]["fix"], "fix");
+  EXPECT_EQ(j["role"], "master");
+  ASSERT_EQ(j["memory_history"].size(), kHistoryPoints);
+  EXPECT_EQ(j["memory_history"][0][0], t.history[0].wall);
+  EXPECT_EQ(j["memory_history"][0][1], t.history[0].used);
   EXPECT_EQ(doc["targets"][1]["state"], "down");
   EXPECT_FALSE(doc["targets"][1].contains("used_memory_bytes"));
 }
