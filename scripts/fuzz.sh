@@ -10,7 +10,7 @@
 #     FUZZ_TARGETS="info_parser_fuzz values_fuzz reply_reader_fuzz" scripts/fuzz.sh
 #                                              # the long run (bench/FUZZING.md)
 # Env:
-#   FUZZ_SECONDS   fuzzing time per target (default 30)
+#   FUZZ_SECONDS   fuzzing time per target (default 20)
 #   FUZZ_RUNS      also stop after this many executions (libFuzzer -runs)
 #   FUZZ_TARGETS   space-separated subset (default: every target built)
 #   FUZZ_PARALLEL  1 = run every target at the same time
@@ -27,7 +27,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${FUZZ_BUILD_DIR:-$root/build-fuzz}
-seconds=${FUZZ_SECONDS:-30}
+seconds=${FUZZ_SECONDS:-20}
 runs=${FUZZ_RUNS:-}
 parallel=${FUZZ_PARALLEL:-0}
 jobs=${FUZZ_JOBS:-$(nproc)}

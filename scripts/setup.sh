@@ -10,7 +10,10 @@ PACKAGES=(
   libspdlog-dev libfmt-dev nlohmann-json3-dev libgtest-dev libgmock-dev libssl-dev
   # run and test against real peers
   redis-server prometheus prometheus-alertmanager prometheus-redis-exporter
-  python3 python3-yaml python3-aiosmtpd curl ca-certificates jq procps iproute2 openssl
+  python3 python3-yaml python3-aiosmtpd python3-jsonschema curl ca-certificates jq procps
+  iproute2 openssl
+  # the status page in a real browser (tests/integration/status_page_browser_test.cc)
+  chromium
   # quality gates
   clang clang-format clang-tidy libclang-rt-14-dev llvm systemd lintian dpkg-dev file
 )

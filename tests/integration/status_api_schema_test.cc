@@ -1,0 +1,92 @@
+// GET /api/v1/status of the built daemon, watching a real redis-server and
+// one that is down, validated against its documented schema
+// (docs/status-api.schema.json) with Debian's python3-jsonschema. The
+// schema forbids keys it does not name, so an undocumented key fails here.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "harness/child_process.h"
+#include "harness/daemon_process.h"
+#include "harness/redis_server.h"
+#include "harness/temp_dir.h"
+#include "harness/wait_for.h"
+
+namespace memwatch::testing {
+namespace status_api_schema_test {
+
+using ::testing::HasSubstr;
+
+struct Validation {
+  int exit_code = -1;
+  std::string errors;
+};
+
+Validation Validate(const nlohmann::json& document) {
+  TempDir dir("memwatch-schema");
+  {
+    std::ofstream out(dir.File("status.json"));
+    out << document.dump(2);
+  }
+  const std::string source = MEMWATCH_SOURCE_DIR;
+  ChildProcess v({.argv = {kPython3, source + "/tests/integration/harness/validate_json.py",
+                           source + "/docs/status-api.schema.json", dir.File("status.json")},
+                  .stderr_path = dir.File("errors.txt")});
+  Validation r;
+  r.exit_code = v.Wait(std::chrono::seconds(30)).value_or(-1);
+  std::ifstream errors(dir.File("errors.txt"));
+  r.errors.assign(std::istreambuf_iterator<char>(errors), {});
+  return r;
+}
+
+TEST(StatusApiSchemaTest, TheDaemonsAnswerMatchesTheDocumentedSchema) {
+  RedisServer stock;
+  auto gone = std::make_unique<RedisServer>();
+  const int gone_port = gone->Port();
+  DaemonProcess d(
+      "listen: \"127.0.0.1:0\"\ninterval: 200ms\ntargets:\n"
+      "  - name: stock\n    address: 127.0.0.1:" +
+      std::to_string(stock.Port()) + "\n  - name: gone\n    address: 127.0.0.1:" +
+      std::to_string(gone_port) + "\n    memory_limit: 1gb\n");
+  const int port = d.WaitForPort();
+  ASSERT_GT(port, 0) << d.Log();
+  ASSERT_TRUE(WaitFor([&] { return d.Value("redis_up{target=\"gone\"}") == 1.0; })) << d.Log();
+  gone.reset();  // now it is down, with a last success and a poll error
+  ASSERT_TRUE(WaitFor([&] {
+    return d.Value("redis_up{target=\"stock\"}") == 1.0 &&
+           d.Value("redis_up{target=\"gone\"}") == 0.0;
+  })) << d.Log();
+
+  const std::optional<HttpResponse> api = HttpGet(port, "/api/v1/status");
+  ASSERT_TRUE(api.has_value());
+  ASSERT_EQ(api->status, 200);
+  const nlohmann::json doc = nlohmann::json::parse(api->body);
+  // Both states and the optional parts are present, so the schema sees them.
+  ASSERT_EQ(doc["targets"].size(), 2U) << doc;
+  const nlohmann::json& gone_doc = doc["targets"][0];
+  const nlohmann::json& stock_doc = doc["targets"][1];
+  EXPECT_EQ(gone_doc["state"], "down");
+  EXPECT_TRUE(gone_doc.contains("last_success_unix"));
+  EXPECT_EQ(stock_doc["state"], "up");
+  EXPECT_EQ(stock_doc["role"], "master");
+  EXPECT_FALSE(stock_doc["findings"].empty());
+  EXPECT_FALSE(stock_doc["memory_history"].empty());
+
+  const Validation valid = Validate(doc);
+  EXPECT_EQ(valid.exit_code, 0) << valid.errors << "\n" << doc.dump(2);
+
+  // The validator and the schema can fail: an undocumented key and a state
+  // the schema does not name are both reported.
+  nlohmann::json wrong = doc;
+  wrong["targets"][1]["surprise"] = 1;
+  wrong["targets"][0]["state"] = "sideways";
+  const Validation invalid = Validate(wrong);
+  EXPECT_EQ(invalid.exit_code, 1);
+  EXPECT_THAT(invalid.errors, HasSubstr("targets/1: Additional properties are not allowed"));
+  EXPECT_THAT(invalid.errors, HasSubstr("targets/0/state: 'sideways' is not one of"));
+}
+
+}  // namespace status_api_schema_test
+}  // namespace memwatch::testing
