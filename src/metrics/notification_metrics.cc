@@ -29,11 +29,10 @@ ReceiverNotificationStats& NotificationMetrics::Entry(std::string_view receiver)
   return it->second;
 }
 
-void NotificationMetrics::OnNotification(std::string_view receiver,
-                                         alerting::NotificationResult result) {
+void NotificationMetrics::OnNotification(const alerting::NotificationEvent& event) {
   std::lock_guard lock(mu_);
-  ReceiverNotificationStats& s = Entry(receiver);
-  switch (result) {
+  ReceiverNotificationStats& s = Entry(event.receiver);
+  switch (event.result) {
     case alerting::NotificationResult::kSent:
       ++s.sent;
       break;

@@ -43,7 +43,7 @@ class NotificationMetrics final : public alerting::DispatchObserver {
   // counters of receivers that stay are kept.
   void SetReceivers(const std::vector<std::string>& names);
 
-  void OnNotification(std::string_view receiver, alerting::NotificationResult result) override;
+  void OnNotification(const alerting::NotificationEvent& event) override;
   void OnQueueLength(std::string_view receiver, size_t length) override;
   void OnDelivered(std::string_view receiver, Duration latency) override;
 

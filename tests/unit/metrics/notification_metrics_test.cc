@@ -13,8 +13,27 @@
 namespace memwatch::metrics {
 namespace notification_metrics_test {
 
+using alerting::NotificationResult;
 using ::testing::HasSubstr;
 using ::testing::Not;
+
+constexpr double kT0 = 1714564800;  // Unix seconds
+
+WallTime At(double unix_seconds) {
+  return WallTime(
+      std::chrono::duration_cast<WallTime::duration>(std::chrono::duration<double>(unix_seconds)));
+}
+
+// An event about notification `id`, `at_s` seconds after kT0.
+alerting::NotificationEvent Event(std::string_view receiver, std::string_view id,
+                                  NotificationResult result, double at_s = 0) {
+  alerting::NotificationEvent e;
+  e.receiver = receiver;
+  e.id = id;
+  e.result = result;
+  e.at = At(kT0 + at_s);
+  return e;
+}
 
 std::string Text(const MetricsStore& store) {
   std::ostringstream out;
@@ -43,10 +62,10 @@ TEST(NotificationMetricsTest, CountsQueueAndLatency) {
   NotificationMetrics n;
   n.SetReceivers({"oncall"});
   store.SetNotificationMetrics(&n);
-  n.OnNotification("oncall", alerting::NotificationResult::kRetried);
-  n.OnNotification("oncall", alerting::NotificationResult::kSent);
-  n.OnNotification("oncall", alerting::NotificationResult::kSuperseded);
-  n.OnNotification("oncall", alerting::NotificationResult::kSuperseded);
+  n.OnNotification(Event("oncall", "n1", NotificationResult::kRetried));
+  n.OnNotification(Event("oncall", "n1", NotificationResult::kSent));
+  n.OnNotification(Event("oncall", "n2", NotificationResult::kSuperseded));
+  n.OnNotification(Event("oncall", "n3", NotificationResult::kSuperseded));
   n.OnQueueLength("oncall", 3);
   n.OnDelivered("oncall", std::chrono::milliseconds(300));
   n.OnDelivered("oncall", std::chrono::minutes(10));
@@ -65,8 +84,8 @@ TEST(NotificationMetricsTest, CountsQueueAndLatency) {
 TEST(NotificationMetricsTest, AReloadKeepsCountersOfReceiversThatStay) {
   NotificationMetrics n;
   n.SetReceivers({"a", "b"});
-  n.OnNotification("a", alerting::NotificationResult::kSent);
-  n.OnNotification("b", alerting::NotificationResult::kSent);
+  n.OnNotification(Event("a", "n1", NotificationResult::kSent));
+  n.OnNotification(Event("b", "n2", NotificationResult::kSent));
   n.SetReceivers({"a", "c"});
   std::vector<ReceiverNotificationStats> s = n.Snapshot();
   ASSERT_EQ(s.size(), 2u);
