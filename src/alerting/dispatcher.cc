@@ -64,7 +64,7 @@ Result<RecoveryReport> Dispatcher::Start() {
       const std::string reason = fmt::format("receiver {} is no longer configured", receiver);
       spdlog::error("alerting: notification {} for {}: {}", n->id, n->target, reason);
       (void)outbox_->MoveToFailed(*n, reason, clock_->WallNow());
-      observer_->OnNotification(receiver, NotificationResult::kFailed);
+      Report(*n, receiver, NotificationResult::kFailed, 0, reason);
     }
     CountDropped(unreadable, kUnreadable);
   }
@@ -87,7 +87,7 @@ Status Dispatcher::Submit(const Notification& n) {
                   n.id, n.receiver, added.stored.message());
   }
   CountDropped(added.dropped, "queue full: the receiver has not accepted anything for a while");
-  CountSuperseded(*w, added.superseded, n.id);
+  CountSuperseded(*w, added.superseded, n.target, n.id);
   {
     std::lock_guard lock(w->mu);
     ++w->version;
@@ -152,7 +152,9 @@ MonoTime Dispatcher::RetryAt(const Worker& w) const {
 }
 
 void Dispatcher::Attempt(Worker& w, const Notification& n) {
-  const MonoTime first_attempt = w.first_attempt.try_emplace(n.id, clock_->Now()).first->second;
+  Worker::Tries& tries = w.tries.try_emplace(n.id, Worker::Tries{clock_->Now()}).first->second;
+  const MonoTime first_attempt = tries.first;
+  const int attempts = ++tries.count;
   const DeliveryAttempt attempt = w.notifier->Deliver(n);
   const MonoTime now = clock_->Now();
   const auto age = std::chrono::duration_cast<Duration>(now - first_attempt);
@@ -170,9 +172,9 @@ void Dispatcher::Attempt(Worker& w, const Notification& n) {
       spdlog::info("alerting: notification {} ({} alert(s) on {}) delivered to {} in {} ms", n.id,
                    n.alerts.size(), n.target, w.name, latency.count());
       w.failures = 0;
-      w.first_attempt.erase(n.id);
+      w.tries.erase(n.id);
       ++w.sent;
-      observer_->OnNotification(w.name, NotificationResult::kSent);
+      Report(n, w.name, NotificationResult::kSent, attempts, {});
       observer_->OnDelivered(w.name, latency);
       ReportQueue(w);
       return;
@@ -185,9 +187,9 @@ void Dispatcher::Attempt(Worker& w, const Notification& n) {
       }
       // The receiver answered: the next notification need not wait.
       w.failures = 0;
-      w.first_attempt.erase(n.id);
+      w.tries.erase(n.id);
       ++w.failed;
-      observer_->OnNotification(w.name, NotificationResult::kFailed);
+      Report(n, w.name, NotificationResult::kFailed, attempts, d.reason);
       ReportQueue(w);
       return;
     }
@@ -200,31 +202,56 @@ void Dispatcher::Attempt(Worker& w, const Notification& n) {
   if (d.throttled) w.not_before = now + d.delay;
   // Newer notifications of its target that queued during the attempt may
   // take over from it now.
-  CountSuperseded(w, outbox_->Release(n.id), "a newer one queued during its attempt");
-  std::erase_if(w.first_attempt, [&](const auto& e) { return !outbox_->Contains(e.first); });
+  CountSuperseded(w, outbox_->Release(n.id), n.target, "a newer one queued during its attempt");
+  std::erase_if(w.tries, [&](const auto& e) { return !outbox_->Contains(e.first); });
   spdlog::warn("alerting: notification {} (attempt {}) not delivered, retrying in {} ms: {}", n.id,
                w.failures, std::chrono::duration_cast<Duration>(RetryAt(w) - now).count(),
                d.reason);
   ++w.retried;
-  observer_->OnNotification(w.name, NotificationResult::kRetried);
+  Report(n, w.name, NotificationResult::kRetried, attempts, d.reason);
   ReportQueue(w);
+}
+
+void Dispatcher::Report(const Notification& n, std::string_view receiver, NotificationResult result,
+                        int attempts, std::string_view reason) {
+  const std::string headline = ShortHeadline(n);
+  observer_->OnNotification({.receiver = receiver,
+                             .id = n.id,
+                             .result = result,
+                             .at = clock_->WallNow(),
+                             .target = n.target,
+                             .created_at = n.created_at,
+                             .headline = headline,
+                             .firing = FiringCount(n),
+                             .attempts = attempts,
+                             .reason = reason});
 }
 
 void Dispatcher::CountDropped(const std::vector<Dropped>& dropped, std::string_view why) {
   for (const Dropped& d : dropped) {
     spdlog::error("alerting: DROPPED notification {} to {} ({})", d.id, d.receiver, why);
     if (Worker* w = Find(d.receiver)) ++w->dropped;
-    observer_->OnNotification(d.receiver, NotificationResult::kDropped);
+    observer_->OnNotification({.receiver = d.receiver,
+                               .id = d.id,
+                               .result = NotificationResult::kDropped,
+                               .at = clock_->WallNow(),
+                               .reason = why});
   }
 }
 
 void Dispatcher::CountSuperseded(Worker& w, const std::vector<std::string>& ids,
-                                 std::string_view by) {
+                                 std::string_view target, std::string_view by) {
   for (const std::string& id : ids) {
     spdlog::info("alerting: notification {} to {} superseded before delivery by {}", id, w.name,
                  by);
     ++w.superseded;
-    observer_->OnNotification(w.name, NotificationResult::kSuperseded);
+    const std::string reason = fmt::format("replaced before delivery by {}", by);
+    observer_->OnNotification({.receiver = w.name,
+                               .id = id,
+                               .result = NotificationResult::kSuperseded,
+                               .at = clock_->WallNow(),
+                               .target = target,
+                               .reason = reason});
   }
 }
 

@@ -102,7 +102,11 @@ class Dispatcher {
     MonoTime last_failure{};  // when the last of them ended
     RetryDecision last;       // what the policy said then
     MonoTime not_before{};    // the receiver asked not to be called before
-    std::map<std::string, MonoTime, std::less<>> first_attempt;  // by id: give-up age
+    struct Tries {
+      MonoTime first;  // for the give-up age
+      int count = 0;   // attempts in this run, for the status page
+    };
+    std::map<std::string, Tries, std::less<>> tries;  // by id
 
     std::thread thread;
     std::mutex mu;
@@ -116,8 +120,13 @@ class Dispatcher {
   MonoTime RetryAt(const Worker& w) const;
   // Makes one attempt of `n` (claimed) and acts on the verdict.
   void Attempt(Worker& w, const Notification& n);
+  // Tells the observer what happened to `n`, which the dispatcher holds.
+  void Report(const Notification& n, std::string_view receiver, NotificationResult result,
+              int attempts, std::string_view reason);
   void CountDropped(const std::vector<Dropped>& dropped, std::string_view why);
-  void CountSuperseded(Worker& w, const std::vector<std::string>& ids, std::string_view by);
+  // `ids`: notifications about `target` replaced whole, before delivery.
+  void CountSuperseded(Worker& w, const std::vector<std::string>& ids, std::string_view target,
+                       std::string_view by);
   void ReportQueue(const Worker& w);
   Worker* Find(std::string_view receiver) const;
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <string>
 #include <string_view>
 #include <tuple>
 
@@ -21,6 +22,23 @@ Severity HighestSeverity(const Notification& n) {
 int FiringCount(const Notification& n) {
   return static_cast<int>(
       std::count_if(n.alerts.begin(), n.alerts.end(), [](const Alert& a) { return !a.resolved; }));
+}
+
+std::string ShortHeadline(const Notification& n) {
+  std::string out = n.test ? "test: " : "";
+  if (n.alerts.empty()) return out + "no alerts";
+  std::string firing, resolved;
+  for (const Alert& a : n.alerts) {
+    std::string& list = a.resolved ? resolved : firing;
+    if (!list.empty()) list += ", ";
+    list += a.check;
+  }
+  if (!firing.empty()) {
+    out += std::string(SeverityName(HighestSeverity(n))) + ": " + firing;
+    if (!resolved.empty()) out += "; ";
+  }
+  if (!resolved.empty()) out += "resolved: " + resolved;
+  return out;
 }
 
 bool HasFiringCritical(const Notification& n) {

@@ -48,6 +48,14 @@ struct Notification {
 Severity HighestSeverity(const Notification& n);
 // Number of alerts that are not resolved.
 int FiringCount(const Notification& n);
+// One short line for a list of notifications (the status page; the
+// messages' own headline, with the target and check titles, is
+// notify::Headline): the highest
+// severity and the check names of the firing alerts, then those resolved,
+// e.g. "critical: oom_rejections, noeviction; resolved: memory_high", or
+// "resolved: memory_high" when nothing fires; "test: " first for a test
+// notification. Check names come from the config: escape before display.
+std::string ShortHeadline(const Notification& n);
 // True iff a critical alert fires in `n` (new, changed or a reminder).
 bool HasFiringCritical(const Notification& n);
 // True iff `n` tells a receiver of a critical finding it has not heard of

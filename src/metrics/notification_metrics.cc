@@ -1,10 +1,54 @@
 #include "metrics/notification_metrics.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "metrics/metric_names.h"
 
 namespace memwatch::metrics {
+namespace {
+
+double UnixSeconds(WallTime t) {
+  return std::chrono::duration<double>(t.time_since_epoch()).count();
+}
+
+// Merges `e` into `r`: what `e` knows and `r` did not, then, unless `r`
+// already reached a final state (a late event of a race, such as the
+// retry reported after a newer notification took its place), its state.
+void Apply(const alerting::NotificationEvent& e, bool is_new, RecentNotification* r) {
+  if (r->target.empty()) r->target = std::string(e.target);
+  if (!e.headline.empty()) r->headline = std::string(e.headline);
+  if (e.created_at) r->created_at = UnixSeconds(*e.created_at);
+  r->attempts = std::max(r->attempts, e.attempts);
+  if (!is_new && r->state != alerting::NotificationResult::kRetried) return;
+  r->state = e.result;
+  r->reason = std::string(e.reason);
+  r->updated_at = UnixSeconds(e.at);
+  r->latency_seconds.reset();
+  if (e.result == alerting::NotificationResult::kSent && r->created_at) {
+    r->latency_seconds = std::max(0.0, r->updated_at - *r->created_at);
+  }
+}
+
+// Keeps `recent` newest first and at most kRecentNotifications long.
+void Record(const alerting::NotificationEvent& e, std::vector<RecentNotification>* recent) {
+  auto it = std::find_if(recent->begin(), recent->end(),
+                         [&](const RecentNotification& r) { return r.id == e.id; });
+  const bool is_new = it == recent->end();
+  if (is_new) {
+    RecentNotification r;
+    r.id = std::string(e.id);
+    recent->insert(recent->begin(), std::move(r));
+    if (recent->size() > kRecentNotifications) recent->pop_back();
+    it = recent->begin();
+  } else if (it->state == alerting::NotificationResult::kRetried) {
+    std::rotate(recent->begin(), it, it + 1);  // updated: to the front
+    it = recent->begin();
+  }
+  Apply(e, is_new, &*it);
+}
+
+}  // namespace
 
 void NotificationMetrics::SetReceivers(const std::vector<std::string>& names) {
   std::lock_guard lock(mu_);
@@ -29,11 +73,11 @@ ReceiverNotificationStats& NotificationMetrics::Entry(std::string_view receiver)
   return it->second;
 }
 
-void NotificationMetrics::OnNotification(std::string_view receiver,
-                                         alerting::NotificationResult result) {
+void NotificationMetrics::OnNotification(const alerting::NotificationEvent& event) {
   std::lock_guard lock(mu_);
-  ReceiverNotificationStats& s = Entry(receiver);
-  switch (result) {
+  ReceiverNotificationStats& s = Entry(event.receiver);
+  Record(event, &s.recent);
+  switch (event.result) {
     case alerting::NotificationResult::kSent:
       ++s.sent;
       break;

@@ -4,6 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "alerting/dispatcher.h"
 #include "unit/alerting/fakes.h"
 
@@ -16,6 +18,7 @@ using ::testing::Contains;
 using ::testing::DoubleEq;
 using ::testing::Each;
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::Le;
 using A = testing::AlertSpec;
 using testing::Describe;
@@ -94,6 +97,15 @@ TEST(DispatcherOutageTest, AfterAnOutageTheFirstMessageSaysWhatIsTrueNow) {
   }
   EXPECT_THAT(rig.sleeper.sleeps(), Each(Le(seconds(5))));
   EXPECT_THAT(rig.observer.results(), Contains("oncall:superseded"));
+  const std::vector<testing::RecordedEvent> events = rig.observer.events();
+  auto superseded = std::find_if(events.begin(), events.end(), [](const auto& e) {
+    return e.result == NotificationResult::kSuperseded;
+  });
+  ASSERT_NE(superseded, events.end());
+  EXPECT_EQ(superseded->id, N(1, {}).id);
+  EXPECT_EQ(superseded->target, "coupon-redis");
+  EXPECT_THAT(superseded->reason, HasSubstr(N(2, {}).id));
+  EXPECT_EQ(events.front().headline, "critical: noeviction, memory_high");
   EXPECT_FALSE(rig.fs.Exists("/state/outbox/" + N(1, {}).id + ".json"));
 }
 

@@ -73,6 +73,34 @@ TEST(DispatcherTest, DeliversAndRemovesFromTheOutbox) {
   EXPECT_EQ(rig.dispatcher.Stats("oncall").queue_length, 0u);
 }
 
+TEST(DispatcherTest, EventsSayWhichNotificationAndWhy) {
+  FakeNotifier slack({Http(503, "upstream down")});
+  Rig rig({{"oncall", &slack}});
+  ASSERT_TRUE(rig.dispatcher.Start().ok());
+  ASSERT_TRUE(rig.dispatcher.Submit(Make(1)).ok());
+  // The counters are bumped just before the event: wait for the event.
+  ASSERT_TRUE(Eventually([&] { return rig.observer.events().size() == 2; }));
+  const std::vector<testing::RecordedEvent> events = rig.observer.events();
+  ASSERT_THAT(events, SizeIs(2));
+  const testing::RecordedEvent& retried = events[0];
+  EXPECT_EQ(retried.result, NotificationResult::kRetried);
+  EXPECT_EQ(retried.receiver, "oncall");
+  EXPECT_EQ(retried.id, Make(1).id);
+  EXPECT_EQ(retried.target, "redis-1");
+  EXPECT_EQ(retried.headline, "critical: oom_rejections");
+  EXPECT_EQ(retried.firing, 1);
+  EXPECT_EQ(retried.created_at, Wall0());
+  EXPECT_EQ(retried.attempts, 1);
+  EXPECT_THAT(retried.reason, HasSubstr("HTTP 503"));
+  EXPECT_EQ(retried.at, Wall0());
+  const testing::RecordedEvent& sent = events[1];
+  EXPECT_EQ(sent.result, NotificationResult::kSent);
+  EXPECT_EQ(sent.id, Make(1).id);
+  EXPECT_EQ(sent.attempts, 2);
+  EXPECT_EQ(sent.reason, "");
+  EXPECT_GT(sent.at, Wall0());  // after the backoff, on the fake wall clock
+}
+
 TEST(DispatcherTest, FlakySlackIsReplayedInMilliseconds) {
   FakeNotifier slack({Http(500), Transport(TransportError::kTimeout, "Timeout was reached"),
                       Http(429, "rate_limited", "3"), Http(503), Http(200, "ok")});
@@ -111,7 +139,11 @@ TEST(DispatcherTest, PermanentFailureIsKeptAsideAndNotRetried) {
   const std::string failed = rig.fs.Get(std::string(kDir) + "/failed/" + Make(1).id + ".json");
   EXPECT_THAT(nlohmann::json::parse(failed)["failed_reason"].get<std::string>(),
               HasSubstr("HTTP 400 invalid_payload"));
+  ASSERT_TRUE(Eventually([&] { return !rig.observer.events().empty(); }));
   EXPECT_THAT(rig.observer.results(), ElementsAre("oncall:failed"));
+  EXPECT_EQ(rig.observer.events()[0].id, Make(1).id);
+  EXPECT_EQ(rig.observer.events()[0].attempts, 1);
+  EXPECT_THAT(rig.observer.events()[0].reason, HasSubstr("HTTP 400 invalid_payload"));
   // The next notification goes through.
   ASSERT_TRUE(rig.dispatcher.Submit(Make(2)).ok());
   ASSERT_TRUE(Eventually([&] { return rig.dispatcher.Stats("oncall").sent == 1; }));
@@ -161,6 +193,13 @@ TEST(DispatcherTest, StartDeliversWhatTheLastRunLeftAndFailsOrphans) {
   EXPECT_THAT(slack.attempts(), ElementsAre(Make(1)));
   const std::string failed = rig.fs.Get(std::string(kDir) + "/failed/" + Make(2).id + ".json");
   EXPECT_THAT(failed, HasSubstr("no longer configured"));
+  const std::vector<testing::RecordedEvent> events = rig.observer.events();
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events[0].receiver, "removed-receiver");
+  EXPECT_EQ(events[0].result, NotificationResult::kFailed);
+  EXPECT_EQ(events[0].id, Make(2).id);
+  EXPECT_EQ(events[0].target, "redis-2");
+  EXPECT_THAT(events[0].reason, HasSubstr("no longer configured"));
 }
 
 TEST(DispatcherTest, StopCutsRetryWaitsShortAndKeepsThePending) {
@@ -190,6 +229,11 @@ TEST(DispatcherTest, FullQueueDropsTheOldestLoudly) {
   for (int i = 2; i <= 5; ++i) ASSERT_TRUE(rig.dispatcher.Submit(Make(i)).ok());
   EXPECT_EQ(rig.dispatcher.Stats("oncall").dropped, 2u);
   EXPECT_THAT(rig.observer.results(), ElementsAre("oncall:dropped", "oncall:dropped"));
+  const std::vector<testing::RecordedEvent> dropped = rig.observer.events();
+  EXPECT_EQ(dropped[0].id, Make(2).id);
+  EXPECT_EQ(dropped[1].id, Make(3).id);
+  EXPECT_THAT(dropped[0].reason, HasSubstr("queue full"));
+  EXPECT_EQ(dropped[0].attempts, 0);
   EXPECT_EQ(rig.observer.queue("oncall"), 3u);
   hanging.Open();
   ASSERT_TRUE(Eventually([&] { return rig.dispatcher.Stats("oncall").sent == 3; }));

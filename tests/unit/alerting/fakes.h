@@ -349,12 +349,28 @@ inline Finding MakeFinding(std::string check, Severity severity, std::string sum
   return f;
 }
 
+// A NotificationEvent with its texts copied.
+struct RecordedEvent {
+  std::string receiver, id;
+  NotificationResult result = NotificationResult::kSent;
+  WallTime at{};
+  std::string target;
+  std::optional<WallTime> created_at;
+  std::string headline;
+  int firing = 0;
+  int attempts = 0;
+  std::string reason;
+};
+
 // Records the dispatcher's metric hooks (thread-safe).
 class RecordingObserver : public DispatchObserver {
  public:
-  void OnNotification(std::string_view receiver, NotificationResult r) override {
+  void OnNotification(const NotificationEvent& e) override {
     std::lock_guard lock(mu_);
-    results_.push_back(std::string(receiver) + ":" + std::string(ResultLabel(r)));
+    results_.push_back(std::string(e.receiver) + ":" + std::string(ResultLabel(e.result)));
+    events_.push_back({std::string(e.receiver), std::string(e.id), e.result, e.at,
+                       std::string(e.target), e.created_at, std::string(e.headline), e.firing,
+                       e.attempts, std::string(e.reason)});
   }
   void OnQueueLength(std::string_view receiver, size_t n) override {
     std::lock_guard lock(mu_);
@@ -368,6 +384,10 @@ class RecordingObserver : public DispatchObserver {
     std::lock_guard lock(mu_);
     return results_;
   }
+  std::vector<RecordedEvent> events() {
+    std::lock_guard lock(mu_);
+    return events_;
+  }
   std::vector<Duration> latencies() {
     std::lock_guard lock(mu_);
     return latencies_;
@@ -380,6 +400,7 @@ class RecordingObserver : public DispatchObserver {
  private:
   std::mutex mu_;
   std::vector<std::string> results_;
+  std::vector<RecordedEvent> events_;
   std::map<std::string, size_t> queue_;
   std::vector<Duration> latencies_;
 };
