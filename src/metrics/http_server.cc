@@ -460,7 +460,9 @@ class HttpServer::Impl {
     const double now =
         std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
     const std::vector<TargetStatus> targets = store_->Status(now);
-    const PageContext ctx{store_->version(), now, store_->refresh_seconds()};
+    const PageContext ctx{
+        store_->version(), now, store_->refresh_seconds(),
+        job.page == Page::kTarget ? std::vector<ReceiverNotificationStats>{} : store_->Receivers()};
     const bool html = job.page != Page::kStatusJson;
     std::string status = "200 OK";
     std::string body;

@@ -91,6 +91,12 @@ class MetricsStore {
   // history up to `now_wall`.
   std::vector<TargetStatus> Status(double now_wall) const;
   const std::string& version() const { return version_; }
+  // Alert delivery per receiver for the status page; empty without
+  // SetNotificationMetrics.
+  std::vector<ReceiverNotificationStats> Receivers() const {
+    const NotificationMetrics* n = notifications_.load();
+    return n != nullptr ? n->Snapshot() : std::vector<ReceiverNotificationStats>{};
+  }
   // How often the status page refreshes itself: the poll interval.
   void SetRefreshSeconds(double seconds) { refresh_seconds_.store(seconds); }
   double refresh_seconds() const { return refresh_seconds_.load(); }

@@ -39,7 +39,7 @@ void AppendReceiver(std::string* out, const ReceiverNotificationStats& s, double
     return;
   }
   *out +=
-      "<table class=\"notifications\"><tr><th>updated</th><th>target</th><th>alerts</th>"
+      "<table class=\"notifications\"><tr><th>when</th><th>target</th><th>alerts</th>"
       "<th>state</th></tr>";
   for (const RecentNotification& r : s.recent) AppendRow(out, r, now_wall);
   *out += "</table></div>";
@@ -105,11 +105,6 @@ nlohmann::json ReceiversJson(const std::vector<ReceiverNotificationStats>& recei
                     {"recent", std::move(recent)}});
   }
   return list;
-}
-
-void AppendReceiversJson(std::string* out,
-                         const std::vector<ReceiverNotificationStats>& receivers) {
-  *out += ReceiversJson(receivers).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace memwatch::metrics

@@ -38,8 +38,4 @@ void AppendReceiversHtml(std::string* out, const std::vector<ReceiverNotificatio
 // before any attempt).
 nlohmann::json ReceiversJson(const std::vector<ReceiverNotificationStats>& receivers);
 
-// Appends ReceiversJson(receivers), compact; invalid UTF-8 (a receiver's
-// answer quoted in a reason) is replaced, not thrown.
-void AppendReceiversJson(std::string* out, const std::vector<ReceiverNotificationStats>& receivers);
-
 }  // namespace memwatch::metrics

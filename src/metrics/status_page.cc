@@ -9,6 +9,7 @@
 
 #include "checks/format.h"
 #include "memwatch/escape_html.h"
+#include "metrics/receiver_status.h"
 #include "metrics/sparkline.h"
 
 namespace memwatch::metrics {
@@ -38,6 +39,11 @@ pre{background:#f0f2f5;padding:.5em;white-space:pre-wrap;overflow-wrap:anywhere;
 h2 a{color:inherit}
 table{border-collapse:collapse;margin:.3em 0;font-size:.92em}
 td,th{text-align:left;vertical-align:top;padding:.15em .6em .15em 0}
+h3{font-size:1em;margin:.5em 0 .1em}
+.notifications .state{font-weight:bold}
+.notifications .retrying .state,.notifications .failed .state,.notifications .dropped .state{color:#c62828}
+.notifications .sent .state{color:#2e7d32}
+.notifications .ago{white-space:nowrap;color:#4a5262}
 .role{font-size:.8em;color:#4a5262;font-weight:normal}
 .spark{display:block;width:100%;height:3.2em;margin:.3em 0;background:#f0f2f5;border-radius:3px}
 .spark *{vector-effect:non-scaling-stroke}
@@ -246,6 +252,7 @@ std::string RenderStatusPage(const std::vector<TargetStatus>& targets, const Pag
   std::string main;
   if (targets.empty()) main = "<p>No targets are configured.</p>";
   for (const TargetStatus& t : targets) RenderTarget(t, ctx.now_wall, false, &main);
+  AppendReceiversHtml(&main, ctx.receivers, ctx.now_wall);
   return Document("redis-memwatch", "", header, main, ctx);
 }
 
@@ -291,7 +298,8 @@ std::string RenderStatusJson(const std::vector<TargetStatus>& targets, const Pag
   const nlohmann::json doc{{"format_version", 1},
                            {"generated_unix", ctx.now_wall},
                            {"memwatch_version", ctx.version},
-                           {"targets", std::move(list)}};
+                           {"targets", std::move(list)},
+                           {"receivers", ReceiversJson(ctx.receivers)}};
   // Invalid UTF-8 from Redis (key or error names) is replaced, not thrown.
   return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "metrics/notification_metrics.h"
 #include "metrics/target_status.h"
 
 namespace memwatch::metrics {
@@ -29,6 +30,9 @@ struct PageContext {
   std::string_view version;    // the daemon's
   double now_wall = 0;         // Unix time, for "last seen N s ago"
   double refresh_seconds = 1;  // the poll interval; the page refreshes no faster than 1 s
+  // Alert delivery, per receiver (NotificationMetrics::Snapshot), shown on
+  // the index and in the JSON.
+  std::vector<ReceiverNotificationStats> receivers;
 };
 
 // GET /: `targets` most urgent first (MetricsStore::Status).

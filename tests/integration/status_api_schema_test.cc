@@ -1,5 +1,6 @@
 // GET /api/v1/status of the built daemon, watching a real redis-server and
-// one that is down, validated against its documented schema
+// one that is down, with a real webhook receiver that refuses the first
+// notification and accepts the retry, validated against its documented schema
 // (docs/status-api.schema.json) with Debian's python3-jsonschema. The
 // schema forbids keys it does not name, so an undocumented key fails here.
 #include <gmock/gmock.h>
@@ -10,6 +11,7 @@
 
 #include "harness/child_process.h"
 #include "harness/daemon_process.h"
+#include "harness/http_receiver.h"
 #include "harness/redis_server.h"
 #include "harness/temp_dir.h"
 #include "harness/wait_for.h"
@@ -45,11 +47,13 @@ TEST(StatusApiSchemaTest, TheDaemonsAnswerMatchesTheDocumentedSchema) {
   RedisServer stock;
   auto gone = std::make_unique<RedisServer>();
   const int gone_port = gone->Port();
+  HttpReceiver hook({{.status = 503, .body = "busy"}, {.status = 200}});
   DaemonProcess d(
       "listen: \"127.0.0.1:0\"\ninterval: 200ms\ntargets:\n"
       "  - name: stock\n    address: 127.0.0.1:" +
       std::to_string(stock.Port()) + "\n  - name: gone\n    address: 127.0.0.1:" +
-      std::to_string(gone_port) + "\n    memory_limit: 1gb\n");
+      std::to_string(gone_port) + "\n    memory_limit: 1gb\n" +
+      "receivers:\n  - name: hook\n    type: webhook\n    url: " + hook.Url() + "\n");
   const int port = d.WaitForPort();
   ASSERT_GT(port, 0) << d.Log();
   ASSERT_TRUE(WaitFor([&] { return d.Value("redis_up{target=\"gone\"}") == 1.0; })) << d.Log();
@@ -58,6 +62,14 @@ TEST(StatusApiSchemaTest, TheDaemonsAnswerMatchesTheDocumentedSchema) {
     return d.Value("redis_up{target=\"stock\"}") == 1.0 &&
            d.Value("redis_up{target=\"gone\"}") == 0.0;
   })) << d.Log();
+  // The first notification is refused, then delivered.
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return d.Value("redis_memwatch_notifications_total{receiver=\"hook\",result=\"sent\"}") >=
+               1;
+      },
+      std::chrono::seconds(20)))
+      << d.Log();
 
   const std::optional<HttpResponse> api = HttpGet(port, "/api/v1/status");
   ASSERT_TRUE(api.has_value());
@@ -73,6 +85,16 @@ TEST(StatusApiSchemaTest, TheDaemonsAnswerMatchesTheDocumentedSchema) {
   EXPECT_EQ(stock_doc["role"], "master");
   EXPECT_FALSE(stock_doc["findings"].empty());
   EXPECT_FALSE(stock_doc["memory_history"].empty());
+  ASSERT_EQ(doc["receivers"].size(), 1U) << doc;
+  const nlohmann::json& hook_doc = doc["receivers"][0];
+  EXPECT_EQ(hook_doc["receiver"], "hook");
+  EXPECT_GE(hook_doc["retried"].get<int>(), 1);
+  ASSERT_FALSE(hook_doc["recent"].empty());
+  bool sent_after_retry = false;
+  for (const nlohmann::json& n : hook_doc["recent"]) {
+    sent_after_retry |= n["state"] == "sent" && n["attempts"].get<int>() >= 2;
+  }
+  EXPECT_TRUE(sent_after_retry) << hook_doc.dump(2);
 
   const Validation valid = Validate(doc);
   EXPECT_EQ(valid.exit_code, 0) << valid.errors << "\n" << doc.dump(2);

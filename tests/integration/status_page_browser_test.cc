@@ -17,6 +17,7 @@
 #include "harness/child_process.h"
 #include "harness/daemon_process.h"
 #include "harness/fake_resp_server.h"
+#include "harness/http_receiver.h"
 #include "harness/redis_server.h"
 #include "harness/temp_dir.h"
 #include "harness/wait_for.h"
@@ -101,11 +102,14 @@ TEST_F(StatusPageBrowserTest, APersonOnAPhoneSeesTheFindingsTheirFixesAndOnlyTex
   FakeRespServer hostile(FakeRespServer::Behaviour::kRespond, [](const std::vector<std::string>&) {
     return FakeRespServer::Bulk(HostileInfo());
   });
+  // A webhook receiver that answers with markup (quoted in the reason).
+  HttpReceiver hook({{.status = 500, .body = "<b>down</b>"}, {.status = 200}});
   DaemonProcess d(
       "listen: \"127.0.0.1:0\"\ninterval: 500ms\ntargets:\n"
       "  - name: stock\n    address: 127.0.0.1:" +
       std::to_string(stock.Port()) +
-      "\n  - name: odd\n    address: 127.0.0.1:" + std::to_string(hostile.Port()) + "\n");
+      "\n  - name: odd\n    address: 127.0.0.1:" + std::to_string(hostile.Port()) +
+      "\nreceivers:\n  - name: hook\n    type: webhook\n    url: " + hook.Url() + "\n");
   const int port = d.WaitForPort();
   ASSERT_GT(port, 0) << d.Log();
   ASSERT_TRUE(WaitFor([&] {
@@ -113,6 +117,8 @@ TEST_F(StatusPageBrowserTest, APersonOnAPhoneSeesTheFindingsTheirFixesAndOnlyTex
            d.Value("redis_up{target=\"odd\"}") == 1.0;
   })) << d.Log();
 
+  ASSERT_TRUE(WaitFor([&] { return hook.Requests().size() >= 2; }, std::chrono::seconds(20)))
+      << d.Log();
   const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/";
   const BrowserResult r = Open(url, "status-page-phone");
   ASSERT_EQ(r.exit_code, 0) << r.log;
@@ -133,6 +139,10 @@ TEST_F(StatusPageBrowserTest, APersonOnAPhoneSeesTheFindingsTheirFixesAndOnlyTex
   EXPECT_THAT(text, HasSubstr("CONFIG SET maxmemory-policy allkeys-lru"));
   // Markup from Redis is shown as the characters it is.
   EXPECT_THAT(text, HasSubstr("maxmemory-policy " + std::string(kHostile)));
+  // Each receiver with its last notifications and their delivery state.
+  EXPECT_THAT(text, HasSubstr("Receivers"));
+  EXPECT_THAT(text, HasSubstr("hook"));
+  EXPECT_THAT(text, HasSubstr("sent"));
   // At phone width nothing scrolls sideways.
   EXPECT_EQ(page["viewport_width"], 390);
   EXPECT_LE(page["scroll_width"].get<int>(), page["viewport_width"].get<int>());

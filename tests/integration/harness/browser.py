@@ -223,7 +223,13 @@ def main():
             "refreshed": refreshed,
         }
         if a.screenshot:
-            shot = browser.call("Page.captureScreenshot", {"format": "png"}, session=session)
+            # The whole page, not only the first screen of it.
+            size = browser.call("Page.getLayoutMetrics", session=session)["cssContentSize"]
+            shot = browser.call("Page.captureScreenshot",
+                                {"format": "png", "captureBeyondViewport": True,
+                                 "clip": {"x": 0, "y": 0, "width": size["width"],
+                                          "height": size["height"], "scale": 1}},
+                                session=session)
             with open(a.screenshot, "wb") as f:
                 f.write(base64.b64decode(shot["data"]))
         with open(a.out, "w") as f:

@@ -144,6 +144,31 @@ TEST(StatusPageTest, ShowsTheRoleAndTheLastHourAsASparkline) {
   EXPECT_THAT(StatusPageIcon(), HasSubstr("<svg"));
 }
 
+TEST(StatusPageTest, TheIndexShowsEachReceiversDeliveries) {
+  PageContext ctx{"0.1.0", kNow, 1};
+  ReceiverNotificationStats hook;
+  hook.receiver = "oncall-slack";
+  hook.queue_length = 2;
+  RecentNotification n;
+  n.id = "n1";
+  n.target = "orders";
+  n.headline = "critical: oom_rejections";
+  n.state = alerting::NotificationResult::kRetried;
+  n.reason = "HTTP 503";
+  n.attempts = 3;
+  n.updated_at = kNow - 4;
+  hook.recent.push_back(n);
+  ctx.receivers.push_back(hook);
+  const std::string page = RenderStatusPage({Up("orders")}, ctx);
+  EXPECT_THAT(page, HasSubstr("<h3>oncall-slack</h3><p class=\"facts\">queue 2;"));
+  EXPECT_THAT(page, HasSubstr("<span class=\"state\">retrying</span> (attempt 3): HTTP 503"));
+  EXPECT_THAT(RenderTargetPage(Up("orders"), ctx), Not(HasSubstr("Receivers")));
+  const nlohmann::json doc = nlohmann::json::parse(RenderStatusJson({Up("orders")}, ctx));
+  EXPECT_EQ(doc["receivers"][0]["receiver"], "oncall-slack");
+  EXPECT_EQ(doc["receivers"][0]["recent"][0]["state"], "retrying");
+  EXPECT_EQ(doc["receivers"][0]["recent"][0]["reason"], "HTTP 503");
+}
+
 TEST(StatusPageTest, JsonCarriesTheSameData) {
   TargetStatus t = Up("orders", {Make("noeviction", Severity::kWarning, "sum", "fix")});
   t.findings[0].evidence = {{"maxmemory-policy", "noeviction"}};
