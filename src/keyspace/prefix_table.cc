@@ -19,8 +19,9 @@ uint64_t SaturatingAddU(uint64_t a, uint64_t b) {
   return __builtin_add_overflow(a, b, &sum) ? std::numeric_limits<uint64_t>::max() : sum;
 }
 
-void Count(PrefixStats& s, bool has_ttl, std::optional<int64_t> bytes) {
+void Count(PrefixStats& s, bool has_ttl, std::optional<int64_t> bytes, KeyType type) {
   ++s.sampled;
+  ++s.by_type.at(static_cast<size_t>(type));
   if (!has_ttl) {
     ++s.without_ttl;
   }
@@ -35,6 +36,9 @@ void AddInto(PrefixStats& sum, const PrefixStats& s) {
   sum.without_ttl += s.without_ttl;
   sum.bytes_sampled = SaturatingAddU(sum.bytes_sampled, s.bytes_sampled);
   sum.bytes_samples += s.bytes_samples;
+  for (size_t i = 0; i < sum.by_type.size(); ++i) {
+    sum.by_type.at(i) += s.by_type.at(i);
+  }
 }
 
 double EstimatedBytes(const PrefixStats& s) {
@@ -53,6 +57,9 @@ bool RanksBefore(const PrefixStats& a, const PrefixStats& b, PrefixOrder order) 
     if (a_bytes != b_bytes) {
       return a_bytes > b_bytes;
     }
+  }
+  if (order == PrefixOrder::kWithoutTtl && a.without_ttl != b.without_ttl) {
+    return a.without_ttl > b.without_ttl;
   }
   if (a.sampled != b.sampled) {
     return a.sampled > b.sampled;
@@ -114,17 +121,23 @@ std::optional<size_t> PrefixTable::SlotFor(std::string_view prefix) {
   return slot;
 }
 
-void PrefixTable::Add(std::string_view prefix, bool has_ttl, std::optional<int64_t> bytes) {
+void PrefixTable::Add(std::string_view prefix, bool has_ttl, std::optional<int64_t> bytes,
+                      KeyType type) {
   ++total_;
   const std::optional<size_t> slot = SlotFor(prefix);
   if (!slot.has_value()) {
-    Count(other_, has_ttl, bytes);
+    Count(other_, has_ttl, bytes, type);
     return;
   }
   PrefixStats& s = entries_[*slot];
   by_estimate_.erase({EstimateOf(s), *slot});
-  Count(s, has_ttl, bytes);
+  Count(s, has_ttl, bytes, type);
   by_estimate_.emplace(EstimateOf(s), *slot);
+}
+
+const PrefixStats* PrefixTable::Find(std::string_view prefix) const {
+  const auto it = index_.find(std::string{prefix});
+  return it == index_.end() ? nullptr : &entries_[it->second];
 }
 
 PrefixTop PrefixTable::Top(size_t n, PrefixOrder order) const {

@@ -3,6 +3,7 @@
 // sampler feeds it FoldKey results; nothing here knows of Redis.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -12,6 +13,8 @@
 #include <unordered_map>
 #include <utility>
 #include <vector>
+
+#include "keyspace/key_type.h"
 
 namespace memwatch::keyspace {
 
@@ -26,11 +29,14 @@ struct PrefixStats {
   // before it was tracked (0 when it was tracked from its first sample): its
   // true sampled count lies in [sampled, sampled + max_missed].
   uint64_t max_missed = 0;
+  // Sampled keys of each KeyType (indexed by the enum); they sum to sampled.
+  std::array<uint64_t, kKeyTypeCount> by_type{};
 };
 
 enum class PrefixOrder {
-  kSampled,  // by sampled count
-  kBytes,    // by estimated bytes: sampled * bytes_sampled / bytes_samples
+  kSampled,     // by sampled count
+  kBytes,       // by estimated bytes: sampled * bytes_sampled / bytes_samples
+  kWithoutTtl,  // by keys without a TTL, then by sampled count
 };
 
 struct PrefixTop {
@@ -61,7 +67,12 @@ class PrefixTable {
 
   // Counts one sampled key of `prefix`. `bytes` is its MEMORY USAGE when the
   // sampler asked for it; a negative value counts as absent.
-  void Add(std::string_view prefix, bool has_ttl, std::optional<int64_t> bytes);
+  void Add(std::string_view prefix, bool has_ttl, std::optional<int64_t> bytes,
+           KeyType type = KeyType::kOther);
+
+  // The stats of `prefix` while the table tracks it, else nullptr (never
+  // sampled, or evicted into "other"). Valid until the next Add.
+  const PrefixStats* Find(std::string_view prefix) const;
 
   // The n largest prefixes in `order` (ties: by prefix, byte-wise), the rest
   // summed into PrefixTop::other.

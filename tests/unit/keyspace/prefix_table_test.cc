@@ -297,5 +297,47 @@ TEST(EstimateKeys, CoverageIsNearNinetyFivePercent) {
   EXPECT_LE(covered, kTrials);
 }
 
+TEST(PrefixTable, CountsTypesAndFindsTrackedPrefixes) {
+  PrefixTable table(2);
+  table.Add("a:*", true, std::nullopt, KeyType::kHash);
+  table.Add("a:*", false, std::nullopt, KeyType::kHash);
+  table.Add("a:*", false, std::nullopt, KeyType::kString);
+  table.Add("b:*", true, std::nullopt);  // type defaults to kOther
+  ASSERT_NE(table.Find("a:*"), nullptr);
+  EXPECT_EQ(table.Find("a:*")->by_type[static_cast<size_t>(KeyType::kHash)], 2U);
+  EXPECT_EQ(table.Find("a:*")->by_type[static_cast<size_t>(KeyType::kString)], 1U);
+  EXPECT_EQ(table.Find("b:*")->by_type[static_cast<size_t>(KeyType::kOther)], 1U);
+  EXPECT_EQ(table.Find("c:*"), nullptr);
+  // "c:*" evicts "b:*" (the smallest): its type counts move into other.
+  table.Add("c:*", true, std::nullopt, KeyType::kSet);
+  EXPECT_EQ(table.Find("b:*"), nullptr);
+  const PrefixTop top = table.Top(10);
+  EXPECT_EQ(top.other.by_type[static_cast<size_t>(KeyType::kOther)], 1U);
+}
+
+TEST(PrefixTable, ByWithoutTtlRanksByKeysWithoutTtl) {
+  PrefixTable table(10);
+  for (int i = 0; i < 10; ++i) {
+    table.Add("cache:*", true, std::nullopt);
+  }
+  table.Add("queue:*", false, std::nullopt);
+  table.Add("queue:*", false, std::nullopt);
+  table.Add("lock:*", false, std::nullopt);
+  const PrefixTop top = table.Top(2, PrefixOrder::kWithoutTtl);
+  ASSERT_EQ(top.prefixes.size(), 2U);
+  EXPECT_EQ(top.prefixes[0].prefix, "queue:*");
+  EXPECT_EQ(top.prefixes[1].prefix, "lock:*");
+  EXPECT_EQ(top.other.sampled, 10U);
+}
+
+TEST(KeyType, NamesRoundTrip) {
+  for (const char* name : {"string", "list", "set", "zset", "hash", "stream"}) {
+    EXPECT_EQ(KeyTypeName(KeyTypeFromName(name)), name);
+  }
+  EXPECT_EQ(KeyTypeFromName("ReJSON-RL"), KeyType::kOther);
+  EXPECT_EQ(KeyTypeFromName("none"), KeyType::kOther);
+  EXPECT_EQ(KeyTypeName(KeyType::kOther), "other");
+}
+
 }  // namespace prefix_table_test
 }  // namespace memwatch::keyspace
