@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -103,10 +104,10 @@ PrefixSummary SummaryOf(const PrefixStats& s, bool other, const Context& c) {
   p.keys_without_ttl = ToCountEstimate(EstimateKeys(s.without_ttl, n, c.total_keys));
   p.bytes_samples = s.bytes_samples;
   if (const std::optional<double> mean = MeanBytes(s); mean.has_value()) {
-    const double bytes = *mean * static_cast<double>(p.keys.value);
-    p.bytes = bytes >= 18446744073709551616.0  // 2^64
+    const double bytes = std::round(*mean * static_cast<double>(p.keys.value));
+    p.bytes = bytes >= 18446744073709551616.0  // 2^64: a cast would be undefined
                   ? UINT64_MAX
-                  : static_cast<uint64_t>(bytes + 0.5);
+                  : static_cast<uint64_t>(bytes);
   }
   p.share =
       c.total_keys == 0 ? 0 : static_cast<double>(p.keys.value) / static_cast<double>(c.total_keys);
