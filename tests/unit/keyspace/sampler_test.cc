@@ -420,8 +420,9 @@ TEST(Sampler, RestartDropsTheCycleInProgress) {
 TEST(Sampler, HostileKeyNamesStayBounded) {
   const FoldOptions fold;
   const size_t bound = static_cast<size_t>(fold.depth) * (fold.max_segment_bytes + 1) + 2;
+  constexpr char kBinary[] = "bin\0ary:\xff\xfe:1";
   std::vector<std::string> keys = {
-      std::string("bin\0ary:\xff\xfe:1", 14),
+      std::string(kBinary, sizeof kBinary - 1),
       "new\nline:x:y",
       std::string(10 * 1024, 'k'),
       "quote\"back\\slash:1",
