@@ -481,10 +481,10 @@ TEST(Sampler, ManyDistinctFirstSegmentsKeepTheTableBounded) {
 TEST(SeenKeys, RemembersUpToItsBoundAndClears) {
   SeenKeys seen(3000);
   for (int i = 0; i < 3000; ++i) {
-    ASSERT_EQ(seen.Add("k" + std::to_string(i)), SeenKeys::Insert::kNew);
+    ASSERT_EQ(seen.Add(std::string("k").append(std::to_string(i))), SeenKeys::Insert::kNew);
   }
   for (int i = 0; i < 3000; ++i) {
-    ASSERT_EQ(seen.Add("k" + std::to_string(i)), SeenKeys::Insert::kSeen);
+    ASSERT_EQ(seen.Add(std::string("k").append(std::to_string(i))), SeenKeys::Insert::kSeen);
   }
   EXPECT_EQ(seen.Add("another"), SeenKeys::Insert::kFull);
   EXPECT_EQ(seen.size(), 3000U);

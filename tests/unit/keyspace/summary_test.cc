@@ -103,7 +103,7 @@ TEST(Summarize, BigFewKeysOutrankManySmallByBytes) {
 TEST(Summarize, TopNAndOtherSumToTheSample) {
   Cycle c(100);
   for (int p = 0; p < 30; ++p) {
-    AddKeys(c, "p" + std::to_string(p) + ":*", p + 1, p % 2 == 0, 10);
+    AddKeys(c, std::string("p").append(std::to_string(p)).append(":*"), p + 1, p % 2 == 0, 10);
   }
   const KeyspaceSummary s = Summarize(c, 465, kT0, 5);
   ASSERT_EQ(s.by_bytes.size(), 6U);
