@@ -7,8 +7,10 @@
 //   while n > 0:
 //     if sampler.WantsScan(now):
 //       sampler.OnScanPage(Send(sampler.NextScan()), now)   // SCAN cursor COUNT c
+//       n -= 1                                    // so a run of empty pages ends too
+//       continue
 //     batch = sampler.NextKeys(n)                 // up to n keys of the page
-//     if batch is empty: break                    // waiting: cycle gap or facts due
+//     if batch is empty: break                    // waiting: cycle gap, or facts due
 //     n -= batch.size()
 //     sampler.OnKeyFacts(Send(batch), now)        // TYPE + TTL [+ MEMORY USAGE], pipelined
 // and the Redis time those commands took (INFO commandstats deltas, SCAN's
@@ -97,7 +99,8 @@ class Sampler {
 
   // Drops the cycle in progress (its keys, its cursor and any batch due)
   // and starts over at cursor 0, e.g. after a failover to another server.
-  // The complete cycles are kept.
+  // The complete cycles are kept, and the new cycle still waits for
+  // min_cycle_interval after the last complete one started.
   void Restart();
 
   size_t pending_keys() const { return pending_.size(); }
@@ -110,7 +113,8 @@ class Sampler {
 
   // The cycle in progress, as a sample of a keyspace of total_keys keys
   // (what doctor's bounded scan shows), with the growth between the last
-  // two complete cycles.
+  // two complete cycles. Right after a cycle completes the next one is
+  // empty: show SummarizeLastComplete then.
   KeyspaceSummary SummarizeInProgress(uint64_t total_keys, MonoTime now) const;
   // The last complete cycle, likewise; nullopt before the first one.
   std::optional<KeyspaceSummary> SummarizeLastComplete(uint64_t total_keys) const;
