@@ -331,6 +331,20 @@ TEST(Sampler, VanishedAndUnansweredKeysAreNotCounted) {
   EXPECT_EQ(sampler.current().sampled(), 0U);
 }
 
+TEST(Sampler, APageAfterTheLastOneIsIgnoredWhileFactsAreDue) {
+  Sampler sampler;
+  sampler.OnScanPage(ScanPage{.next_cursor = 0, .keys = {"a:1"}}, kT0);
+  const std::vector<KeyRequest> batch = sampler.NextKeys(10);
+  EXPECT_FALSE(sampler.WantsScan(kT0));  // the cycle's SCAN is done; facts are due
+  sampler.OnScanPage(ScanPage{.next_cursor = 9, .keys = {"b:1"}}, kT0);
+  EXPECT_EQ(sampler.pending_keys(), 0U);
+  EXPECT_EQ(sampler.current().scan_pages, 1U);
+  sampler.OnKeyFacts({KeyFacts{.key = "a:1", .type = "hash", .ttl = 3, .bytes = std::nullopt}},
+                     kT0);
+  ASSERT_EQ(sampler.cycles_completed(), 1U);
+  EXPECT_EQ(sampler.NextScan().cursor, 0U);  // the next cycle starts over
+}
+
 TEST(Sampler, AnEmptyKeyspaceCompletesACycleOnItsFirstPage) {
   Sampler sampler;
   sampler.OnScanPage(ScanPage{.next_cursor = 0, .keys = {}}, kT0);
