@@ -74,6 +74,8 @@ struct KeyspaceSummary {
 //    that spent part of a cycle in "other" (PrefixStats::max_missed > 0)
 //    has its count there as a lower bound, so its growth is uncertain by
 //    that much; a prefix big enough to matter is tracked from its start.
+//    Keys a cycle lost (Cycle::unanswered) or may have counted twice
+//    (Cycle::unchecked) shift its counts by up to as many.
 // seconds is ended - started for a complete cycle, now - started else.
 KeyspaceSummary Summarize(const Cycle& cycle, uint64_t total_keys, MonoTime now, size_t top,
                           const Cycle* earlier = nullptr, const Cycle* later = nullptr);
