@@ -156,10 +156,9 @@ class Table {
   std::vector<std::vector<std::string>> rows_;
 };
 
-// `text` wrapped at spaces to kKeyspaceTextColumns: "  - " before the first
-// line, four spaces before the others.
-std::string Bullet(std::string_view text) {
-  const std::string first = std::string{kIndent} + "- ";
+// `text` wrapped at spaces to kKeyspaceTextColumns, `first` before its first
+// line and as many spaces before the others.
+std::string Wrap(std::string_view text, const std::string& first) {
   const std::string rest(first.size(), ' ');
   std::string out;
   std::string line = first;
@@ -175,11 +174,27 @@ std::string Bullet(std::string_view text) {
     } else if (!empty) {
       line += ' ';
     }
-    line += word;
+    // A word longer than a whole line is cut at the margin.
+    std::string_view left = word;
+    while (Columns(line) + Columns(left) > kKeyspaceTextColumns) {
+      size_t cut = 0;
+      for (size_t room = kKeyspaceTextColumns - Columns(line); cut < left.size(); ++cut) {
+        const bool starts_code_point = (static_cast<unsigned char>(left[cut]) & 0xC0) != 0x80;
+        if (starts_code_point && room-- == 0) break;
+      }
+      line.append(left.substr(0, cut));
+      out += line + '\n';
+      line = rest;
+      left.remove_prefix(cut);
+    }
+    line += left;
     start = end + 1;
   }
   return out + line + '\n';
 }
+
+// One advice line: "  - " and `text`, wrapped.
+std::string Bullet(std::string_view text) { return Wrap(text, std::string{kIndent} + "- "); }
 
 std::string Header(const KeyspaceSummary& s, const KeyspaceContext& context) {
   const double seconds = context.scan.seconds > 0 ? context.scan.seconds : s.seconds;
@@ -198,7 +213,11 @@ std::string ByBytesTable(const KeyspaceSummary& s) {
   size_t left_out = 0;
   const std::vector<const PrefixSummary*> rows = Rows(s.by_bytes, &left_out);
   if (rows.empty()) return "";
-  Table table({"top prefixes by memory", "est. keys", "share", "no TTL", "est. bytes", "type"},
+  // The summary orders by keys while no key has a MEMORY USAGE sample.
+  const bool any_bytes = std::any_of(s.by_bytes.begin(), s.by_bytes.end(),
+                                     [](const PrefixSummary& p) { return p.bytes.has_value(); });
+  Table table({any_bytes ? "top prefixes by memory" : "top prefixes by keys", "est. keys", "share",
+               "no TTL", "est. bytes", "type"},
               /*last_is_text=*/true);
   for (const PrefixSummary* p : rows) {
     table.Add(*p, {CountWithMargin(p->keys), Percent(p->share),
@@ -388,8 +407,8 @@ std::string FormatKeyspaceText(const KeyspaceSummary& summary, const KeyspaceCon
 }
 
 std::string FormatKeyspaceSkippedText(const std::string& reason) {
-  return fmt::format("{}Keyspace: not scanned ({})\n", kIndent,
-                     keyspace::EscapeKeyName(reason, kKeyspaceTextColumns - 30));
+  return Wrap(keyspace::EscapeKeyName(reason, 1000),
+              std::string{kIndent} + "Keyspace: not scanned: ");
 }
 
 nlohmann::json KeyspaceJson(const KeyspaceSummary& summary, const KeyspaceContext& context) {

@@ -213,6 +213,27 @@ TEST(KeyspaceReportTest, HostilePrefixesComeOutEscapedAndTheTablesStayNarrow) {
   EXPECT_LE(j["by_bytes"][5]["prefix"].get<std::string>().size(), keyspace::kMaxEscapedKeyBytes);
 }
 
+TEST(KeyspaceReportTest, WithoutMemoryUsageSamplesTheTableIsByKeys) {
+  KeyspaceSummary s = Incident();
+  for (PrefixSummary& p : s.by_bytes) p.bytes.reset();
+  const std::string text = FormatKeyspaceText(s, VolatileLru());
+  EXPECT_THAT(text, HasSubstr("\n  top prefixes by keys   "));
+  EXPECT_THAT(text, HasSubstr("    80%      0%           -  string\n"));
+}
+
+TEST(KeyspaceReportTest, SkippedSaysWhyEscapedAndWrapped) {
+  EXPECT_EQ(FormatKeyspaceSkippedText("a replica"), "  Keyspace: not scanned: a replica\n");
+  const std::string long_error =
+      "ERR \"MEMORY\" is disabled\n" + std::string(30, 'x') + " " + std::string(150, 'y');
+  const std::string text = FormatKeyspaceSkippedText(long_error);
+  ExpectAtMost100Columns(text);
+  EXPECT_THAT(text, HasSubstr("ERR \\\"MEMORY\\\" is disabled\\x0a"));
+  EXPECT_EQ(nlohmann::json::parse(KeyspaceSkippedJson(long_error).dump())["skipped"]
+                .get<std::string>()
+                .substr(0, 14),
+            "ERR \\\"MEMORY\\\"");
+}
+
 TEST(KeyspaceReportTest, EmptyKeyspace) {
   KeyspaceSummary s;
   s.complete = true;
@@ -260,7 +281,7 @@ TEST(KeyspaceReportTest, InTheDoctorReport) {
 
   r.keyspace.reset();
   r.keyspace_skipped = "--no-scan";
-  EXPECT_THAT(FormatText({r}), HasSubstr("\n  Keyspace: not scanned (--no-scan)\n\n1 target(s)"));
+  EXPECT_THAT(FormatText({r}), HasSubstr("\n  Keyspace: not scanned: --no-scan\n\n1 target(s)"));
   EXPECT_EQ(nlohmann::json::parse(FormatJson({r}))["targets"][0]["keyspace"]["skipped"],
             "--no-scan");
 }
