@@ -225,8 +225,9 @@ std::string ByBytesTable(const KeyspaceSummary& s) {
                    p->bytes ? Bytes(static_cast<double>(*p->bytes)) : "-", ShownType(*p)});
   }
   std::string out = "\n" + table.Render();
-  if (left_out > 0)
+  if (left_out > 0) {
     out += fmt::format("{}({} more prefixes in --format json)\n", kIndent, left_out);
+  }
   return out;
 }
 
@@ -252,8 +253,9 @@ std::string ByNoTtlTable(const KeyspaceSummary& s) {
                    Growth(p->keys_growth_per_hour)});
   }
   std::string out = "\n" + table.Render();
-  if (left_out > 0)
+  if (left_out > 0) {
     out += fmt::format("{}({} more prefixes in --format json)\n", kIndent, left_out);
+  }
   return out;
 }
 
@@ -352,7 +354,7 @@ bool AnyMargin(const std::vector<PrefixSummary>& prefixes) {
 }
 
 std::string EstimateNote(const KeyspaceSummary& s) {
-  if (AnyMargin(s.by_bytes) || AnyMargin(s.by_no_ttl)) {
+  if (!s.complete || AnyMargin(s.by_bytes) || AnyMargin(s.by_no_ttl)) {
     return Bullet(fmt::format(
         "Figures are estimates from a sample of {} keys: ± is the 95% interval of a count (the "
         "true count lies within it 19 times out of 20); bytes extrapolate MEMORY USAGE of the "

@@ -234,6 +234,15 @@ TEST(KeyspaceReportTest, SkippedSaysWhyEscapedAndWrapped) {
             "ERR \\\"MEMORY\\\"");
 }
 
+TEST(KeyspaceReportTest, AnIncompleteScanIsAnEstimateEvenWithoutMargins) {
+  KeyspaceSummary s;
+  s.total_keys = 1'000;
+  const std::string text = FormatKeyspaceText(s, VolatileLru());
+  EXPECT_THAT(text, HasSubstr("Keyspace: 0 of 1,000 keys sampled in 10.0 s (0%), stopped at"));
+  EXPECT_THAT(text, HasSubstr("Figures are estimates"));
+  EXPECT_THAT(text, Not(HasSubstr("top prefixes")));
+}
+
 TEST(KeyspaceReportTest, EmptyKeyspace) {
   KeyspaceSummary s;
   s.complete = true;
