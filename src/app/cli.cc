@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "config/duration.h"
+
 namespace memwatch::app {
 namespace {
 
@@ -23,9 +25,11 @@ Usage:
   redis-memwatch --config FILE [--log-level LEVEL]   run the daemon
   redis-memwatch --config FILE --check-config        validate the config and exit
   redis-memwatch doctor redis://[user:pass@]host:port [--format text|json] [--timeout 2s]
+                        [--scan-time 10s | --no-scan]
   redis-memwatch doctor rediss://host:port [--tls-ca-file F] [--tls-cert-file F --tls-key-file F]
                         [--tls-server-name NAME] [--tls-insecure-skip-verify]
   redis-memwatch doctor --config FILE [--format text|json] [--timeout 2s]
+                        [--scan-time 10s | --no-scan]
   redis-memwatch test-alert --config FILE [--receiver NAME]
                                                      send a test message to each receiver
   redis-memwatch --version | --help
@@ -36,6 +40,9 @@ Options:
   --check-config     exit 0 if the config is valid, 2 with its errors otherwise
   --format FORMAT    doctor output: text (default) or json
   --timeout DUR      doctor: per-request timeout (default: the config's, else 2s)
+  --scan-time DUR    doctor: sample the keyspace (SCAN) for at most this long (default 10s)
+                     to show which key prefixes fill memory and which have no TTL
+  --no-scan          doctor: skip the keyspace scan
   --receiver NAME    test-alert: only this receiver
   --tls-ca-file F, --tls-cert-file F, --tls-key-file F, --tls-server-name NAME,
   --tls-insecure-skip-verify
@@ -74,6 +81,18 @@ Status SetFormat(Command* cmd, const std::string& value) {
 
 Status SetTimeout(Command* cmd, const std::string& value) {
   cmd->timeout = value;
+  return Status::Ok();
+}
+
+Status SetScanTime(Command* cmd, const std::string& value) {
+  Result<Duration> d = config::ParseDuration(value);
+  if (!d.ok()) return Status::Error(fmt::format("--scan-time: {}", d.status().message()));
+  if (d.value() <= Duration::zero()) {
+    return Status::Error(
+        "--scan-time: expected a duration above zero, like 10s (--no-scan skips "
+        "the keyspace scan)");
+  }
+  cmd->scan_time = d.value();
   return Status::Ok();
 }
 
@@ -121,6 +140,7 @@ constexpr ValueOption kValueOptions[] = {
     {"--log-level", "", std::nullopt, &SetLogLevel},
     {"--format", "", Command::Kind::kDoctor, &SetFormat},
     {"--timeout", "", Command::Kind::kDoctor, &SetTimeout},
+    {"--scan-time", "", Command::Kind::kDoctor, &SetScanTime},
     {"--receiver", "", Command::Kind::kTestAlert, &SetReceiver},
     {"--tls-ca-file", "", Command::Kind::kDoctor, &SetTlsCaFile},
     {"--tls-cert-file", "", Command::Kind::kDoctor, &SetTlsCertFile},
@@ -151,6 +171,9 @@ Status Finish(Command* cmd, bool check_config) {
   if (cmd->kind == Command::Kind::kDoctor) {
     if (cmd->url.has_value() == !cmd->config_path.empty()) {
       return Status::Error("doctor needs either a redis:// address or --config FILE");
+    }
+    if (cmd->no_scan && cmd->scan_time.has_value()) {
+      return Status::Error("--scan-time does not go with --no-scan");
     }
     if (cmd->tls.has_value() && !cmd->url.has_value()) {
       return Status::Error("--tls-* options go with a doctor ADDRESS; with --config, use tls:");
@@ -186,6 +209,8 @@ Result<Command> ParseCommandLine(const std::vector<std::string>& args) {
     }
     if (flag == "--check-config") {
       check_config = true;
+    } else if (a == "--no-scan" && cmd.kind == Command::Kind::kDoctor) {
+      cmd.no_scan = true;
     } else if (flag == "--tls-insecure-skip-verify" && cmd.kind == Command::Kind::kDoctor) {
       Tls(&cmd).insecure_skip_verify = true;
     } else if (const ValueOption* option = FindValueOption(flag, cmd.kind)) {

@@ -60,6 +60,23 @@ std::string KeysLine(const Snapshot& s) {
                      s.maxmemory_policy.value_or("unknown"));
 }
 
+KeyspaceContext ContextOf(const TargetReport& r) {
+  KeyspaceContext context;
+  if (r.snapshot) {
+    context.maxmemory_policy = r.snapshot->maxmemory_policy.value_or("");
+    context.limit_set = r.snapshot->maxmemory.value_or(0) > 0;
+  }
+  context.scan = r.keyspace_scan;
+  return context;
+}
+
+// The keyspace section after the findings, "" when there is none.
+std::string KeyspaceText(const TargetReport& r) {
+  if (r.keyspace) return "\n" + FormatKeyspaceText(*r.keyspace, ContextOf(r));
+  if (!r.keyspace_skipped.empty()) return "\n" + FormatKeyspaceSkippedText(r.keyspace_skipped);
+  return "";
+}
+
 }  // namespace
 
 int ExitCode(const std::vector<TargetReport>& reports) {
@@ -97,7 +114,8 @@ std::string FormatText(const std::vector<TargetReport>& reports) {
     if (!r.container.empty()) out += fmt::format("  container: {}\n", r.container);
     out += fmt::format("  {}\n", KeysLine(s));
     if (r.findings.empty()) {
-      out += "\n  OK: no risk found.\n\n";
+      out += "\n  OK: no risk found.\n";
+      out += KeyspaceText(r) + '\n';
       continue;
     }
     for (const Finding& f : r.findings) {
@@ -108,7 +126,7 @@ std::string FormatText(const std::vector<TargetReport>& reports) {
       out += "    fix:\n";
       out += Indent(f.fix, "      ");
     }
-    out += '\n';
+    out += KeyspaceText(r) + '\n';
   }
   int critical = 0;
   int warnings = 0;
@@ -158,6 +176,11 @@ std::string FormatJson(const std::vector<TargetReport>& reports) {
                           {"fix", f.fix}});
     }
     t["findings"] = findings;
+    if (r.keyspace) {
+      t["keyspace"] = KeyspaceJson(*r.keyspace, ContextOf(r));
+    } else if (!r.keyspace_skipped.empty()) {
+      t["keyspace"] = KeyspaceSkippedJson(r.keyspace_skipped);
+    }
     targets.push_back(t);
   }
   nlohmann::json doc{{"exit_code", ExitCode(reports)}, {"targets", targets}};

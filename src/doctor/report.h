@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "doctor/keyspace_report.h"
+#include "keyspace/summary.h"
 #include "memwatch/effective_limit.h"
 #include "memwatch/finding.h"
 #include "memwatch/poll_failure.h"
@@ -28,6 +30,14 @@ struct TargetReport {
   // why it is unknown.
   std::string container;
   std::vector<Finding> findings;
+  // Doctor's keyspace scan, printed after the findings: what it found and
+  // what the scan itself did, or why it did not run (keyspace_skipped:
+  // "--no-scan", "a replica", an error message). Neither set: no keyspace
+  // section at all. The policy advice reads the snapshot's maxmemory and
+  // maxmemory-policy.
+  std::optional<keyspace::KeyspaceSummary> keyspace;
+  KeyspaceScan keyspace_scan;
+  std::string keyspace_skipped;
 };
 
 // Doctor's exit code: 0 healthy, 1 warnings, 2 critical, 3 a target could

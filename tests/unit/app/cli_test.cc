@@ -57,6 +57,53 @@ TEST(CliTest, DoctorTlsFlagsAsATlsBlockWouldSetThem) {
   EXPECT_FALSE(Parse({"--config", "a.yml", "--tls-ca-file", "ca.pem"}).ok());
 }
 
+TEST(CliTest, DoctorScanTimeAndNoScan) {
+  Result<Command> r = Parse({"doctor", "redis://a"});
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r.value().scan_time.has_value());  // kDefaultScanTime applies
+  EXPECT_EQ(kDefaultScanTime, std::chrono::seconds(10));
+  EXPECT_FALSE(r.value().no_scan);
+
+  r = Parse({"doctor", "redis://a", "--scan-time", "30s"});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r.value().scan_time, std::chrono::seconds(30));
+  r = Parse({"doctor", "--config", "a.yml", "--scan-time=1m30s"});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r.value().scan_time, std::chrono::seconds(90));
+  r = Parse({"doctor", "redis://a", "--scan-time", "250ms"});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.value().scan_time, std::chrono::milliseconds(250));
+
+  r = Parse({"doctor", "redis://a", "--no-scan"});
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r.value().no_scan);
+  EXPECT_FALSE(r.value().scan_time.has_value());
+}
+
+TEST(CliTest, DoctorScanTimeErrorsNameTheFlag) {
+  for (const char* bad : {"0s", "0", "-5s", "10", "soon", ""}) {
+    Result<Command> r = Parse({"doctor", "redis://a", "--scan-time", bad});
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.status().message().find("--scan-time"), std::string::npos)
+        << bad << ": " << r.status().message();
+  }
+  Result<Command> r = Parse({"doctor", "redis://a", "--scan-time"});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(), "--scan-time needs a value");
+  r = Parse({"doctor", "redis://a", "--no-scan", "--scan-time", "5s"});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(), "--scan-time does not go with --no-scan");
+  // Doctor's flags only.
+  EXPECT_FALSE(Parse({"--config", "a.yml", "--scan-time", "5s"}).ok());
+  EXPECT_FALSE(Parse({"--config", "a.yml", "--no-scan"}).ok());
+  EXPECT_FALSE(Parse({"test-alert", "--config", "a.yml", "--no-scan"}).ok());
+}
+
+TEST(CliTest, UsageNamesTheScanFlags) {
+  EXPECT_NE(UsageText().find("--scan-time DUR"), std::string::npos);
+  EXPECT_NE(UsageText().find("--no-scan"), std::string::npos);
+}
+
 TEST(CliTest, ErrorsNeverEchoPositionalArguments) {
   // A second URL may carry a password: the error must not repeat it.
   Result<Command> r = Parse({"doctor", "redis://a", "redis://u:hunter2@b"});
