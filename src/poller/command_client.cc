@@ -211,7 +211,10 @@ Status CommandClient::Exchange(std::string_view request, size_t count, MonoTime 
     }
     if (wait == Wait::kFailed) return Fail("poll on " + address_ + ": " + ErrnoText(errno));
     if ((revents & POLLOUT) != 0 && !out_.empty()) {
-      if (Status s = SendSome(); !s.ok()) return s;
+      if (Status s = SendSome(); !s.ok()) {
+        closed_before_reply_ = closed_before_reply_ && replies->empty();
+        return s;
+      }
     }
     if ((revents & (POLLIN | POLLERR | POLLHUP)) != 0) {
       if (Status s = ReceiveSome(count, what, replies); !s.ok()) return s;
