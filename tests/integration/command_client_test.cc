@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/fake_resp_server.h"
 #include "harness/loopback_socket.h"
 #include "harness/redis_server.h"
 #include "harness/test_certificates.h"
@@ -317,6 +318,67 @@ TEST(CommandClientTest, OneRoundTripOverTls) {
   // A plain client on the TLS port gets an error value, not a hang.
   CommandClient plain(Tcp(redis->Port()), {}, clock);
   EXPECT_FALSE(plain.Pipeline({{"PING"}}, In(seconds(2))).ok());
+}
+
+TEST(CommandClientTest, APipelineLargerThanTheSocketBuffersIsWrittenWhileRepliesAreRead) {
+  // ~10 MB of requests: the socket takes them in pieces (EAGAIN, POLLOUT)
+  // while the replies of the first ones come back.
+  RedisServer redis;
+  SystemClock clock;
+  CommandClient client(Tcp(redis.Port()), {}, clock);
+  Commands commands;
+  for (int i = 0; i < 320; ++i) {
+    const std::string key = "big:" + std::to_string(i);
+    commands.push_back({"SET", key, std::string(32 * 1024, static_cast<char>('a' + i % 26))});
+    commands.push_back({"STRLEN", key});
+  }
+  const std::vector<Reply> replies = Send(client, commands, seconds(30));
+  ASSERT_EQ(replies.size(), commands.size());
+  for (size_t i = 0; i < replies.size(); i += 2) {
+    EXPECT_EQ(replies[i].text, "OK") << i;
+    EXPECT_EQ(replies[i + 1].integer, 32 * 1024) << i;
+  }
+}
+
+TEST(CommandClientTest, HostilePeersGiveErrorValues) {
+  SystemClock clock;
+  FakeRespServer garbage(FakeRespServer::Behaviour::kGarbage);
+  CommandClient a(Tcp(garbage.Port()), {}, clock);
+  auto replies = a.Pipeline({{"PING"}}, In(seconds(5)));
+  ASSERT_FALSE(replies.ok());
+  EXPECT_THAT(replies.status().message(), HasSubstr("protocol error from 127.0.0.1:"));
+
+  FakeRespServer cut(FakeRespServer::Behaviour::kCloseMidReply);
+  CommandClient b(Tcp(cut.Port()), {}, clock);
+  replies = b.Pipeline({{"PING"}, {"PING"}}, In(seconds(5)));
+  ASSERT_FALSE(replies.ok());
+  EXPECT_THAT(replies.status().message(), HasSubstr("closed the connection"));
+
+  FakeRespServer huge(FakeRespServer::Behaviour::kHugeBulk);
+  CommandClient c(Tcp(huge.Port()), {}, clock);
+  replies = c.Pipeline({{"PING"}}, In(seconds(5)));
+  ASSERT_FALSE(replies.ok());
+  EXPECT_THAT(replies.status().message(), HasSubstr("exceeds the limit of"));
+  EXPECT_LT(huge.HugeBytesSent(), size_t{20} * 1024 * 1024);
+}
+
+TEST(CommandClientTest, APasswordEchoedByTheServerIsRedacted) {
+  // A proxy that quotes the AUTH it refused.
+  FakeRespServer echo(FakeRespServer::Behaviour::kRespond,
+                      [](const std::vector<std::string>& argv) {
+                        std::string quoted;
+                        for (const std::string& arg : argv) quoted += arg + " ";
+                        return FakeRespServer::Error("ERR refused " + quoted);
+                      });
+  SystemClock clock;
+  PollTarget target = Tcp(echo.Port());
+  target.password = Secret("echoed-secret-77");
+  CommandClient client(target, {}, clock);
+  auto replies = client.Pipeline({{"PING"}}, In(seconds(5)));
+  ASSERT_FALSE(replies.ok());
+  EXPECT_THAT(replies.status().message(), HasSubstr("AUTH rejected by"));
+  EXPECT_THAT(replies.status().message(), HasSubstr("<redacted>"));
+  EXPECT_THAT(replies.status().message(), Not(HasSubstr("echoed-secret-77")));
 }
 
 }  // namespace command_client_test
