@@ -1,13 +1,16 @@
 // Fuzzes the poller's ReplyReader the way Connection drives it: arbitrary
 // bytes, fed in arbitrary chunks, each chunk followed by draining Next().
 //
-// Input layout: byte 0 picks the reply cap (64 B .. 64 KiB), byte 1 seeds
-// the chunk sizes, the rest is what the "server" sends. Checked:
+// Input layout: byte 0 picks the reply cap (64 B .. 64 KiB) and, with its
+// top bit set, allows arrays (ArrayLimits of 16 .. 128 elements, depth 1 or
+// 2, as the keyspace client reads SCAN replies); byte 1 seeds the chunk
+// sizes, the rest is what the "server" sends. Checked:
 //  - buffered_bytes() never exceeds the cap, and a refused Feed() means the
 //    cap or a failure (never a silent drop);
 //  - the replies are the same whatever the chunking: a capped, chunked read
 //    yields a prefix of what one uncapped read of all bytes yields, and when
 //    the cap is large enough, exactly that.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -19,6 +22,7 @@
 
 namespace {
 
+using memwatch::poller::ArrayLimits;
 using memwatch::poller::Reply;
 using memwatch::poller::ReplyReader;
 using Outcome = ReplyReader::Outcome;
@@ -50,8 +54,8 @@ bool Drain(ReplyReader& reader, Run& run) {
   }
 }
 
-Run ReadChunked(std::string_view wire, size_t cap, uint32_t seed) {
-  ReplyReader reader(cap);
+Run ReadChunked(std::string_view wire, size_t cap, ArrayLimits arrays, uint32_t seed) {
+  ReplyReader reader(cap, arrays);
   Run run;
   uint32_t state = seed * 2654435761u + 1;
   while (!wire.empty()) {
@@ -74,16 +78,37 @@ Run ReadChunked(std::string_view wire, size_t cap, uint32_t seed) {
   return run;
 }
 
-Run ReadWhole(std::string_view wire) {
-  ReplyReader reader(wire.size() + 1);
+Run ReadWhole(std::string_view wire, ArrayLimits arrays) {
+  ReplyReader reader(wire.size() + 1, arrays);
   Run run;
   Require(reader.Feed(wire), "Feed refused bytes under the cap");
   Drain(reader, run);
   return run;
 }
 
+// Counts every element, nested ones too.
+size_t Elements(const Reply& r) {
+  size_t n = r.elements.size();
+  for (const Reply& e : r.elements) n += Elements(e);
+  return n;
+}
+
+int Depth(const Reply& r) {
+  if (r.type != Reply::Type::kArray) return 0;
+  int deepest = 0;
+  for (const Reply& e : r.elements) deepest = std::max(deepest, Depth(e));
+  return 1 + deepest;
+}
+
 bool Same(const Reply& a, const Reply& b) {
-  return a.type == b.type && a.text == b.text && a.integer == b.integer;
+  if (a.type != b.type || a.text != b.text || a.integer != b.integer ||
+      a.elements.size() != b.elements.size()) {
+    return false;
+  }
+  for (size_t i = 0; i < a.elements.size(); ++i) {
+    if (!Same(a.elements[i], b.elements[i])) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -91,11 +116,23 @@ bool Same(const Reply& a, const Reply& b) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 2) return 0;
   const size_t cap = size_t{64} << (data[0] % 11);  // 64 B .. 64 KiB
+  ArrayLimits arrays;                               // refused
+  if ((data[0] & 0x80) != 0) {
+    arrays.max_elements = size_t{16} << ((data[0] >> 4) & 3);
+    arrays.max_depth = 1 + ((data[0] >> 6) & 1);
+  }
   const uint32_t seed = data[1];
   const std::string_view wire(reinterpret_cast<const char*>(data) + 2, size - 2);
 
-  const Run whole = ReadWhole(wire);
-  const Run chunked = ReadChunked(wire, cap, seed);
+  const Run whole = ReadWhole(wire, arrays);
+  const Run chunked = ReadChunked(wire, cap, arrays, seed);
+  for (const Reply& r : whole.replies) {
+    Require(r.type == Reply::Type::kArray || arrays.max_elements > 0 || r.elements.empty(),
+            "elements outside an array");
+    Require(Elements(r) <= arrays.max_elements, "more array elements than the limit");
+    Require(Depth(r) <= arrays.max_depth || arrays.max_elements == 0, "deeper than the limit");
+    Require(arrays.max_elements > 0 || r.type != Reply::Type::kArray, "an array while refused");
+  }
   Require(chunked.replies.size() <= whole.replies.size(), "chunking produced extra replies");
   for (size_t i = 0; i < chunked.replies.size(); ++i) {
     Require(Same(chunked.replies[i], whole.replies[i]), "chunking changed a reply");
@@ -106,7 +143,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     Require(chunked.last == whole.last, "chunking changed the outcome");
   }
   // The same reader, Reset() after a failure, reads cleanly again.
-  ReplyReader reader(cap);
+  ReplyReader reader(cap, arrays);
   (void)reader.Feed(wire.substr(0, cap));
   Reply reply;
   while (reader.Next(&reply) == Outcome::kReply) {
