@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Configures and builds one build tree.
 # Usage: scripts/build.sh DIR [cmake args...]
-# Env:   BUILD_TARGET=T     builds only target T (default: everything)
+# Env:   BUILD_TARGET="T ..." builds only these targets (default: everything)
 #        MEMWATCH_WERROR=ON warnings as errors (scripts/test.sh sets it)
 #        MEMWATCH_UNITY_TESTS=ON test sources compiled in batches (test.sh sets it)
 # The default build type is Release, what packagers use; a later
@@ -18,5 +18,8 @@ cmake -S "$root" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DMEMWATCH_WERROR="${MEMWATCH_WERROR:-OFF}" -DMEMWATCH_UNITY_TESTS="${MEMWATCH_UNITY_TESTS:-OFF}" \
   "${launcher[@]}" "$@" >/dev/null
 target=()
-if [ -n "${BUILD_TARGET:-}" ]; then target=(--target "$BUILD_TARGET"); fi
+if [ -n "${BUILD_TARGET:-}" ]; then
+  read -r -a names <<<"$BUILD_TARGET"
+  target=(--target "${names[@]}")
+fi
 cmake --build "$dir" -j "$(nproc)" "${target[@]}"

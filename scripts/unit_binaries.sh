@@ -5,9 +5,12 @@
 # costs a few tenths of a second: 700 tests one process each took 106 s
 # under ASan+UBSan. Prints one line per shard and the output of any that
 # failed.
-# Usage: scripts/unit_binaries.sh BUILD_DIR
+# Usage: scripts/unit_binaries.sh BUILD_DIR [MODULE...]   (default: every
+#        memwatch_unit_* binary; else memwatch_unit_MODULE for each MODULE)
 set -euo pipefail
 build=${1:?build dir}
+shift
+modules=("$@")
 logs=$(mktemp -d "${TMPDIR:-/tmp}/memwatch-unit.XXXXXX")
 trap 'rm -rf "$logs"' EXIT
 started=$(date +%s)
@@ -33,7 +36,15 @@ shards=$((2 * $(nproc)))
 export logs shards
 
 # Biggest first, a rough "longest first": the slowest shard starts at once.
-mapfile -t bins < <(find "$build/tests" -maxdepth 1 -name 'memwatch_unit_*' -type f -perm -u+x \
+names=(-name 'memwatch_unit_*')
+if [ "${#modules[@]}" -gt 0 ]; then
+  names=()
+  for m in "${modules[@]}"; do
+    [ -x "$build/tests/memwatch_unit_$m" ] || { echo "unit: no $build/tests/memwatch_unit_$m" >&2; exit 1; }
+    names+=(${names[0]:+-o} -name "memwatch_unit_$m")
+  done
+fi
+mapfile -t bins < <(find "$build/tests" -maxdepth 1 \( "${names[@]}" \) -type f -perm -u+x \
   -printf '%s %p\n' | sort -rn | cut -d' ' -f2-)
 if [ "${#bins[@]}" = 0 ]; then
   echo "unit: no memwatch_unit_* binaries in $build/tests" >&2
