@@ -1,14 +1,18 @@
 #include "app/doctor_command.h"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <optional>
 #include <span>
+#include <thread>
 #include <utility>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "app/container_limits.h"
+#include "app/keyspace_scan.h"
 #include "app/poll_processor.h"
 #include "app/watched_primary.h"
 #include "checks/effective_limit.h"
@@ -17,6 +21,7 @@
 #include "config/config_loader.h"
 #include "doctor/report.h"
 #include "info/info_parser.h"
+#include "poller/command_client.h"
 #include "poller/poller.h"
 
 namespace memwatch::app {
@@ -96,6 +101,81 @@ doctor::TargetReport ReportOn(const config::Config& config, const config::Target
   return report;
 }
 
+// The scan's progress on stderr, redrawn in place ('\r') at most every
+// kRedrawEvery, and only when stderr is a terminal: piped, nothing.
+class ProgressLine {
+ public:
+  static constexpr Duration kRedrawEvery = std::chrono::milliseconds(100);
+  static constexpr int kColumns = 72;
+
+  explicit ProgressLine(const Clock& clock) : clock_(clock), enabled_(isatty(2) == 1) {}
+  ~ProgressLine() { Clear(); }
+  ProgressLine(const ProgressLine&) = delete;
+  ProgressLine& operator=(const ProgressLine&) = delete;
+
+  void Draw(const ScanProgress& p) {
+    const MonoTime now = clock_.Now();
+    if (!enabled_ || (drawn_ && now - last_ < kRedrawEvery)) return;
+    const std::string line = doctor::FormatProgressBar(p.fraction, p.keys, p.seconds, kColumns);
+    (void)std::fprintf(stderr, "\r%s", line.c_str());
+    (void)std::fflush(stderr);
+    drawn_ = true;
+    last_ = now;
+  }
+  // Blanks the line and returns the cursor to its start.
+  void Clear() {
+    if (!drawn_) return;
+    (void)std::fprintf(stderr, "\r%*s\r", kColumns, "");
+    (void)std::fflush(stderr);
+    drawn_ = false;
+  }
+
+ private:
+  const Clock& clock_;
+  bool enabled_;
+  bool drawn_ = false;
+  MonoTime last_{};
+};
+
+// Why doctor does not scan `report`'s keyspace, or "" when it does.
+std::string ScanSkipReason(const Command& cmd, const doctor::TargetReport& report) {
+  if (cmd.no_scan) return "--no-scan";
+  if (report.failure != PollFailure::kNone || !report.snapshot)
+    return "the target could not be polled";
+  // SCAN walks the connection's database, db0.
+  const auto db0 = report.snapshot->keyspace.find("db0");
+  if (db0 == report.snapshot->keyspace.end() || db0->second.keys == 0) {
+    return "the keyspace is empty (no keys in db0)";
+  }
+  return "";
+}
+
+// Runs doctor's bounded keyspace scan of `target` on a connection of its
+// own and fills the report's keyspace fields (or keyspace_skipped).
+void ScanKeyspace(const Command& cmd, Duration timeout, const poller::PollTarget& target,
+                  const Clock& clock, doctor::TargetReport* report) {
+  report->keyspace_skipped = ScanSkipReason(cmd, *report);
+  if (!report->keyspace_skipped.empty()) return;
+  poller::CommandClient client(target, {}, clock);
+  const PipelineFn pipeline = [&client](const std::vector<Argv>& commands, MonoTime deadline) {
+    return client.Pipeline(commands, deadline);
+  };
+  const SleepFn sleep = [](Duration d) { std::this_thread::sleep_for(d); };
+  ProgressLine progress(clock);
+  KeyspaceScanOptions options;
+  options.scan_time = cmd.scan_time.value_or(kDefaultScanTime);
+  options.command_timeout = timeout;
+  Result<KeyspaceScanResult> r = RunKeyspaceScan(
+      pipeline, clock, sleep, options, [&progress](const ScanProgress& p) { progress.Draw(p); });
+  progress.Clear();
+  if (!r.ok()) {
+    report->keyspace_skipped = "the scan failed: " + r.status().message();
+    return;
+  }
+  report->keyspace = std::move(r.value().summary);
+  report->keyspace_scan = r.value().scan;
+}
+
 }  // namespace
 
 int RunDoctor(const Command& cmd) {
@@ -128,11 +208,14 @@ int RunDoctor(const Command& cmd) {
                        snapshots[i] ? snapshots[i]->maxmemory : std::nullopt});
   }
 
-  const WallTime wall_now = SystemClock().WallNow();
+  const SystemClock clock;
+  const WallTime wall_now = clock.WallNow();
+  const std::vector<poller::PollTarget> targets = PollProcessor::PollTargets(config);
   std::vector<doctor::TargetReport> reports;
   for (size_t i = 0; i < config.targets.size(); ++i) {
     reports.push_back(ReportOn(config, config.targets[i], results[i], std::move(snapshots[i]),
                                watched, wall_now));
+    ScanKeyspace(cmd, config.timeout, targets[i], clock, &reports.back());
   }
   std::string text = cmd.json ? doctor::FormatJson(reports) : doctor::FormatText(reports);
   (void)std::fputs(text.c_str(), stdout);
