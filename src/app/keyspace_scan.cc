@@ -89,7 +89,7 @@ class Scan {
   // Spends up to `allowed` keys on the Sampler loop; returns the keys spent.
   Result<uint64_t> Step(uint64_t allowed);
   Status SendScan();
-  Status SendKeys(std::vector<keyspace::KeyRequest> batch);
+  Status SendKeys(const std::vector<keyspace::KeyRequest>& batch);
 
   keyspace::Sampler& sampler() { return sampler_; }
   keyspace::SamplingBudget& budget() { return budget_; }
@@ -115,7 +115,7 @@ Status Scan::SendScan() {
   return Status::Ok();
 }
 
-Status Scan::SendKeys(std::vector<keyspace::KeyRequest> batch) {
+Status Scan::SendKeys(const std::vector<keyspace::KeyRequest>& batch) {
   Result<std::vector<Reply>> replies = pipeline_(KeyCommands(batch), Deadline());
   if (!replies.ok()) return replies.status();
   Result<std::vector<keyspace::KeyFacts>> facts = KeyFactsFromReplies(batch, replies.value());
@@ -137,7 +137,7 @@ Result<uint64_t> Scan::Step(uint64_t allowed) {
         sampler_.NextKeys(std::min<uint64_t>(n, kMaxBatchKeys));
     if (batch.empty()) break;  // nothing waits (not expected with one cycle and no gap)
     n -= batch.size();
-    if (Status s = SendKeys(std::move(batch)); !s.ok()) return s;
+    if (Status s = SendKeys(batch); !s.ok()) return s;
   }
   return allowed - n;
 }
