@@ -31,6 +31,15 @@ struct PollEffects {
   // Poll target `first` every `second` from now on, or at the normal
   // interval for nullopt (adaptive polling).
   std::vector<std::pair<std::string, std::optional<Duration>>> intervals;
+  // Process only: what the poll says about the target, for the keyspace
+  // sampler's pressure signals and its primaries-only default.
+  struct Health {
+    std::string target;
+    bool down = false;
+    std::optional<bool> replica;  // nullopt when the poll failed
+    bool near_limit = false;      // used_memory >= 95 % of the effective limit
+  };
+  std::optional<Health> health;
 };
 
 // What the check engine sees of a poll result, but its snapshot and the
