@@ -69,7 +69,7 @@ void KeyspaceSampling::TakeSpecs() {
       continue;
     }
     if (it != entries_.end()) {
-      spdlog::info("{}: keyspace settings changed; sampler restarted", name);
+      spdlog::info("{}: address or keyspace settings changed; keyspace sampler restarted", name);
       store_->RecordKeyspace(name, std::nullopt);
     }
     Entry e;
