@@ -64,7 +64,7 @@ Daemon::Daemon(config::Config config, std::string config_path, DaemonDeps deps)
       reloader_(std::move(config), this),
       sampling_(reloader_.running(), &store_, deps.clock),
       polling_(reloader_.running(), &store_, &delivery_, deps.clock, deps.id_nonce) {
-  polling_.SetHealthObserver([this](const PollEffects::Health& h) {
+  polling_.SetHealthObserver([this](const PolledHealth& h) {
     sampling_.OnPollHealth(h.target,
                            {.down = h.down, .replica = h.replica, .near_limit = h.near_limit});
   });

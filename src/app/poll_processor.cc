@@ -205,7 +205,7 @@ PollEffects PollProcessor::Process(const poller::PollResult& r, WallTime wall_no
   update.findings = findings;
   t.active = std::move(findings);
   UpdatePollingMode(t, snapshot ? &*snapshot : nullptr, update.limit, &effects);
-  PollEffects::Health& health = effects.health.emplace();
+  PolledHealth& health = effects.health.emplace();
   health.target = t.name;
   health.down = r.failure != PollFailure::kNone;
   if (snapshot && snapshot->role) health.replica = *snapshot->role == "slave";

@@ -24,6 +24,15 @@
 
 namespace memwatch::app {
 
+// What a poll says about its target, for the keyspace sampler's pressure
+// signals and its primaries-only default.
+struct PolledHealth {
+  std::string target;
+  bool down = false;
+  std::optional<bool> replica;  // nullopt when the poll failed
+  bool near_limit = false;      // used_memory >= 95 % of the effective limit
+};
+
 // What a poll or a reload asks of the parts outside the processor.
 struct PollEffects {
   // To deliver, in this order.
@@ -32,14 +41,8 @@ struct PollEffects {
   // interval for nullopt (adaptive polling).
   std::vector<std::pair<std::string, std::optional<Duration>>> intervals;
   // Process only: what the poll says about the target, for the keyspace
-  // sampler's pressure signals and its primaries-only default.
-  struct Health {
-    std::string target;
-    bool down = false;
-    std::optional<bool> replica;  // nullopt when the poll failed
-    bool near_limit = false;      // used_memory >= 95 % of the effective limit
-  };
-  std::optional<Health> health;
+  // sampler.
+  std::optional<PolledHealth> health;
 };
 
 // What the check engine sees of a poll result, but its snapshot and the

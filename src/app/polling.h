@@ -34,7 +34,7 @@ class Polling {
 
   // Called on the poller thread with what each poll says about its target
   // (PollEffects::health). Set before Start().
-  using HealthFn = std::function<void(const PollEffects::Health&)>;
+  using HealthFn = std::function<void(const PolledHealth&)>;
   void SetHealthObserver(HealthFn fn) { health_ = std::move(fn); }
 
   // Starts the poller thread: every target is polled at once.

@@ -113,6 +113,7 @@ void ReadKeyspaceBlock(Walker& walker, const Value& block, KeyspaceBlock& out) {
 
 std::vector<std::string> KeyspaceKeys() {
   std::vector<std::string> keys;
+  keys.reserve(kKeyspaceFields.size());
   for (const KeyspaceField& f : kKeyspaceFields) keys.emplace_back(f.key);
   return keys;
 }
