@@ -119,7 +119,7 @@ void KeyspaceSampling::TickOne(const std::string& name, Entry& e, const PollHeal
     }
     e.last_error = s.message();
     e.client->Close();
-    e.sampler->Restart();
+    e.sampler->OnFailure(clock_->Now());
     e.retry_at = clock_->Now() + e.backoff;
     e.backoff = std::min(e.backoff * 2, kSamplerMaxBackoff);
   }

@@ -7,7 +7,8 @@
 //
 // Failures: a target's error is logged when it changes (not every
 // interval) and once more when sampling works again; after a failure the
-// connection is closed, the cycle in progress is dropped and the target
+// connection is closed, the keys whose replies were lost count as
+// unanswered (TargetSampler::OnFailure; the cycle goes on), and the target
 // waits 1 s, doubling up to 1 min, before it is tried again. Messages come
 // from CommandClient, which never includes a password.
 //

@@ -52,8 +52,8 @@ void TargetSampler::Pressure(keyspace::BackoffReason reason, MonoTime now) {
   budget_.OnPressure(reason, now);
 }
 
-void TargetSampler::Restart() {
-  sampler_.Restart();
+void TargetSampler::OnFailure(MonoTime now) {
+  while (sampler_.batches_due() > 0) sampler_.OnKeyFacts({}, now);
   usec_last_.reset();
 }
 

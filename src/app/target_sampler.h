@@ -62,9 +62,12 @@ class TargetSampler {
   Status Tick(const PipelineFn& pipeline, const Clock& clock, Duration interval,
               const PollHealth& health);
 
-  // Drops the cycle in progress (e.g. after a lost connection, so nothing
-  // is counted twice) and the commandstats baseline.
-  void Restart();
+  // After a failed Tick: the batch whose replies were lost counts as
+  // unanswered (Cycle::unanswered: those keys are missing from this
+  // cycle's counts) and the commandstats baseline is read again. The cycle
+  // goes on: a SCAN cursor stays valid across connections, and a failed
+  // SCAN is sent again.
+  void OnFailure(MonoTime now);
 
   metrics::KeyspaceValues Values(MonoTime now) const;
   const config::KeyspaceSettings& settings() const { return settings_; }
