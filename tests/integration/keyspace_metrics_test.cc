@@ -6,6 +6,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
 #include <fstream>
 
 #include "harness/daemon_process.h"
@@ -91,6 +93,34 @@ TEST(KeyspaceMetricsTest, ACompleteCycleCountsEveryPrefixAndAReplicaIsNotSampled
   std::ofstream(scrape) << m;
   CommandResult r = RunCommand({"/bin/sh", "-c", "promtool check metrics < " + scrape});
   EXPECT_EQ(r.exit_code, 0) << r.output << r.error;
+}
+
+// keyspace: {enabled: false} samples nothing; a reload that turns it on
+// restarts that target's sampler, says so, and the series appear.
+TEST(KeyspaceMetricsTest, AReloadThatChangesTheBlockRestartsTheSampler) {
+  RedisServer redis;
+  redis.Cli({"SET", "coupon:gen:1", "c"});
+  const std::string head =
+      "listen: \"127.0.0.1:0\"\n"
+      "interval: 200ms\n"
+      "targets:\n"
+      "  - name: r\n"
+      "    address: 127.0.0.1:" +
+      std::to_string(redis.Port()) + "\n";
+  DaemonProcess d(head + "    keyspace: {enabled: false}\n");
+  ASSERT_TRUE(WaitFor([&] { return d.Value("redis_up{target=\"r\"}") == 1.0; })) << d.Log();
+  EXPECT_THAT(d.Metrics(), Not(HasSubstr("redis_memwatch_keyspace_")));
+
+  std::ofstream(d.ConfigPath(), std::ios::trunc) << head + "    keyspace: {interval: 1s}\n";
+  d.Signal(SIGHUP);
+  ASSERT_TRUE(WaitFor([&] {
+    return d.Log().find("changed: keyspace: restarted sampler of r") != std::string::npos;
+  })) << d.Log();
+  EXPECT_TRUE(WaitFor([&] {
+    return d.Value(Series("redis_memwatch_keyspace_prefix_keys_without_ttl", "r",
+                          "coupon:gen:*")) == 1.0;
+  })) << d.Metrics()
+      << d.Log();
 }
 
 }  // namespace keyspace_metrics_test
