@@ -101,6 +101,18 @@ ConfigChanges DiffConfigs(const config::Config& before, const config::Config& af
     c.checks = true;
     d.emplace_back("checks");
   }
+  {
+    std::vector<std::string> restarted;
+    for (const config::TargetConfig& b : after.targets) {
+      for (const config::TargetConfig& a : before.targets) {
+        if (a.name == b.name && a.keyspace != b.keyspace) restarted.push_back(b.name);
+      }
+    }
+    if (!restarted.empty()) {
+      c.keyspace = true;
+      d.push_back(fmt::format("keyspace: restarted sampler of {}", fmt::join(restarted, ", ")));
+    }
+  }
   std::string targets = DiffNamed("targets", before.targets, after.targets, SameTarget);
   if (!targets.empty()) {
     c.targets = true;

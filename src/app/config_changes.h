@@ -16,6 +16,7 @@ struct ConfigChanges {
   bool polling = false;       // interval or timeout
   bool targets = false;       // added, removed or changed targets (address, credentials, limit)
   bool checks = false;        // global or per-target check settings
+  bool keyspace = false;      // a target's keyspace settings (its sampler restarts)
   bool alerting = false;      // state_dir, alerting:, receivers:
   // One entry per change, for the log: "interval 1s -> 200ms",
   // "targets: added b, removed a", "receivers: added pager". Never a secret:

@@ -62,7 +62,13 @@ Daemon::Daemon(config::Config config, std::string config_path, DaemonDeps deps)
       endpoint_(&store_),
       delivery_(&notification_metrics_, deps.clock),
       reloader_(std::move(config), this),
-      polling_(reloader_.running(), &store_, &delivery_, deps.clock, deps.id_nonce) {}
+      sampling_(reloader_.running(), &store_, deps.clock),
+      polling_(reloader_.running(), &store_, &delivery_, deps.clock, deps.id_nonce) {
+  polling_.SetHealthObserver([this](const PolledHealth& h) {
+    sampling_.OnPollHealth(h.target,
+                           {.down = h.down, .replica = h.replica, .near_limit = h.near_limit});
+  });
+}
 
 Daemon::~Daemon() { Stop(); }
 
@@ -88,6 +94,7 @@ int Daemon::Start() {
     spdlog::info("alerting to {} receiver(s); outbox in {}/outbox",
                  config.alerting.receivers.size(), config.alerting.state_dir);
   }
+  sampling_.Start();
   polling_.Start();
   return kExitOk;
 }
@@ -140,6 +147,8 @@ void Daemon::Stop() {
   deps_.notifier->Stopping();
   polling_.Stop();
   spdlog::debug("poller stopped");
+  sampling_.Stop();
+  spdlog::debug("keyspace sampler stopped");
   delivery_.Stop();
   endpoint_.Close();
   spdlog::debug("http server stopped");
@@ -156,7 +165,10 @@ Status Daemon::ConfigureAlerting(const alerting::AlertingConfig& alerting) {
   return delivery_.Configure(alerting);
 }
 
-void Daemon::ApplyPolling(const config::Config& config) { polling_.Apply(config); }
+void Daemon::ApplyPolling(const config::Config& config) {
+  polling_.Apply(config);
+  sampling_.Apply(config);
+}
 
 void Daemon::UpdateReadiness() {
   if (ready_ || !polling_.FirstRoundComplete()) return;

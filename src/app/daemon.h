@@ -7,8 +7,8 @@
 // Threads: the main thread runs Run() (signals, reloads, readiness and the
 // systemd watchdog); Polling runs the poller thread, which parses, checks
 // and evaluates alerts; AlertDelivery runs a store thread and one worker per
-// receiver; the HTTP server reads requests on one thread and writes
-// /metrics on two.
+// receiver; KeyspaceSampling runs the keyspace sampler thread; the HTTP
+// server reads requests on one thread and writes /metrics on two.
 #pragma once
 
 #include <memory>
@@ -16,6 +16,7 @@
 #include <string>
 
 #include "app/alert_delivery.h"
+#include "app/keyspace_sampling.h"
 #include "app/metrics_endpoint.h"
 #include "app/polling.h"
 #include "app/reloader.h"
@@ -54,7 +55,7 @@ class Daemon final : private Reloadable {
   // Re-reads the config file and applies it (see Reloader); the outcome
   // goes to the log and redis_memwatch_config_last_reload_successful.
   void Reload();
-  // Polling first, then delivery (every notification the last polls made
+  // Polling and keyspace sampling first, then delivery (every notification the last polls made
   // is stored before its workers stop), then the endpoint. Idempotent.
   void Stop();
 
@@ -80,6 +81,7 @@ class Daemon final : private Reloadable {
   MetricsEndpoint endpoint_;
   AlertDelivery delivery_;
   Reloader reloader_;
+  KeyspaceSampling sampling_;
   Polling polling_;
   bool ready_ = false;
   bool stopped_ = false;

@@ -60,13 +60,6 @@ Result<Reply> One(const PipelineFn& pipeline, Argv command, MonoTime deadline) {
   return std::move(r.value().front());
 }
 
-Result<uint64_t> ReadSamplingUsec(const PipelineFn& pipeline, MonoTime deadline) {
-  Result<Reply> r = One(pipeline, {"INFO", "commandstats"}, deadline);
-  if (!r.ok()) return r.status();
-  if (!IsText(r.value())) return Unexpected("INFO commandstats", r.value());
-  return SamplingUsecFromCommandstats(r.value().text);
-}
-
 Result<uint64_t> ReadDbsize(const PipelineFn& pipeline, MonoTime deadline) {
   Result<Reply> r = One(pipeline, {"DBSIZE"}, deadline);
   if (!r.ok()) return r.status();
@@ -86,10 +79,15 @@ class Scan {
         sampler_(options.sampler),
         budget_(options.budget) {}
 
-  // Spends up to `allowed` keys on the Sampler loop; returns the keys spent.
-  Result<uint64_t> Step(uint64_t allowed);
-  Status SendScan();
-  Status SendKeys(const std::vector<keyspace::KeyRequest>& batch);
+  // Spends up to `allowed` keys on the Sampler loop, within one cycle;
+  // returns the keys spent.
+  Result<uint64_t> Step(uint64_t allowed) {
+    Result<SampleStepResult> r =
+        SampleStep(pipeline_, clock_, options_.command_timeout, sampler_, allowed, 1);
+    if (!r.ok()) return r.status();
+    keys_scanned_ += r.value().keys_scanned;
+    return r.value().spent;
+  }
 
   keyspace::Sampler& sampler() { return sampler_; }
   keyspace::SamplingBudget& budget() { return budget_; }
@@ -105,43 +103,6 @@ class Scan {
   uint64_t keys_scanned_ = 0;  // keys SCAN returned, repeats included
 };
 
-Status Scan::SendScan() {
-  Result<Reply> r = One(pipeline_, ScanCommand(sampler_.NextScan()), Deadline());
-  if (!r.ok()) return r.status();
-  Result<keyspace::ScanPage> page = ScanPageFromReply(r.value());
-  if (!page.ok()) return page.status();
-  keys_scanned_ += page.value().keys.size();
-  sampler_.OnScanPage(std::move(page.value()), clock_.Now());
-  return Status::Ok();
-}
-
-Status Scan::SendKeys(const std::vector<keyspace::KeyRequest>& batch) {
-  Result<std::vector<Reply>> replies = pipeline_(KeyCommands(batch), Deadline());
-  if (!replies.ok()) return replies.status();
-  Result<std::vector<keyspace::KeyFacts>> facts = KeyFactsFromReplies(batch, replies.value());
-  if (!facts.ok()) return facts.status();
-  sampler_.OnKeyFacts(facts.value(), clock_.Now());
-  return Status::Ok();
-}
-
-Result<uint64_t> Scan::Step(uint64_t allowed) {
-  uint64_t n = allowed;
-  // One cycle at most: once complete, the sampler would start the next.
-  while (n > 0 && sampler_.cycles_completed() == 0) {
-    if (sampler_.WantsScan(clock_.Now())) {
-      if (Status s = SendScan(); !s.ok()) return s;
-      n -= 1;  // so a run of empty pages ends too
-      continue;
-    }
-    std::vector<keyspace::KeyRequest> batch =
-        sampler_.NextKeys(std::min<uint64_t>(n, kMaxBatchKeys));
-    if (batch.empty()) break;  // nothing waits (not expected with one cycle and no gap)
-    n -= batch.size();
-    if (Status s = SendKeys(batch); !s.ok()) return s;
-  }
-  return allowed - n;
-}
-
 double SecondsBetween(MonoTime from, MonoTime to) {
   return std::chrono::duration<double>(to - from).count();
 }
@@ -153,6 +114,46 @@ double Fraction(MonoTime start, MonoTime now, MonoTime end) {
 }
 
 }  // namespace
+
+Result<uint64_t> ReadSamplingUsec(const PipelineFn& pipeline, MonoTime deadline) {
+  Result<Reply> r = One(pipeline, {"INFO", "commandstats"}, deadline);
+  if (!r.ok()) return r.status();
+  if (!IsText(r.value())) return Unexpected("INFO commandstats", r.value());
+  return SamplingUsecFromCommandstats(r.value().text);
+}
+
+Result<SampleStepResult> SampleStep(const PipelineFn& pipeline, const Clock& clock,
+                                    Duration command_timeout, keyspace::Sampler& sampler,
+                                    uint64_t allowed, uint64_t stop_at_cycles) {
+  SampleStepResult out;
+  uint64_t n = allowed;
+  while (n > 0 && sampler.cycles_completed() < stop_at_cycles) {
+    if (sampler.WantsScan(clock.Now())) {
+      Result<Reply> r =
+          One(pipeline, ScanCommand(sampler.NextScan()), clock.Now() + command_timeout);
+      if (!r.ok()) return r.status();
+      Result<keyspace::ScanPage> page = ScanPageFromReply(r.value());
+      if (!page.ok()) return page.status();
+      out.keys_scanned += page.value().keys.size();
+      sampler.OnScanPage(std::move(page.value()), clock.Now());
+      n -= 1;  // so a run of empty pages ends too
+      continue;
+    }
+    std::vector<keyspace::KeyRequest> batch =
+        sampler.NextKeys(std::min<uint64_t>(n, kMaxBatchKeys));
+    if (batch.empty()) break;  // waiting: the cycle gap, or facts due
+    n -= batch.size();
+    Result<std::vector<Reply>> replies =
+        pipeline(KeyCommands(batch), clock.Now() + command_timeout);
+    if (!replies.ok()) return replies.status();
+    Result<std::vector<keyspace::KeyFacts>> facts = KeyFactsFromReplies(batch, replies.value());
+    if (!facts.ok()) return facts.status();
+    out.keys += batch.size();
+    sampler.OnKeyFacts(facts.value(), clock.Now());
+  }
+  out.spent = allowed - n;
+  return out;
+}
 
 Argv ScanCommand(const keyspace::ScanRequest& request) {
   return {"SCAN", std::to_string(request.cursor), "COUNT", std::to_string(request.count)};

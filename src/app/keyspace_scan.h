@@ -85,6 +85,27 @@ Result<KeyspaceScanResult> RunKeyspaceScan(const PipelineFn& pipeline, const Clo
                                            const SleepFn& sleep, const KeyspaceScanOptions& options,
                                            const ProgressFn& progress = nullptr);
 
+// --- One step, shared with the daemon's continuous sampler. ---
+
+struct SampleStepResult {
+  uint64_t spent = 0;         // of `allowed`: each SCAN 1, each key 1
+  uint64_t keys = 0;          // keys whose TYPE/TTL were asked and answered
+  uint64_t keys_scanned = 0;  // keys SCAN returned, repeats included
+};
+
+// Spends up to `allowed` keys on the Sampler loop of keyspace/sampler.h:
+// SCAN pages and pipelines of TYPE/TTL[/MEMORY USAGE] of at most
+// kMaxBatchKeys keys, each pipeline with a deadline of command_timeout from
+// when it is sent. Stops early once sampler.cycles_completed() reaches
+// stop_at_cycles (so a caller can act at the end of a cycle) or when the
+// sampler has nothing to ask (its cycle gap). Fails as RunKeyspaceScan does.
+Result<SampleStepResult> SampleStep(const PipelineFn& pipeline, const Clock& clock,
+                                    Duration command_timeout, keyspace::Sampler& sampler,
+                                    uint64_t allowed, uint64_t stop_at_cycles);
+
+// INFO commandstats, as SamplingUsecFromCommandstats reads it.
+Result<uint64_t> ReadSamplingUsec(const PipelineFn& pipeline, MonoTime deadline);
+
 // --- Pure conversions, exposed for the unit tests. ---
 
 // `SCAN cursor COUNT count`.

@@ -205,6 +205,14 @@ PollEffects PollProcessor::Process(const poller::PollResult& r, WallTime wall_no
   update.findings = findings;
   t.active = std::move(findings);
   UpdatePollingMode(t, snapshot ? &*snapshot : nullptr, update.limit, &effects);
+  PolledHealth& health = effects.health.emplace();
+  health.target = t.name;
+  health.down = r.failure != PollFailure::kNone;
+  if (snapshot && snapshot->role) health.replica = *snapshot->role == "slave";
+  if (snapshot && snapshot->used_memory && update.limit && update.limit->bytes > 0) {
+    health.near_limit = static_cast<double>(*snapshot->used_memory) >=
+                        0.95 * static_cast<double>(update.limit->bytes);
+  }
   update.snapshot = std::move(snapshot);
   store_->Record(t.name, std::move(update));
   store_->RecordLag(std::chrono::duration<double>(r.started - r.due).count());

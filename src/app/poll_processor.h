@@ -24,6 +24,15 @@
 
 namespace memwatch::app {
 
+// What a poll says about its target, for the keyspace sampler's pressure
+// signals and its primaries-only default.
+struct PolledHealth {
+  std::string target;
+  bool down = false;
+  std::optional<bool> replica;  // nullopt when the poll failed
+  bool near_limit = false;      // used_memory >= 95 % of the effective limit
+};
+
 // What a poll or a reload asks of the parts outside the processor.
 struct PollEffects {
   // To deliver, in this order.
@@ -31,6 +40,9 @@ struct PollEffects {
   // Poll target `first` every `second` from now on, or at the normal
   // interval for nullopt (adaptive polling).
   std::vector<std::pair<std::string, std::optional<Duration>>> intervals;
+  // Process only: what the poll says about the target, for the keyspace
+  // sampler.
+  std::optional<PolledHealth> health;
 };
 
 // What the check engine sees of a poll result, but its snapshot and the

@@ -55,6 +55,7 @@ void Polling::OnResult(const poller::PollResult& result) {
 }
 
 void Polling::Carry(PollEffects effects) {
+  if (effects.health && health_) health_(*effects.health);
   if (!effects.notifications.empty()) sink_->Submit(std::move(effects.notifications));
   for (const auto& [name, interval] : effects.intervals) poller_.SetFastInterval(name, interval);
 }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -31,6 +32,11 @@ class Polling {
   Polling(const Polling&) = delete;
   Polling& operator=(const Polling&) = delete;
 
+  // Called on the poller thread with what each poll says about its target
+  // (PollEffects::health). Set before Start().
+  using HealthFn = std::function<void(const PolledHealth&)>;
+  void SetHealthObserver(HealthFn fn) { health_ = std::move(fn); }
+
   // Starts the poller thread: every target is polled at once.
   void Start();
   // Applies targets, interval, timeout, check settings and the alerting
@@ -53,6 +59,7 @@ class Polling {
   void Touch() { last_activity_ = clock_->Now().time_since_epoch().count(); }
 
   NotificationSink* const sink_;
+  HealthFn health_;
   const Clock* const clock_;
   std::mutex mu_;
   PollProcessor processor_;  // guarded by mu_

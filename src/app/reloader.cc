@@ -31,7 +31,8 @@ ReloadOutcome Reloader::Apply(config::Config next) {
       next.alerting = running_.alerting;
     }
   }
-  if (changes.polling || changes.targets || changes.checks || changes.alerting) {
+  if (changes.polling || changes.targets || changes.checks || changes.alerting ||
+      changes.keyspace) {
     parts_->ApplyPolling(next);
   }
   running_ = std::move(next);

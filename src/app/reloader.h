@@ -36,7 +36,8 @@ class Reloadable {
   // Applies state_dir, alerting: and receivers: to alert delivery.
   virtual Status ConfigureAlerting(const alerting::AlertingConfig& alerting) = 0;
   // Applies targets, interval, timeout, check settings and the alerting
-  // policy to polling, from the next poll of every target. Cannot fail.
+  // policy to polling, from the next poll of every target, and targets and
+  // keyspace settings to the keyspace sampler. Cannot fail.
   virtual void ApplyPolling(const config::Config& config) = 0;
 };
 

@@ -9,6 +9,7 @@
 
 #include "alerting/alerting_config.h"
 #include "checks/check_settings.h"
+#include "config/keyspace_settings.h"
 #include "memwatch/clock.h"
 #include "memwatch/endpoint.h"
 #include "memwatch/provider.h"
@@ -36,7 +37,9 @@ struct TargetConfig {
   // config file's directory, as password_file's are.
   std::optional<TlsSettings> tls;
   checks::ChecksBlock checks;  // the target's own overrides
-  int line = 0;                // where it is defined, for messages
+  // The global `keyspace:` block with the target's own laid over it.
+  KeyspaceSettings keyspace;
+  int line = 0;  // where it is defined, for messages
 };
 
 struct Config {
@@ -49,6 +52,7 @@ struct Config {
   Duration interval = std::chrono::seconds(1);
   Duration timeout = std::chrono::milliseconds(500);
   checks::ChecksBlock checks;  // global overrides
+  KeyspaceBlock keyspace;      // the global `keyspace:` block, as written
   std::vector<TargetConfig> targets;
   alerting::AlertingConfig alerting;  // state_dir, alerting:, receivers:
 };

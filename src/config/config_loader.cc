@@ -12,6 +12,7 @@
 #include "config/alerting_reader.h"
 #include "config/checks_reader.h"
 #include "config/file_reader.h"
+#include "config/keyspace_reader.h"
 #include "config/receivers_reader.h"
 #include "config/target_defaults.h"
 #include "config/target_spec.h"
@@ -96,6 +97,10 @@ void ReadGlobalChecks(Walker& w, const Value& v, FileSpec& f) {
   ReadChecksBlock(w, v, f.config.checks);
 }
 
+void ReadGlobalKeyspace(Walker& w, const Value& v, FileSpec& f) {
+  ReadKeyspaceBlock(w, v, f.config.keyspace);
+}
+
 void ReadTargets(Walker& w, const Value& v, FileSpec& f) {
   if (v.node.IsNull() || (v.node.IsSequence() && v.node.size() == 0)) {
     w.Error(v, std::string(kNoTargets));
@@ -133,6 +138,7 @@ constexpr Field<FileSpec> kTopLevelFields[] = {
     {"interval", ReadInterval},         // default 1s
     {"timeout", ReadTimeout},           // default 500ms
     {"checks", ReadGlobalChecks},       // default: no overrides
+    {"keyspace", ReadGlobalKeyspace},   // default: sample primaries (keyspace_settings.h)
     {"target_defaults", ReadDefaults},  // default: none
     {"targets", ReadTargets, kNoTargets},
     {"state_dir", ReadStateDir},        // default $STATE_DIRECTORY, else kDefaultStateDir
@@ -223,7 +229,7 @@ void ResolveTls(Walker& w, const TargetSpec& spec, TargetConfig& out) {
 
 // Applies the rules that involve several keys or targets. `first_lines`
 // maps the names seen so far to the line that defined them.
-TargetConfig BuildTarget(Walker& w, const TargetSpec& spec,
+TargetConfig BuildTarget(Walker& w, const TargetSpec& spec, const KeyspaceBlock& global_keyspace,
                          std::map<std::string, int>& first_lines) {
   TargetConfig out;
   out.line = spec.where.mark.line + 1;
@@ -246,6 +252,7 @@ TargetConfig BuildTarget(Walker& w, const TargetSpec& spec,
   out.provider = spec.provider;
   out.memory_limit = spec.memory_limit;
   out.checks = spec.checks;
+  out.keyspace = ResolveKeyspace(global_keyspace, spec.keyspace);
   return out;
 }
 
@@ -291,7 +298,7 @@ Config Validate(Walker& w, FileSpec& spec, const EnvLookup& env) {
   if (spec.target_defaults) CheckTargetDefaults(w, *spec.target_defaults);
   for (TargetSpec& target : spec.targets) {
     if (spec.target_defaults) ApplyTargetDefaults(*spec.target_defaults, target);
-    config.targets.push_back(BuildTarget(w, target, first_lines));
+    config.targets.push_back(BuildTarget(w, target, config.keyspace, first_lines));
   }
   config.alerting = BuildAlerting(w, spec, config, env);
   return config;
@@ -350,6 +357,10 @@ std::vector<std::string> KnownConfigKeys() {
   for (const std::string& k : TlsKeys()) keys.push_back("targets[].tls." + k);
   for (const Field<TargetSpec>& f : DefaultableTargetFields()) {
     keys.push_back("target_defaults." + std::string(f.key));
+  }
+  for (const std::string& k : KeyspaceKeys()) {
+    keys.push_back("keyspace." + k);
+    keys.push_back("targets[].keyspace." + k);
   }
   for (std::string& k : AlertingKeys()) keys.push_back(std::move(k));
   for (std::string& k : ReceiverKeys()) keys.push_back(std::move(k));

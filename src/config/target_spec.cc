@@ -10,6 +10,7 @@
 
 #include "config/checks_reader.h"
 #include "config/edit_distance.h"
+#include "config/keyspace_reader.h"
 
 namespace memwatch::config {
 namespace {
@@ -47,6 +48,8 @@ void ReadAddress(Walker& w, const Value& v, TargetSpec& t) {
 }
 
 void ReadChecks(Walker& w, const Value& v, TargetSpec& t) { ReadChecksBlock(w, v, t.checks); }
+
+void ReadKeyspace(Walker& w, const Value& v, TargetSpec& t) { ReadKeyspaceBlock(w, v, t.keyspace); }
 
 // ---- Keys target_defaults may set for every target -------------------------
 
@@ -100,11 +103,18 @@ void RejectChecks(Walker& w, const Value& v, TargetSpec&) {
           "applies to every target");
 }
 
-constexpr std::array<TargetField, 3> kTargetOnlyFields = {{
+void RejectKeyspace(Walker& w, const Value& v, TargetSpec&) {
+  w.Error(v,
+          "keyspace cannot be set in target_defaults; use the top-level keyspace: block, which "
+          "applies to every target");
+}
+
+constexpr std::array<TargetField, 4> kTargetOnlyFields = {{
     {"name", ReadName, "missing; every target needs a unique name such as coupon-redis"},
     {"address", ReadAddress,
      "missing; expected host:port, [ipv6]:port, unix:/path/redis.sock or redis://host:port"},
     {"checks", ReadChecks},
+    {"keyspace", ReadKeyspace},
 }};
 
 // A key added here is accepted in every target and in target_defaults;
@@ -118,10 +128,11 @@ constexpr std::array<TargetField, 6> kDefaultableFields = {{
     {"tls", ReadTlsKey},  // default: TLS only for a rediss:// address
 }};
 
-constexpr std::array<TargetField, 3> kNotDefaultableFields = {{
+constexpr std::array<TargetField, 4> kNotDefaultableFields = {{
     {"name", RejectName},
     {"address", RejectAddress},
     {"checks", RejectChecks},
+    {"keyspace", RejectKeyspace},
 }};
 
 constexpr auto kTargetFields = Concat(kTargetOnlyFields, kDefaultableFields);

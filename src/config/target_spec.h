@@ -11,6 +11,7 @@
 
 #include "checks/check_settings.h"
 #include "config/address.h"
+#include "config/keyspace_settings.h"
 #include "config/tls_reader.h"
 #include "config/yaml_walker.h"
 #include "memwatch/provider.h"
@@ -39,6 +40,7 @@ struct TargetSpec {
   // default's block as a whole.
   std::optional<TlsSpec> tls;
   checks::ChecksBlock checks;
+  KeyspaceBlock keyspace;
 };
 
 // Every key of a `targets:` item, for Walker::ReadFields.
@@ -46,8 +48,8 @@ std::span<const Field<TargetSpec>> TargetFields();
 
 // The keys a target may take from `target_defaults:` (username, password,
 // password_file, provider, memory_limit, tls): the rows of TargetFields that
-// target_defaults shares. The others (name, address, checks) are
-// target-only.
+// target_defaults shares. The others (name, address, checks,
+// keyspace) are target-only.
 std::span<const Field<TargetSpec>> DefaultableTargetFields();
 
 // Every key of the `target_defaults:` block: DefaultableTargetFields, and

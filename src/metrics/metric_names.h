@@ -56,6 +56,19 @@ inline constexpr std::string_view kReloadSuccessful =
     "redis_memwatch_config_last_reload_successful";
 inline constexpr std::string_view kReloadSuccessTimestamp =
     "redis_memwatch_config_last_reload_success_timestamp_seconds";
+// Continuous keyspace sampling, per target (docs/prometheus.md).
+inline constexpr std::string_view kKeyspacePrefixKeys =
+    "redis_memwatch_keyspace_prefix_keys";  // {prefix}
+inline constexpr std::string_view kKeyspacePrefixKeysWithoutTtl =
+    "redis_memwatch_keyspace_prefix_keys_without_ttl";  // {prefix}
+inline constexpr std::string_view kKeyspacePrefixBytes =
+    "redis_memwatch_keyspace_prefix_bytes";  // {prefix}
+inline constexpr std::string_view kKeyspaceSampledKeys =
+    "redis_memwatch_keyspace_sampled_keys_total";
+inline constexpr std::string_view kKeyspaceCycleSeconds = "redis_memwatch_keyspace_cycle_seconds";
+inline constexpr std::string_view kKeyspaceRedisSeconds =
+    "redis_memwatch_keyspace_redis_seconds_total";
+inline constexpr std::string_view kKeyspaceBackoff = "redis_memwatch_keyspace_backoff";  // {reason}
 // Alert delivery, per receiver (docs/alerting.md).
 inline constexpr std::string_view kNotifications =
     "redis_memwatch_notifications_total";  // {receiver,result}

@@ -163,6 +163,12 @@ std::vector<TargetStatus> MetricsStore::Status(double now_wall) const {
   return out;
 }
 
+void MetricsStore::RecordKeyspace(const std::string& target, std::optional<KeyspaceValues> values) {
+  std::lock_guard lock(mu_);
+  auto it = targets_.find(target);
+  if (it != targets_.end()) it->second.keyspace = std::move(values);
+}
+
 void MetricsStore::RecordLag(double seconds) {
   std::lock_guard lock(mu_);
   lag_.Observe(seconds);
@@ -326,6 +332,65 @@ void MetricsStore::WriteTo(TextWriter* w) const {
                        {{"target", target}, {"check", c.name}, {"severity", SeverityName(sev)}},
                        active ? 1 : 0);
                  }
+               }
+             });
+  // Keyspace sampling: only for targets whose sampler runs; the prefix
+  // families only once a cycle completed.
+  auto prefix_family = [&](std::string_view name, std::string_view help, auto&& value) {
+    per_target(name, help, MetricType::kGauge, [&](std::string_view target, const TS& t) {
+      if (!t.keyspace || !t.keyspace->prefixes) return;
+      for (const KeyspacePrefixValues& p : *t.keyspace->prefixes) {
+        if (std::optional<double> v = value(p)) {
+          w->Sample({{"target", target}, {"prefix", p.prefix}}, *v);
+        }
+      }
+    });
+  };
+  prefix_family(kKeyspacePrefixKeys,
+                "Keys of the key prefix in the last complete keyspace sampling cycle: the top "
+                "prefixes by bytes, the rest summed under prefix \\other.",
+                [](const KeyspacePrefixValues& p) -> std::optional<double> {
+                  return static_cast<double>(p.keys);
+                });
+  prefix_family(kKeyspacePrefixKeysWithoutTtl,
+                "Keys of the key prefix that never expire (no TTL) in the last complete "
+                "keyspace sampling cycle.",
+                [](const KeyspacePrefixValues& p) -> std::optional<double> {
+                  return static_cast<double>(p.keys_without_ttl);
+                });
+  prefix_family(kKeyspacePrefixBytes,
+                "Estimated bytes of the key prefix (its keys times the mean MEMORY USAGE of "
+                "those sampled) in the last complete keyspace sampling cycle.",
+                [](const KeyspacePrefixValues& p) -> std::optional<double> {
+                  if (!p.bytes) return std::nullopt;
+                  return static_cast<double>(*p.bytes);
+                });
+  per_target(kKeyspaceSampledKeys, "Keys the keyspace sampler looked at (TYPE and TTL).",
+             MetricType::kCounter, [&](std::string_view target, const TS& t) {
+               if (!t.keyspace) return;
+               w->Sample({{"target", target}}, static_cast<double>(t.keyspace->sampled_keys_total));
+             });
+  per_target(kKeyspaceCycleSeconds,
+             "How long the last complete keyspace sampling cycle (one SCAN over every key) took.",
+             MetricType::kGauge, [&](std::string_view target, const TS& t) {
+               if (!t.keyspace || !t.keyspace->cycle_seconds) return;
+               w->Sample({{"target", target}}, *t.keyspace->cycle_seconds);
+             });
+  per_target(kKeyspaceRedisSeconds,
+             "Redis time spent on the keyspace sampler's commands (SCAN, TYPE, TTL, MEMORY), "
+             "from INFO commandstats: what sampling costs the server.",
+             MetricType::kCounter, [&](std::string_view target, const TS& t) {
+               if (!t.keyspace) return;
+               w->Sample({{"target", target}}, t.keyspace->redis_seconds_total);
+             });
+  per_target(kKeyspaceBackoff,
+             "1 for the reason the keyspace sampler is slowed down now (reason none when it "
+             "is not), 0 for the others.",
+             MetricType::kGauge, [&](std::string_view target, const TS& t) {
+               if (!t.keyspace) return;
+               for (std::string_view reason : kKeyspaceBackoffReasons) {
+                 w->Sample({{"target", target}, {"reason", reason}},
+                           t.keyspace->backoff_reason == reason ? 1 : 0);
                }
              });
   per_target(kProbeDuration, "Round trip of the INFO request, for successful polls.",

@@ -24,6 +24,7 @@
 #include "memwatch/finding.h"
 #include "memwatch/poll_failure.h"
 #include "memwatch/snapshot.h"
+#include "metrics/keyspace_metrics.h"
 #include "metrics/memory_history.h"
 #include "metrics/notification_metrics.h"
 #include "metrics/target_status.h"
@@ -72,6 +73,9 @@ class MetricsStore {
   void SetTargets(const std::vector<std::string>& names);
   void Record(const std::string& target, TargetUpdate update);
   void RecordLag(double seconds);
+  // Replaces what the keyspace sampler of `target` exports; nullopt exports
+  // nothing (the target is not sampled, or its sampler restarted).
+  void RecordKeyspace(const std::string& target, std::optional<KeyspaceValues> values);
   // The outcome of the last config (re)load; `wall_seconds` is Unix time.
   void RecordReload(bool successful, double wall_seconds);
   // Exports the alert-delivery families from `n` (not owned; must outlive
@@ -116,6 +120,7 @@ class MetricsStore {
     MemoryHistory history;
     Histogram probe;
     std::array<uint64_t, kPollFailureCount> poll_errors{};  // by PollFailure
+    std::optional<KeyspaceValues> keyspace;                 // while sampled
   };
 
   void WriteTo(TextWriter* w) const;

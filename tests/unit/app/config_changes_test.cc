@@ -70,6 +70,19 @@ TEST(ConfigChangesTest, TargetsAreListedAsAddedRemovedAndChanged) {
   EXPECT_THAT(c.descriptions, ElementsAre("targets: added c; removed a; changed b"));
 }
 
+// A changed keyspace block restarts that target's sampler only; the log
+// line says so, and it is no target change for the poller.
+TEST(ConfigChangesTest, AChangedKeyspaceBlockRestartsThatTargetsSampler) {
+  config::Config before = Base();
+  config::Config after = Base();
+  after.targets[1].keyspace.top = 5;
+  after.keyspace.top = 5;  // the global block as written: what targets resolve counts
+  ConfigChanges c = DiffConfigs(before, after);
+  EXPECT_TRUE(c.keyspace);
+  EXPECT_FALSE(c.targets || c.polling || c.checks);
+  EXPECT_EQ(DescribeChanges(c), "keyspace: restarted sampler of b");
+}
+
 // provider: changes the fixes a target's findings give: a reload applies it.
 TEST(ConfigChangesTest, AChangedProviderIsATargetChange) {
   config::Config before = Base();

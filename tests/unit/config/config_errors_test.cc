@@ -79,11 +79,11 @@ TEST(UnknownKeyTest, TopLevelSuggestsNearestKey) {
 }
 
 TEST(UnknownKeyTest, TopLevelWithoutNearKeyListsTheKeys) {
-  EXPECT_EQ(
-      OnlyError(Load(std::string("outbox: /var/lib\n") + kTarget)),
-      "memwatch.yaml:1:1: outbox: unknown key 'outbox'; expected one of: listen, "
-      "route_prefix, interval, timeout, checks, target_defaults, targets, state_dir, alerting, "
-      "receivers");
+  EXPECT_EQ(OnlyError(Load(std::string("outbox: /var/lib\n") + kTarget)),
+            "memwatch.yaml:1:1: outbox: unknown key 'outbox'; expected one of: listen, "
+            "route_prefix, interval, timeout, checks, keyspace, target_defaults, targets, "
+            "state_dir, alerting, "
+            "receivers");
 }
 
 TEST(UnknownKeyTest, InTarget) {

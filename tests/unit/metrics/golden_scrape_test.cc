@@ -101,6 +101,24 @@ MetricsStore& GoldenStore() {
     down.failure = PollFailure::kRefused;
     s->Record("down", down);
 
+    // "a" has completed a keyspace cycle (a prefix as EscapeKeyName writes
+    // a hostile one, one without MEMORY USAGE samples, and "other");
+    // "down"'s sampler runs but has not completed one.
+    KeyspaceValues ks;
+    ks.prefixes = std::vector<KeyspacePrefixValues>{
+        {"coupon:gen:*", 50000, 50000, 4800000},
+        {"evil\\\"<script>\\x0a\\xff:*", 3, 3, std::nullopt},
+        {std::string(kOtherPrefixLabel), 200000, 0, 19000000},
+    };
+    ks.cycle_seconds = 125.5;
+    ks.sampled_keys_total = 500000;
+    ks.redis_seconds_total = 1.25;
+    ks.backoff_reason = "command_timeout";
+    s->RecordKeyspace("a", ks);
+    KeyspaceValues running;
+    running.sampled_keys_total = 10;
+    s->RecordKeyspace("down", running);
+
     s->RecordLag(0.0001);
     s->RecordLag(0.002);
     s->RecordLag(0.07);
