@@ -60,11 +60,13 @@ std::string Address(const RedisServer& redis) {
 
 // rediss:// with a client certificate (the server requires one): the
 // target is up, its findings are those of plain TCP, and every poll uses
-// the one connection (total_connections_received).
+// the one connection (total_connections_received). Keyspace sampling, which
+// has a connection of its own, is off here.
 TEST(TlsE2eTest, MutualTlsPollsOnOneConnection) {
   auto redis = TlsRedis(/*auth_clients=*/true);
   DaemonProcess d(
-      "listen: \"127.0.0.1:0\"\ninterval: 100ms\ntargets:\n  - name: t\n"
+      "listen: \"127.0.0.1:0\"\ninterval: 100ms\nkeyspace:\n  enabled: false\ntargets:\n"
+      "  - name: t\n"
       "    address: rediss://127.0.0.1:" +
       std::to_string(redis->Port()) + "\n    tls:\n      ca_file: " + Cert("ca.crt") +
       "\n      cert_file: " + Cert("client.crt") + "\n      key_file: " + Cert("client.key") +
