@@ -3,10 +3,12 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "memwatch/clock.h"
+#include "memwatch/key_families.h"
 #include "memwatch/poll_failure.h"
 #include "memwatch/snapshot.h"
 
@@ -36,6 +38,10 @@ struct Observation {
   // The memory limit of Redis's cgroup, when the daemon found its process
   // on this host (host/container_limit.h); nullopt when unknown or none.
   std::optional<int64_t> cgroup_limit;
+  // What the keyspace sampler last found (memwatch/key_families.h); null
+  // while the target is not sampled or before its first figures. Checks
+  // name the prefixes behind their findings from it.
+  std::shared_ptr<const KeyFamilies> key_families;
 };
 
 }  // namespace memwatch::checks
