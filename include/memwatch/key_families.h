@@ -16,9 +16,9 @@
 namespace memwatch {
 
 struct KeyFamily {
-  std::string prefix;           // escaped, e.g. "coupon:gen:*"
-  uint64_t sampled = 0;         // keys of this family the sample looked at
-  uint64_t keys = 0;            // estimated, in the whole keyspace
+  std::string prefix;    // escaped, e.g. "coupon:gen:*"
+  uint64_t sampled = 0;  // keys of this family the sample looked at
+  uint64_t keys = 0;     // estimated, in the whole keyspace
   uint64_t keys_without_ttl = 0;
   std::optional<uint64_t> bytes;  // estimated MEMORY USAGE total; nullopt without samples
   double share = 0;               // of all keys, 0..1
@@ -46,10 +46,10 @@ struct ProtectedKeys {
 };
 
 struct KeyFamilies {
-  bool complete = false;         // from a complete SCAN cycle (else a partial one)
-  MonoTime at{};                 // when the figures were taken
-  uint64_t total_keys = 0;       // the keyspace's size then
-  uint64_t sampled_keys = 0;     // distinct keys behind the figures
+  bool complete = false;             // from a complete SCAN cycle (else a partial one)
+  MonoTime at{};                     // when the figures were taken
+  uint64_t total_keys = 0;           // the keyspace's size then
+  uint64_t sampled_keys = 0;         // distinct keys behind the figures
   std::vector<KeyFamily> by_bytes;   // top families by estimated bytes, largest first
   std::vector<KeyFamily> by_no_ttl;  // top families by keys without TTL, most first
   ProtectedKeys protected_keys;

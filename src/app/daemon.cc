@@ -62,11 +62,13 @@ Daemon::Daemon(config::Config config, std::string config_path, DaemonDeps deps)
       endpoint_(&store_),
       delivery_(&notification_metrics_, deps.clock),
       reloader_(std::move(config), this),
-      sampling_(reloader_.running(), &store_, deps.clock),
+      sampling_(reloader_.running(), &store_, &families_, deps.clock),
       polling_(reloader_.running(), &store_, &delivery_, deps.clock, deps.id_nonce) {
+  polling_.SetKeyFamilySource(&families_);
   polling_.SetHealthObserver([this](const PolledHealth& h) {
-    sampling_.OnPollHealth(h.target,
-                           {.down = h.down, .replica = h.replica, .near_limit = h.near_limit});
+    sampling_.OnPollHealth(
+        h.target,
+        {.down = h.down, .replica = h.replica, .near_limit = h.near_limit, .slow = h.slow});
   });
 }
 

@@ -81,6 +81,7 @@ class Daemon final : private Reloadable {
   MetricsEndpoint endpoint_;
   AlertDelivery delivery_;
   Reloader reloader_;
+  KeyFamilyBoard families_;  // before sampling_ and polling_, which use it
   KeyspaceSampling sampling_;
   Polling polling_;
   bool ready_ = false;

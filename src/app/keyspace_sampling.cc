@@ -10,8 +10,8 @@
 namespace memwatch::app {
 
 KeyspaceSampling::KeyspaceSampling(const config::Config& config, metrics::MetricsStore* store,
-                                   const Clock* clock)
-    : store_(store), clock_(clock), pending_(SpecsOf(config)) {}
+                                   KeyFamilyBoard* board, const Clock* clock)
+    : store_(store), board_(board), clock_(clock), pending_(SpecsOf(config)) {}
 
 KeyspaceSampling::~KeyspaceSampling() { Stop(); }
 
@@ -71,10 +71,14 @@ void KeyspaceSampling::TakeSpecs() {
     if (it != entries_.end()) {
       spdlog::info("{}: address or keyspace settings changed; keyspace sampler restarted", name);
       store_->RecordKeyspace(name, std::nullopt);
+      board_->Remove(name);
     }
     Entry e;
     e.spec = spec;
     next[name] = std::move(e);
+  }
+  for (const auto& entry : entries_) {
+    if (!next.contains(entry.first)) board_->Remove(entry.first);
   }
   entries_ = std::move(next);
 }
@@ -87,6 +91,7 @@ void KeyspaceSampling::TickOne(const std::string& name, Entry& e, const PollHeal
       e.client.reset();
       e.sampler.reset();
       store_->RecordKeyspace(name, std::nullopt);
+      board_->Remove(name);
     }
     e.sampling = false;
     return;
@@ -122,6 +127,9 @@ void KeyspaceSampling::TickOne(const std::string& name, Entry& e, const PollHeal
     e.sampler->OnFailure(clock_->Now());
     e.retry_at = clock_->Now() + e.backoff;
     e.backoff = std::min(e.backoff * 2, kSamplerMaxBackoff);
+  }
+  if (std::optional<KeyFamilies> families = e.sampler->TakeFamilies()) {
+    board_->PublishSample(name, std::move(*families));
   }
   store_->RecordKeyspace(name, e.sampler->Values(clock_->Now()));
 }

@@ -26,6 +26,7 @@
 #include <string>
 #include <thread>
 
+#include "app/key_family_board.h"
 #include "app/target_sampler.h"
 #include "config/config.h"
 #include "memwatch/clock.h"
@@ -42,8 +43,10 @@ inline constexpr Duration kSamplerMaxBackoff = std::chrono::minutes(1);
 
 class KeyspaceSampling {
  public:
-  // Nothing is owned; all must outlive this object.
-  KeyspaceSampling(const config::Config& config, metrics::MetricsStore* store, const Clock* clock);
+  // Nothing is owned; all must outlive this object. Each complete cycle's
+  // families go to `board`.
+  KeyspaceSampling(const config::Config& config, metrics::MetricsStore* store,
+                   KeyFamilyBoard* board, const Clock* clock);
   ~KeyspaceSampling();  // Stop()
   KeyspaceSampling(const KeyspaceSampling&) = delete;
   KeyspaceSampling& operator=(const KeyspaceSampling&) = delete;
@@ -85,6 +88,7 @@ class KeyspaceSampling {
   bool Stopping();
 
   metrics::MetricsStore* const store_;
+  KeyFamilyBoard* const board_;
   const Clock* const clock_;
   std::mutex mu_;
   std::condition_variable wake_;

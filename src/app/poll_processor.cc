@@ -1,5 +1,6 @@
 #include "app/poll_processor.h"
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 
@@ -177,6 +178,7 @@ PollEffects PollProcessor::Process(const poller::PollResult& r, WallTime wall_no
   update.tls_not_after = r.tls_not_after;
   update.tls_insecure = t.tls_insecure;
   checks::Observation obs = ObservationOf(r, wall_now);
+  if (families_ != nullptr) obs.key_families = families_->Get(t.name);
 
   std::optional<Snapshot> snapshot;
   if (r.failure == PollFailure::kNone) {
@@ -209,6 +211,9 @@ PollEffects PollProcessor::Process(const poller::PollResult& r, WallTime wall_no
   health.target = t.name;
   health.down = r.failure != PollFailure::kNone;
   if (snapshot && snapshot->role) health.replica = *snapshot->role == "slave";
+  health.slow = !health.down && std::any_of(t.active.begin(), t.active.end(), [](const Finding& f) {
+    return f.check == "command_timeouts";
+  });
   if (snapshot && snapshot->used_memory && update.limit && update.limit->bytes > 0) {
     health.near_limit = static_cast<double>(*snapshot->used_memory) >=
                         0.95 * static_cast<double>(update.limit->bytes);

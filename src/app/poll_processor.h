@@ -15,6 +15,7 @@
 #include "alerting/alert_state.h"
 #include "alerting/notification.h"
 #include "app/container_limits.h"
+#include "app/key_family_board.h"
 #include "app/watched_primary.h"
 #include "checks/target_monitor.h"
 #include "config/config.h"
@@ -31,6 +32,9 @@ struct PolledHealth {
   bool down = false;
   std::optional<bool> replica;  // nullopt when the poll failed
   bool near_limit = false;      // used_memory >= 95 % of the effective limit
+  // Redis answers far slower than usual, or blocks clients: the
+  // command_timeouts finding is active while the poll succeeded.
+  bool slow = false;
 };
 
 // What a poll or a reload asks of the parts outside the processor.
@@ -55,6 +59,10 @@ class PollProcessor {
   // `id_nonce` keeps this run's notification ids apart from an earlier
   // run's.
   PollProcessor(const config::Config& config, metrics::MetricsStore* store, uint64_t id_nonce = 0);
+
+  // Where each observation's key families come from (null: none, the
+  // default). Set before the first Process.
+  void SetKeyFamilySource(const KeyFamilyBoard* board) { families_ = board; }
 
   // Applies a new config (reload): unchanged targets keep their history and
   // alert state; new check settings and alerting policy apply from the next
@@ -102,6 +110,7 @@ class PollProcessor {
   void LogChanges(const Target& t, const std::vector<Finding>& next) const;
 
   metrics::MetricsStore* store_;
+  const KeyFamilyBoard* families_ = nullptr;
   alerting::AlertState alerts_;
   Duration fast_interval_;
   std::vector<Target> targets_;  // index = PollResult::target_index

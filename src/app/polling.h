@@ -37,6 +37,9 @@ class Polling {
   using HealthFn = std::function<void(const PolledHealth&)>;
   void SetHealthObserver(HealthFn fn) { health_ = std::move(fn); }
 
+  // Where observations' key families come from; set before Start().
+  void SetKeyFamilySource(const KeyFamilyBoard* board) { processor_.SetKeyFamilySource(board); }
+
   // Starts the poller thread: every target is polled at once.
   void Start();
   // Applies targets, interval, timeout, check settings and the alerting

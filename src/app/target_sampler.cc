@@ -40,6 +40,37 @@ std::vector<metrics::KeyspacePrefixValues> PrefixValuesOf(const keyspace::Keyspa
   return out;
 }
 
+namespace {
+
+KeyFamily FamilyOf(const keyspace::PrefixSummary& p) {
+  return {.prefix = keyspace::EscapeKeyName(p.prefix),
+          .sampled = p.sampled,
+          .keys = p.keys.value,
+          .keys_without_ttl = p.keys_without_ttl.value,
+          .bytes = p.bytes,
+          .share = p.share,
+          .keys_growth_per_hour = p.keys_growth_per_hour,
+          .keys_without_ttl_growth_per_hour = p.keys_without_ttl_growth_per_hour,
+          .bytes_growth_per_hour = p.bytes_growth_per_hour};
+}
+
+}  // namespace
+
+KeyFamilies FamiliesOf(const keyspace::KeyspaceSummary& s, MonoTime at) {
+  KeyFamilies f;
+  f.complete = s.complete;
+  f.at = at;
+  f.total_keys = s.total_keys;
+  f.sampled_keys = s.sampled_keys;
+  for (const keyspace::PrefixSummary& p : s.by_bytes) {
+    if (!p.other) f.by_bytes.push_back(FamilyOf(p));
+  }
+  for (const keyspace::PrefixSummary& p : s.by_no_ttl) {
+    if (!p.other) f.by_no_ttl.push_back(FamilyOf(p));
+  }
+  return f;
+}
+
 TargetSampler::TargetSampler(const config::KeyspaceSettings& settings, Duration command_timeout)
     : settings_(settings),
       command_timeout_(command_timeout),
@@ -62,6 +93,7 @@ Status TargetSampler::Tick(const PipelineFn& pipeline, const Clock& clock, Durat
   const MonoTime start = clock.Now();
   if (health.down) Pressure(keyspace::BackoffReason::kCommandTimeout, start);
   if (health.near_limit) Pressure(keyspace::BackoffReason::kMemoryPressure, start);
+  if (health.slow) Pressure(keyspace::BackoffReason::kProbeLatency, start);
   // A failed pipeline past its deadline timed out: pressure on Redis.
   const PipelineFn timed = [&](const std::vector<Argv>& commands, MonoTime deadline) {
     Result<std::vector<poller::Reply>> r = pipeline(commands, deadline);
@@ -109,9 +141,16 @@ Status TargetSampler::Tick(const PipelineFn& pipeline, const Clock& clock, Durat
     if (summary) {
       prefixes_ = PrefixValuesOf(*summary);
       cycle_seconds_ = summary->seconds;
+      new_families_ = FamiliesOf(*summary, clock.Now());
     }
   }
   return Status::Ok();
+}
+
+std::optional<KeyFamilies> TargetSampler::TakeFamilies() {
+  std::optional<KeyFamilies> out;
+  out.swap(new_families_);
+  return out;
 }
 
 metrics::KeyspaceValues TargetSampler::Values(MonoTime now) const {

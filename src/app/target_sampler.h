@@ -23,6 +23,7 @@
 #include "keyspace/budget.h"
 #include "keyspace/sampler.h"
 #include "memwatch/clock.h"
+#include "memwatch/key_families.h"
 #include "memwatch/result.h"
 #include "metrics/keyspace_metrics.h"
 
@@ -33,6 +34,7 @@ struct PollHealth {
   bool down = false;            // the last poll failed
   std::optional<bool> replica;  // INFO role:slave; nullopt before a successful poll
   bool near_limit = false;      // used memory within 5 % of the effective limit
+  bool slow = false;            // answers far slower than usual (command_timeouts)
 };
 
 // Used memory at or above this share of the effective limit counts as
@@ -52,6 +54,11 @@ keyspace::SamplingBudgetOptions BudgetOptionsOf(const config::KeyspaceSettings& 
 // each prefix escaped with EscapeKeyName and "other" as kOtherPrefixLabel.
 std::vector<metrics::KeyspacePrefixValues> PrefixValuesOf(const keyspace::KeyspaceSummary& s);
 
+// What the checks read of a complete cycle's summary (KeyFamilies, taken
+// at `at`): its by_bytes and by_no_ttl lists without "other", each prefix
+// escaped with EscapeKeyName.
+KeyFamilies FamiliesOf(const keyspace::KeyspaceSummary& s, MonoTime at);
+
 class TargetSampler {
  public:
   TargetSampler(const config::KeyspaceSettings& settings, Duration command_timeout);
@@ -70,6 +77,9 @@ class TargetSampler {
   void OnFailure(MonoTime now);
 
   metrics::KeyspaceValues Values(MonoTime now) const;
+  // The families of the cycle that completed since the last call, once;
+  // nullopt when none did.
+  std::optional<KeyFamilies> TakeFamilies();
   const config::KeyspaceSettings& settings() const { return settings_; }
   Duration command_timeout() const { return command_timeout_; }
   uint64_t cycles_completed() const { return sampler_.cycles_completed(); }
@@ -95,6 +105,7 @@ class TargetSampler {
   uint64_t redis_usec_total_ = 0;
   std::optional<std::vector<metrics::KeyspacePrefixValues>> prefixes_;
   std::optional<double> cycle_seconds_;
+  std::optional<KeyFamilies> new_families_;
 };
 
 }  // namespace memwatch::app

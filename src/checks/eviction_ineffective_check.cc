@@ -9,6 +9,7 @@
 #include "checks/fix_advice.h"
 #include "checks/format.h"
 #include "checks/hysteresis.h"
+#include "checks/key_family_text.h"
 #include "checks/snapshot_facts.h"
 
 namespace memwatch::checks {
@@ -63,6 +64,13 @@ class EvictionIneffectiveCheck final : public Check {
     if (level_ == Severity::kCritical) {
       summary += fmt::format("; memory is already at {} of maxmemory", FormatPercent(*used_share));
     }
+    // The families that cannot be evicted, when the sampler knows them.
+    std::vector<const KeyFamily*> stuck;
+    if (ctx.obs.key_families) stuck = MostWithoutTtl(*ctx.obs.key_families);
+    if (!stuck.empty()) {
+      summary += fmt::format("; it cannot evict {}", DescribeWithoutTtl(*stuck.front()));
+      if (stuck.size() > 1) summary += fmt::format(" (and {} more prefixes)", stuck.size() - 1);
+    }
     summary += ReplicaMaxmemoryNote(s, ctx.obs.primary, ctx.limit);
     std::vector<Evidence> evidence{
         {"maxmemory_policy", policy},
@@ -73,6 +81,10 @@ class EvictionIneffectiveCheck final : public Check {
     };
     if (s.used_memory.has_value()) {
       evidence.push_back({"used_memory", DescribeUsed(*s.used_memory, ctx.limit)});
+    }
+    if (ctx.obs.key_families) {
+      AppendFamilyEvidence("key prefixes that cannot be evicted (no TTL)", stuck,
+                           *ctx.obs.key_families, DescribeWithoutTtl, &evidence);
     }
     const ConfigChange change{"maxmemory-policy", AllkeysPolicyFor(policy)};
     std::string fix =

@@ -9,6 +9,7 @@
 #include "checks/fix_advice.h"
 #include "checks/format.h"
 #include "checks/hysteresis.h"
+#include "checks/key_family_text.h"
 #include "checks/snapshot_facts.h"
 
 namespace memwatch::checks {
@@ -34,6 +35,7 @@ class MemoryHighCheck final : public Check {
 
     std::string summary = fmt::format("Redis uses {} of {}; at 100% {}", FormatPercent(*share),
                                       DescribeLimit(*ctx.limit), AtTheLimit(s, *ctx.limit));
+    AppendHeaviest(ctx.obs.key_families.get(), &summary);
     summary += ReplicaMaxmemoryNote(s, ctx.obs.primary, ctx.limit);
     std::vector<Evidence> evidence{
         {"used_memory", DescribeUsed(*s.used_memory, ctx.limit)},
@@ -53,6 +55,7 @@ class MemoryHighCheck final : public Check {
     }
     if (s.maxmemory_policy.has_value())
       evidence.push_back({"maxmemory_policy", *s.maxmemory_policy});
+    AppendWeightAndGrowthEvidence(ctx.obs.key_families.get(), &evidence);
     return MakeFinding(*level_, std::move(summary), std::move(evidence), Fix(ctx));
   }
 

@@ -14,6 +14,7 @@
 #include "checks/check.h"
 #include "checks/fix_advice.h"
 #include "checks/format.h"
+#include "checks/key_family_text.h"
 #include "checks/snapshot_facts.h"
 #include "checks/trend.h"
 
@@ -46,10 +47,24 @@ class NoTtlGrowthCheck final : public Check {
     if (ctx.used_trend.has_value() && ctx.used_trend->slope > 0) {
       memory = fmt::format(", memory +{}", FormatByteRate(ctx.used_trend->slope));
     }
-    std::string summary = fmt::format(
-        "Keys that never expire keep piling up: +{} without a TTL{}; something creates keys "
-        "and never sets a TTL or deletes them",
-        FormatCountRate(trend->slope, "keys"), memory);
+    // The culprit, when the keyspace sampler has named it: the prefixes
+    // whose keys without TTL grew between its last two cycles, else those
+    // holding the most keys without TTL.
+    std::vector<const KeyFamily*> growing;
+    std::vector<const KeyFamily*> most;
+    if (ctx.obs.key_families) {
+      growing = GrowingWithoutTtl(*ctx.obs.key_families);
+      if (growing.empty()) most = MostWithoutTtl(*ctx.obs.key_families);
+    }
+    std::string culprit =
+        !growing.empty() ? DescribeGrowth(*growing.front()) +
+                               ": the job writing these keys needs an expiry (SET ... EX)"
+        : !most.empty() ? DescribeWithoutTtl(*most.front()) +
+                              ": whatever writes them needs an expiry (SET ... EX)"
+                        : "something creates keys and never sets a TTL or deletes them";
+    std::string summary =
+        fmt::format("Keys that never expire keep piling up: +{} without a TTL{}; {}",
+                    FormatCountRate(trend->slope, "keys"), memory, culprit);
     std::vector<Evidence> evidence{
         {"keys without a TTL",
          fmt::format("{} of {}", FormatCount(ks->WithoutTtl()), FormatCount(ks->keys))},
@@ -60,11 +75,27 @@ class NoTtlGrowthCheck final : public Check {
     if (!memory.empty()) {
       evidence.push_back({"memory growth", FormatByteRate(ctx.used_trend->slope)});
     }
-    std::string fix =
-        "Find the keys: redis-cli --scan --count 1000 | head -200, then TTL <key> on a few (-1 "
-        "means no TTL; redis-cli --bigkeys shows the largest). Fix the writer: SET key value EX "
-        "seconds, or EXPIRE key seconds right after creating it; delete what is no longer "
-        "needed (UNLINK key).";
+    if (ctx.obs.key_families) {
+      AppendFamilyEvidence("key prefixes growing without a TTL", growing, *ctx.obs.key_families,
+                           DescribeGrowth, &evidence);
+      AppendFamilyEvidence("key prefixes without a TTL", most, *ctx.obs.key_families,
+                           DescribeWithoutTtl, &evidence);
+    }
+    std::string fix;
+    if (!growing.empty() || !most.empty()) {
+      const KeyFamily& k = !growing.empty() ? *growing.front() : *most.front();
+      fix = fmt::format(
+          "Give the keys `{}` an expiry where they are written: SET key value EX seconds, or "
+          "EXPIRE key seconds right after creating them; delete those no longer needed "
+          "(SCAN with MATCH, then UNLINK).",
+          k.prefix);
+    } else {
+      fix =
+          "Find the keys: redis-cli --scan --count 1000 | head -200, then TTL <key> on a few (-1 "
+          "means no TTL; redis-cli --bigkeys shows the largest). Fix the writer: SET key value EX "
+          "seconds, or EXPIRE key seconds right after creating it; delete what is no longer "
+          "needed (UNLINK key).";
+    }
     if (s.maxmemory_policy.has_value() && !IsAllkeysPolicy(*s.maxmemory_policy)) {
       fix += "\nIf Redis is a cache: " + ConfigFixClause(AllkeysLruChange(), ctx.provider) +
              " so keys without a TTL can be evicted.";

@@ -11,6 +11,7 @@
 #include "checks/fix_advice.h"
 #include "checks/format.h"
 #include "checks/hysteresis.h"
+#include "checks/key_family_text.h"
 #include "checks/snapshot_facts.h"
 
 namespace memwatch::checks {
@@ -43,6 +44,7 @@ class TimeToFullCheck final : public Check {
                  : fmt::format("At the current growth of {}, memory reaches {} in about {}; {}",
                                FormatByteRate(trend.slope), DescribeLimit(*ctx.limit),
                                FormatDuration(ttf), AtTheLimit(s, *ctx.limit));
+    AppendFastestGrowing(ctx.obs.key_families.get(), &summary);
     summary += ReplicaMaxmemoryNote(s, ctx.obs.primary, ctx.limit);
     std::vector<Evidence> evidence{
         {"time to full", FormatDuration(ttf)},
@@ -53,6 +55,7 @@ class TimeToFullCheck final : public Check {
     if (s.used_memory.has_value()) {
       evidence.push_back({"used_memory", DescribeUsed(*s.used_memory, ctx.limit)});
     }
+    AppendWeightAndGrowthEvidence(ctx.obs.key_families.get(), &evidence);
     return MakeFinding(*level_, std::move(summary), std::move(evidence), Fix(ctx));
   }
 
