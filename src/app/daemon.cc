@@ -66,9 +66,11 @@ Daemon::Daemon(config::Config config, std::string config_path, DaemonDeps deps)
       polling_(reloader_.running(), &store_, &delivery_, deps.clock, deps.id_nonce) {
   polling_.SetKeyFamilySource(&families_);
   polling_.SetHealthObserver([this](const PolledHealth& h) {
-    sampling_.OnPollHealth(
-        h.target,
-        {.down = h.down, .replica = h.replica, .near_limit = h.near_limit, .slow = h.slow});
+    sampling_.OnPollHealth(h.target, {.down = h.down,
+                                      .replica = h.replica,
+                                      .near_limit = h.near_limit,
+                                      .slow = h.slow,
+                                      .keys = h.keys});
   });
 }
 

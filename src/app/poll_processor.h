@@ -35,6 +35,7 @@ struct PolledHealth {
   // Redis answers far slower than usual, or blocks clients: the
   // command_timeouts finding is active while the poll succeeded.
   bool slow = false;
+  std::optional<uint64_t> keys;  // INFO keyspace, summed over dbs; nullopt when unknown
 };
 
 // What a poll or a reload asks of the parts outside the processor.
@@ -53,6 +54,12 @@ struct PollEffects {
 // replica's primary: the times, the failure, and the TLS certificate's
 // expiry measured from `wall_now`.
 checks::Observation ObservationOf(const poller::PollResult& r, WallTime wall_now);
+
+// What a poll of `target` says about it (`snapshot` null when it failed;
+// `active`: the findings after it).
+PolledHealth HealthOf(const std::string& target, const std::vector<Finding>& active,
+                      const poller::PollResult& r, const Snapshot* snapshot,
+                      const std::optional<EffectiveLimit>& limit);
 
 class PollProcessor {
  public:

@@ -132,6 +132,11 @@ Status TargetSampler::Tick(const PipelineFn& pipeline, const Clock& clock, Durat
     budget_.OnCost(unmeasured_keys_, delta, clock.Now());
     unmeasured_keys_ = 0;
   }
+  UpdateFigures(cycle_done, health, clock.Now());
+  return Status::Ok();
+}
+
+void TargetSampler::UpdateFigures(bool cycle_done, const PollHealth& health, MonoTime now) {
   if (cycle_done && sampler_.last_complete() != nullptr) {
     // A complete cycle counts every key: its own count is the total, so
     // the prefix counts are exact rather than scaled to a DBSIZE read at
@@ -141,10 +146,14 @@ Status TargetSampler::Tick(const PipelineFn& pipeline, const Clock& clock, Durat
     if (summary) {
       prefixes_ = PrefixValuesOf(*summary);
       cycle_seconds_ = summary->seconds;
-      new_families_ = FamiliesOf(*summary, clock.Now());
+      new_families_ = FamiliesOf(*summary, now);
     }
+  } else if (sampler_.last_complete() == nullptr && health.keys.has_value() &&
+             sampler_.current().sampled() >= kProvisionalMinKeys &&
+             (!provisional_at_ || now - *provisional_at_ >= kProvisionalEvery)) {
+    provisional_at_ = now;
+    new_families_ = FamiliesOf(sampler_.SummarizeInProgress(*health.keys, now), now);
   }
-  return Status::Ok();
 }
 
 std::optional<KeyFamilies> TargetSampler::TakeFamilies() {
