@@ -37,7 +37,9 @@ And what each tool answers about the incident: does it name coupon:gen as the
 prefix without TTL, and how close are its counts and bytes to the truth (keys
 as populated; bytes: the exporter's exact sum of MEMORY USAGE per group).
 
-Writes JSON to argv[1]; the Markdown tables to argv[2] if given."""
+Writes JSON to argv[1]; the Markdown tables to argv[2] if given. With
+`--summary RUN1.json [RUN2.json ...]`: both sizes side by side, each
+figure as "run 1 / run 2", from the JSON of earlier runs."""
 
 import json
 import os
@@ -473,6 +475,85 @@ def markdown(res):
     return "\n".join(markdown_size(s) for s in res["sizes"])
 
 
+def summary(runs):
+    """Both sizes side by side, one cell per figure with each run's value
+    ("run 1 / run 2"), from the JSON of one or more runs."""
+    def size(r, k):
+        return next(s for s in r["sizes"] if s["keys"] == k)
+
+    def t(r, k, n):
+        return size(r, k)["tools"][n]
+
+    def err(r, k, n, fam, field):
+        want = truth(size(r, k))[fam][field]
+        got = t(r, k, n)["answer"]["prefixes"][fam][field]
+        return f"{100 * (got - want) / want:+.1f} %"
+
+    def per_scrape(r, k):
+        e = t(r, k, "exporter")
+        return e["redis_usec"] / len(e["scrapes"])
+
+    def longest(r, k, n):
+        return f"{t(r, k, n)['longest_command_ms'] or '< 1'} ms"
+
+    rows = [
+        ("doctor --scan-time: wall", lambda r, k: f"{t(r, k, 'doctor')['wall_s']:.1f} s"),
+        ("doctor: Redis command time (share)",
+         lambda r, k: f"{t(r, k, 'doctor')['redis_usec'] / 1e3:.0f} ms "
+                      f"({100 * t(r, k, 'doctor')['redis_share']:.2f} %)"),
+        ("doctor: error, coupon:gen:* keys without TTL / bytes",
+         lambda r, k: f"{err(r, k, 'doctor', 'coupon:gen:*', 'keys_without_ttl')}, "
+                      f"{err(r, k, 'doctor', 'coupon:gen:*', 'bytes')}"),
+        ("daemon: time from start to the prefix series",
+         lambda r, k: f"{t(r, k, 'daemon')['answer_s']:.0f} s"),
+        ("daemon: Redis command time, whole first cycle (INFO polls included)",
+         lambda r, k: f"{t(r, k, 'daemon')['redis_usec'] / 1e3:,.0f} ms"),
+        ("daemon: Redis time per second while sampling, total (SCAN/TYPE/TTL/MEMORY only)",
+         lambda r, k: f"{100 * t(r, k, 'daemon')['redis_share']:.2f} % "
+                      f"({100 * t(r, k, 'daemon')['sampling_share']:.2f} %)"),
+        ("daemon: error, coupon:gen:* keys without TTL / bytes; cache:user:* keys / bytes",
+         lambda r, k: f"{err(r, k, 'daemon', 'coupon:gen:*', 'keys_without_ttl')}, "
+                      f"{err(r, k, 'daemon', 'coupon:gen:*', 'bytes')}; "
+                      f"{err(r, k, 'daemon', 'cache:user:*', 'keys')}, "
+                      f"{err(r, k, 'daemon', 'cache:user:*', 'bytes')}"),
+        ("daemon: longest command / peak RSS",
+         lambda r, k: f"{longest(r, k, 'daemon')}, "
+                      f"{t(r, k, 'daemon')['tool_peak_rss_kib'] / 1024:.1f} MiB"),
+        ("exporter: time per scrape (median, max)",
+         lambda r, k: f"{t(r, k, 'exporter')['scrape_p50_s']:.2f}, "
+                      f"{t(r, k, 'exporter')['scrape_max_s']:.2f} s"),
+        ("exporter: Redis command time per scrape", lambda r, k: f"{per_scrape(r, k) / 1e3:,.0f} ms"),
+        ("exporter: Redis time per second at its scrape interval",
+         lambda r, k: f"{100 * t(r, k, 'exporter')['redis_share']:.2f} %"),
+        ("exporter: scrapes over the interval / over 10 s / ticks missed",
+         lambda r, k: "{scrapes_over_interval}/{scrapes_over_10s}/{missed_ticks}".format(
+             **t(r, k, "exporter"))),
+        ("exporter: longest command", lambda r, k: longest(r, k, "exporter")),
+        ("redis-cli --bigkeys: wall, Redis command time",
+         lambda r, k: f"{t(r, k, 'bigkeys')['wall_s']:.1f} s, "
+                      f"{t(r, k, 'bigkeys')['redis_usec'] / 1e3:,.0f} ms"),
+        ("redis-cli --memkeys: wall, Redis command time",
+         lambda r, k: f"{t(r, k, 'memkeys')['wall_s']:.1f} s, "
+                      f"{t(r, k, 'memkeys')['redis_usec'] / 1e3:,.0f} ms"),
+        ("**ratio** daemon / exporter, Redis time per second",
+         lambda r, k: f"{t(r, k, 'daemon')['redis_share'] / t(r, k, 'exporter')['redis_share']:.3f}"),
+        ("**ratio** daemon first cycle / one exporter scrape, Redis command time",
+         lambda r, k: f"{t(r, k, 'daemon')['redis_usec'] / per_scrape(r, k):.2f}"),
+        ("**ratio** doctor / bigkeys, Redis command time",
+         lambda r, k: f"{t(r, k, 'doctor')['redis_usec'] / t(r, k, 'bigkeys')['redis_usec']:.3f}"),
+        ("**ratio** doctor / memkeys, Redis command time",
+         lambda r, k: f"{t(r, k, 'doctor')['redis_usec'] / t(r, k, 'memkeys')['redis_usec']:.3f}"),
+    ]
+    keys = runs[0]["sizes_keys"]
+    runs_label = " / ".join(f"run {i + 1}" for i in range(len(runs)))
+    lines = [f"| figure ({runs_label}) | " + " | ".join(f"{k:,} keys" for k in keys) + " |",
+             "|---" * (len(keys) + 1) + "|"]
+    for label, f in rows:
+        lines.append(f"| {label} | " + " | ".join(" / ".join(f(r, k) for r in runs)
+                                                 for k in keys) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def run_size(keys, opts, work):
     size = {"keys": keys, "scrape_interval": opts["scrape_interval"], "tools": {}}
     port = b.free_ports(1)[0]
@@ -538,4 +619,7 @@ def main(out_path, md_path=None):
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--summary"]:  # keyspace_cost.py --summary RUN1.json [RUN2.json ...]
+        print(summary([json.load(open(p)) for p in sys.argv[2:]]), end="")
+        sys.exit(0)
     main(sys.argv[1] if len(sys.argv) > 1 else "/dev/stdout", sys.argv[2] if len(sys.argv) > 2 else None)
