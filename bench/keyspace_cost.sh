@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 16, not in bench/run_all.sh (about 15 min at the default sizes, most of it the
+# Issue 16, not in bench/run_all.sh (about 13 min at the default sizes, most of it the
 # daemon's first 1 M-key cycle): JSON results to $1 (default stdout), the Markdown tables to
 # $2 if given. Knobs: BENCH_KEYS ("100000,1000000": the sizes, run one after the other),
 # BENCH_SCAN_TIME (10s, doctor), BENCH_SCRAPE_INTERVAL (15) and BENCH_EXPORTER_WINDOW (60 s,
