@@ -154,9 +154,11 @@ PolledHealth HealthOf(const std::string& target, const std::vector<Finding>& act
   PolledHealth health;
   health.target = target;
   health.down = r.failure != PollFailure::kNone;
-  health.slow = !health.down && std::any_of(active.begin(), active.end(), [](const Finding& f) {
-    return f.check == "command_timeouts";
-  });
+  // Slow now, not while the finding is held after Redis recovered: this
+  // poll itself took longer than the check's default floor.
+  health.slow = !health.down && r.finished - r.started >= kSlowProbe &&
+                std::any_of(active.begin(), active.end(),
+                            [](const Finding& f) { return f.check == "command_timeouts"; });
   if (snapshot == nullptr) return health;
   if (snapshot->role) health.replica = *snapshot->role == "slave";
   if (std::optional<checks::KeyspaceTotals> ks = checks::SumKeyspace(*snapshot)) {

@@ -32,11 +32,16 @@ struct PolledHealth {
   bool down = false;
   std::optional<bool> replica;  // nullopt when the poll failed
   bool near_limit = false;      // used_memory >= 95 % of the effective limit
-  // Redis answers far slower than usual, or blocks clients: the
-  // command_timeouts finding is active while the poll succeeded.
+  // Redis answers far slower than usual now: the command_timeouts finding
+  // is active and this poll took at least kSlowProbe.
   bool slow = false;
   std::optional<uint64_t> keys;  // INFO keyspace, summed over dbs; nullopt when unknown
 };
+
+// A successful poll this slow, while command_timeouts is active, counts as
+// Redis being slow for the keyspace sampler (command_timeouts' default
+// min_latency: below it latency outliers are noise).
+inline constexpr Duration kSlowProbe = std::chrono::milliseconds(100);
 
 // What a poll or a reload asks of the parts outside the processor.
 struct PollEffects {
