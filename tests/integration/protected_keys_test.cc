@@ -9,8 +9,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <signal.h>
+
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -177,6 +180,33 @@ TEST(ProtectedKeysTest, AnEvictedSessionKeyIsReportedWithinASecond) {
               HasSubstr("since the daemon started watching"));
   // The daemon did not touch the server's configuration.
   EXPECT_EQ(redis.Cli({"CONFIG", "GET", "notify-keyspace-events"}), "notify-keyspace-events\neE");
+}
+
+// A reload that adds protected patterns subscribes (one pattern
+// subscription on the server) and the finding follows; one that drops them
+// unsubscribes and the finding clears.
+TEST(ProtectedKeysTest, AReloadStartsAndStopsTheWatch) {
+  RedisServer redis({"--maxmemory", "100mb", "--maxmemory-policy", "allkeys-lru"});
+  DaemonProcess d(Config(redis, "{interval: 1s}"));
+  const int port = d.WaitForPort();
+  ASSERT_GT(port, 0) << d.Log();
+  const auto patterns = [&] { return redis.Cli({"PUBSUB", "NUMPAT"}); };
+  ASSERT_TRUE(WaitFor([&] { return d.Value("redis_up{target=\"r\"}") == 1.0; })) << d.Log();
+  EXPECT_EQ(patterns(), "0");
+  EXPECT_FALSE(FindingOf(port, "protected_keys_evictable").has_value());
+
+  std::ofstream(d.ConfigPath(), std::ios::trunc)
+      << Config(redis, "{interval: 1s, protected: [\"session:*\"]}");
+  d.Signal(SIGHUP);
+  EXPECT_TRUE(WaitFor([&] { return patterns() == "1"; })) << d.Log();
+  EXPECT_TRUE(WaitFor([&] { return FindingOf(port, "protected_keys_evictable").has_value(); }))
+      << d.Log();
+
+  std::ofstream(d.ConfigPath(), std::ios::trunc) << Config(redis, "{interval: 1s}");
+  d.Signal(SIGHUP);
+  EXPECT_TRUE(WaitFor([&] { return patterns() == "0"; })) << d.Log();
+  EXPECT_TRUE(WaitFor([&] { return !FindingOf(port, "protected_keys_evictable").has_value(); }))
+      << d.Log();
 }
 
 }  // namespace protected_keys_test
