@@ -3,7 +3,9 @@
 // them once maxmemory is reached: any allkeys-* policy evicts every key,
 // a volatile-* policy every key with a TTL, and the sampler found
 // protected keys with one. The finding stands for as long as the policy
-// (and the sample) say so: a configuration risk, not an event.
+// (and the sample) say so: a configuration risk, not an event. A replica
+// is left out: it does not evict on its own (replica-ignore-maxmemory, the
+// default), it follows its primary's evictions.
 #include <fmt/format.h>
 
 #include "checks/check.h"
@@ -22,7 +24,7 @@ class ProtectedKeysEvictableCheck final : public Check {
   std::optional<Finding> Evaluate(const CheckContext& ctx) override {
     const Snapshot& s = *ctx.snapshot;
     if (!ctx.obs.key_families || ctx.obs.key_families->protected_keys.patterns.empty() ||
-        s.maxmemory.value_or(0) <= 0 || !s.maxmemory_policy.has_value()) {
+        s.maxmemory.value_or(0) <= 0 || !s.maxmemory_policy.has_value() || s.role == "slave") {
       return std::nullopt;
     }
     const KeyFamilies& kf = *ctx.obs.key_families;

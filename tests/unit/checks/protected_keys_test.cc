@@ -88,6 +88,9 @@ TEST(ProtectedKeysEvictableTest, QuietWithoutPatternsMaxmemoryOrEviction) {
   EXPECT_FALSE(Has(h.Poll(Limited("noeviction").Build()), "protected_keys_evictable"));
   EXPECT_FALSE(
       Has(h.Poll(Limited("allkeys-lru").Maxmemory(0).Build()), "protected_keys_evictable"));
+  EXPECT_FALSE(
+      Has(h.Poll(Limited("allkeys-lru").Set(&Snapshot::role, std::string("slave")).Build()),
+          "protected_keys_evictable"));
 }
 
 // The board as the eviction watcher leaves it after `total` evictions.
