@@ -167,6 +167,12 @@ class EvictionWatch::Watcher {
       for (const poller::Reply& r : got.value()) {
         std::optional<std::string> key = EvictedKeyOf(r);
         if (!key) {
+          if (r.type == poller::Reply::Type::kError) {
+            // An ACL without the channel (Redis 7 gives new users none),
+            // or PSUBSCRIBE not allowed at all.
+            return Status::Error("PSUBSCRIBE " + std::string(kEvictedChannels) +
+                                 " refused: " + keyspace::EscapeKeyName(r.text));
+          }
           if (r.type == poller::Reply::Type::kArray && !r.elements.empty() &&
               r.elements[0].text == "psubscribe") {
             Subscribed(backoff);

@@ -209,5 +209,25 @@ TEST(ProtectedKeysTest, AReloadStartsAndStopsTheWatch) {
       << d.Log();
 }
 
+// A monitoring user without the channel (Redis 7 gives new users none):
+// the refusal is logged with what to grant, and the daemon keeps polling.
+TEST(ProtectedKeysTest, ARefusedSubscriptionIsLoggedAndPollingGoesOn) {
+  RedisServer redis({"--maxmemory", "100mb", "--maxmemory-policy", "allkeys-lru"});
+  ASSERT_EQ(
+      redis.Cli({"ACL", "SETUSER", "mon", "on", ">s3cr3t-pw-9", "~*", "+@all", "resetchannels"}),
+      "OK");
+  DaemonProcess d(Config(redis, "{protected: [\"session:*\"]}") +
+                  "    username: mon\n    password: s3cr3t-pw-9\n");
+  ASSERT_GT(d.WaitForPort(), 0) << d.Log();
+  EXPECT_TRUE(WaitFor([&] {
+    return d.Log().find(
+               "eviction watch failed: PSUBSCRIBE __keyevent@*__:evicted refused: "
+               "NOPERM") != std::string::npos;
+  })) << d.Log();
+  EXPECT_TRUE(WaitFor([&] { return d.Value("redis_up{target=\"r\"}") == 1.0; })) << d.Log();
+  EXPECT_EQ(redis.Cli({"PUBSUB", "NUMPAT"}), "0");
+  EXPECT_THAT(d.Log(), Not(HasSubstr("s3cr3t-pw-9")));
+}
+
 }  // namespace protected_keys_test
 }  // namespace memwatch::testing
