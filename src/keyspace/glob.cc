@@ -22,10 +22,13 @@ bool MatchClass(std::string_view pattern, size_t p, unsigned char c, size_t* end
       if (static_cast<unsigned char>(pattern[p]) == c) match = true;
       ++p;
     } else if (p + 2 < pattern.size() && pattern[p + 1] == '-') {
-      auto low = static_cast<unsigned char>(pattern[p]);
-      auto high = static_cast<unsigned char>(pattern[p + 2]);
+      // Redis compares range bounds as (signed) char: on the platforms it
+      // runs on, bytes 0x80-0xff sort below 0x00 here.
+      int low = static_cast<signed char>(pattern[p]);
+      int high = static_cast<signed char>(pattern[p + 2]);
       if (low > high) std::swap(low, high);
-      if (c >= low && c <= high) match = true;
+      const int signed_c = static_cast<signed char>(c);
+      if (signed_c >= low && signed_c <= high) match = true;
       p += 3;
     } else {
       if (static_cast<unsigned char>(pattern[p]) == c) match = true;
@@ -39,6 +42,10 @@ bool MatchClass(std::string_view pattern, size_t p, unsigned char c, size_t* end
 }  // namespace
 
 bool GlobMatch(std::string_view pattern, std::string_view key) {
+  // KEYS and SCAN MATCH take "*" as every key without matching; otherwise,
+  // as stringmatchlen, an empty name matches only an empty pattern.
+  if (pattern == "*") return true;
+  if (key.empty()) return pattern.empty();
   // Every token but `*` matches exactly one byte, so backtracking to the
   // last `*` only is enough (the classic wildcard walk): no recursion.
   size_t p = 0;

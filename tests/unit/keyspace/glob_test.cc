@@ -14,7 +14,8 @@ TEST(GlobMatch, StarAndQuestionMark) {
   EXPECT_TRUE(GlobMatch("session:*", "session:"));
   EXPECT_FALSE(GlobMatch("session:*", "sessions:abc"));
   EXPECT_FALSE(GlobMatch("session:*", "xsession:abc"));
-  EXPECT_TRUE(GlobMatch("*", ""));
+  EXPECT_TRUE(GlobMatch("*", ""));    // KEYS' every key
+  EXPECT_FALSE(GlobMatch("**", ""));  // as Redis's stringmatchlen
   EXPECT_TRUE(GlobMatch("**", "anything"));
   EXPECT_TRUE(GlobMatch("*:lock", "a:b:lock"));
   EXPECT_FALSE(GlobMatch("*:lock", "a:b:lock:x"));
@@ -56,6 +57,11 @@ TEST(GlobMatch, EscapesAndBinaryBytes) {
   EXPECT_TRUE(GlobMatch(std::string("s:?\xff?", 5), key));
   EXPECT_TRUE(GlobMatch(std::string("s:[\x00-\x01]*", 8), key));
   EXPECT_TRUE(GlobMatch("s:[\x80-\xff]*", "s:\xc3\xa9"));
+  // Bounds compare as signed bytes, as in Redis: 0xff (-1) to '-' spans
+  // 0x00..0x2d and 0xff itself.
+  EXPECT_TRUE(GlobMatch("[\xff--]", "!"));
+  EXPECT_TRUE(GlobMatch("[\xff--]", "\xff"));
+  EXPECT_FALSE(GlobMatch("[\xff--]", "a"));
 }
 
 TEST(GlobMatch, HostileInputsStayLinear) {
