@@ -24,10 +24,10 @@ bool MatchClass(std::string_view pattern, size_t p, unsigned char c, size_t* end
     } else if (p + 2 < pattern.size() && pattern[p + 1] == '-') {
       // Redis compares range bounds as (signed) char: on the platforms it
       // runs on, bytes 0x80-0xff sort below 0x00 here.
-      int low = static_cast<signed char>(pattern[p]);
-      int high = static_cast<signed char>(pattern[p + 2]);
+      signed char low = static_cast<signed char>(pattern[p]);
+      signed char high = static_cast<signed char>(pattern[p + 2]);
       if (low > high) std::swap(low, high);
-      const int signed_c = static_cast<signed char>(c);
+      const auto signed_c = static_cast<signed char>(c);
       if (signed_c >= low && signed_c <= high) match = true;
       p += 3;
     } else {

@@ -81,8 +81,10 @@ void CheckGlob(std::string_view pattern, std::string_view key) {
     Require(GlobMatch(key, key), "a plain name does not match itself");
     Require(!GlobMatch(key, std::string(key) + "x"), "a plain name matches a longer one");
   }
-  // (A trailing backslash would escape the appended star.)
-  if (!memwatch::keyspace::GlobProblem(pattern).has_value() && !pattern.ends_with('\\')) {
+  // (A trailing backslash would escape the appended star; "*" matches the
+  // empty name as KEYS does, "**" does not, as stringmatchlen.)
+  if (!memwatch::keyspace::GlobProblem(pattern).has_value() && !pattern.ends_with('\\') &&
+      !key.empty()) {
     Require(GlobMatch(std::string(pattern) + "*", std::string(key)) || !GlobMatch(pattern, key),
             "appending * lost a match");
   }
