@@ -23,7 +23,6 @@
 #include "doctor/report.h"
 #include "info/info_parser.h"
 #include "keyspace/prefix.h"
-#include "keyspace/prefix.h"
 #include "poller/command_client.h"
 #include "poller/poller.h"
 
