@@ -17,6 +17,7 @@ keyspace::SamplerOptions SamplerOptionsOf(const config::KeyspaceSettings& settin
   o.fold.depth = settings.depth;
   o.top = settings.top;
   o.min_cycle_interval = settings.interval;
+  o.protected_patterns = settings.protected_patterns;
   return o;
 }
 
@@ -69,6 +70,17 @@ KeyFamilies FamiliesOf(const keyspace::KeyspaceSummary& s, MonoTime at) {
     if (!p.other) f.by_no_ttl.push_back(FamilyOf(p));
   }
   return f;
+}
+
+ProtectedKeys ProtectedKeysOf(const keyspace::ProtectedSample& sample,
+                              const std::vector<std::string>& patterns) {
+  ProtectedKeys p;
+  for (const std::string& pattern : patterns)
+    p.patterns.push_back(keyspace::EscapeKeyName(pattern));
+  p.sampled = sample.sampled;
+  p.sampled_with_ttl = sample.with_ttl;
+  for (const std::string& key : sample.examples) p.examples.push_back(keyspace::EscapeKeyName(key));
+  return p;
 }
 
 TargetSampler::TargetSampler(const config::KeyspaceSettings& settings, Duration command_timeout)
@@ -147,12 +159,16 @@ void TargetSampler::UpdateFigures(bool cycle_done, const PollHealth& health, Mon
       prefixes_ = PrefixValuesOf(*summary);
       cycle_seconds_ = summary->seconds;
       new_families_ = FamiliesOf(*summary, now);
+      new_families_->protected_keys =
+          ProtectedKeysOf(sampler_.last_complete()->protected_keys, settings_.protected_patterns);
     }
   } else if (sampler_.last_complete() == nullptr && health.keys.has_value() &&
              sampler_.current().sampled() >= kProvisionalMinKeys &&
              (!provisional_at_ || now - *provisional_at_ >= kProvisionalEvery)) {
     provisional_at_ = now;
     new_families_ = FamiliesOf(sampler_.SummarizeInProgress(*health.keys, now), now);
+    new_families_->protected_keys =
+        ProtectedKeysOf(sampler_.current().protected_keys, settings_.protected_patterns);
   }
 }
 

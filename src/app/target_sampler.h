@@ -68,6 +68,11 @@ std::vector<metrics::KeyspacePrefixValues> PrefixValuesOf(const keyspace::Keyspa
 // escaped with EscapeKeyName.
 KeyFamilies FamiliesOf(const keyspace::KeyspaceSummary& s, MonoTime at);
 
+// What the checks read of a cycle's protected keys (ProtectedKeys without
+// the eviction fields): `patterns` and the example names escaped.
+ProtectedKeys ProtectedKeysOf(const keyspace::ProtectedSample& sample,
+                              const std::vector<std::string>& patterns);
+
 class TargetSampler {
  public:
   TargetSampler(const config::KeyspaceSettings& settings, Duration command_timeout);

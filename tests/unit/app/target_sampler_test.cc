@@ -84,6 +84,24 @@ TEST_F(TargetSamplerTest, ACompleteCycleGivesExactCountsAndNothingBefore) {
   EXPECT_EQ(v.backoff_reason, "none");
 }
 
+TEST_F(TargetSamplerTest, ProtectedKeysReachTheFamiliesEscaped) {
+  settings_.protected_patterns = {"q\"*", "coupon:*"};
+  TargetSampler s(settings_, std::chrono::seconds(1));
+  TickUntil(s, [&] { return s.cycles_completed() == 1; });
+  ASSERT_TRUE(last_.ok()) << last_.message();
+  std::optional<KeyFamilies> f = s.TakeFamilies();
+  ASSERT_TRUE(f.has_value());
+  const ProtectedKeys& p = f->protected_keys;
+  EXPECT_THAT(p.patterns, ::testing::ElementsAre("q\\\"*", "coupon:*"));
+  EXPECT_EQ(p.sampled, 101u);
+  EXPECT_EQ(p.sampled_with_ttl, 0u);
+  EXPECT_EQ(p.examples.size(), 3u);
+  for (const std::string& e : p.examples) {
+    EXPECT_EQ(e.find('\n'), std::string::npos) << e;  // escaped
+  }
+  EXPECT_FALSE(s.TakeFamilies().has_value());  // once
+}
+
 TEST_F(TargetSamplerTest, TopListsTheBiggestAndSumsTheRestAsOther) {
   settings_.top = 1;
   TargetSampler s(settings_, std::chrono::seconds(1));
