@@ -82,9 +82,6 @@ class MonitorHarness {
   void SetKeyFamilies(std::shared_ptr<const KeyFamilies> f) { key_families_ = std::move(f); }
   // The cgroup memory limit the next polls report (Observation::cgroup_limit).
   void SetCgroupLimit(std::optional<int64_t> bytes) { cgroup_limit_ = bytes; }
-  // What the keyspace sampler and eviction watcher report with the next
-  // polls (Observation::key_families); null: nothing.
-  void SetKeyFamilies(std::shared_ptr<const KeyFamilies> f) { key_families_ = std::move(f); }
   // The fake monotonic time of the last observation.
   MonoTime Now() const { return now_; }
   // The fake wall clock: kWallStart at the first observation, then moving

@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "discovery/cluster_nodes.h"
 #include "fixture.h"
 #include "resp_text.h"
 
