@@ -9,6 +9,7 @@
 
 #include "checks/format.h"
 #include "memwatch/escape_html.h"
+#include "metrics/keyspace_status.h"
 #include "metrics/receiver_status.h"
 #include "metrics/sparkline.h"
 
@@ -163,64 +164,6 @@ std::string_view RoleName(const std::string& role) {
   return role;
 }
 
-// In people's words, why the sampler is slowed down now; "" when it is not.
-std::string BackoffText(const std::string& reason) {
-  if (reason == "none") return "";
-  if (reason == "probe_latency") return "Redis answers slowly";
-  if (reason == "command_timeout") return "its commands time out or the target is down";
-  if (reason == "memory_pressure") return "used memory is near the limit";
-  return EscapeHtml(reason);
-}
-
-// The target's top key prefixes from the keyspace sampler: nothing for a
-// target that is not sampled. Prefixes are EscapeKeyName output but still
-// Redis's data, so they are HTML-escaped like everything else.
-void RenderKeyspace(const TargetStatus& t, std::string* out) {
-  if (!t.keyspace.has_value()) return;
-  const KeyspaceStatus& ks = *t.keyspace;
-  const std::string backoff = BackoffText(ks.backoff_reason);
-  const std::string slowed =
-      backoff.empty() ? std::string() : fmt::format("; sampling slowed down: {}", backoff);
-  if (!ks.last_cycle.has_value()) {
-    *out += fmt::format(
-        "<p class=\"facts\">Key prefixes: sampling the keyspace, no complete cycle yet{}</p>",
-        slowed);
-    return;
-  }
-  const KeyspaceCycleStatus& c = *ks.last_cycle;
-  std::string took;
-  if (c.seconds.has_value()) {
-    took = *c.seconds < 1 ? " (took less than 1 s)"
-                          : fmt::format(" (took {})", checks::FormatDuration(*c.seconds));
-  }
-  if (c.top.empty()) {
-    *out += fmt::format(
-        "<p class=\"facts\">Key prefixes: no keys in the last complete sampling cycle{}{}</p>",
-        took, slowed);
-    return;
-  }
-  *out +=
-      "<h3>Top key prefixes</h3><table class=\"prefixes\"><thead><tr><th>prefix</th>"
-      "<th>keys</th><th>no TTL</th><th>bytes</th><th>share</th></tr></thead><tbody>";
-  for (const PrefixStatus& p : c.top) {
-    *out += fmt::format(
-        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", EscapeHtml(p.prefix),
-        checks::FormatCount(static_cast<int64_t>(p.keys)),
-        checks::FormatCount(static_cast<int64_t>(p.keys_without_ttl)),
-        p.bytes.has_value() ? checks::FormatBytes(static_cast<int64_t>(*p.bytes)) : "n/a",
-        p.share.has_value() ? checks::FormatPercent(*p.share) : "n/a");
-  }
-  const std::string bytes =
-      c.bytes.has_value()
-          ? fmt::format(", about {}", checks::FormatBytes(static_cast<int64_t>(*c.bytes)))
-          : "";
-  *out += fmt::format(
-      "</tbody></table><p class=\"facts\">all prefixes: {} keys, {} without TTL{}, in the last "
-      "complete sampling cycle{}; bytes are estimates, share is of all prefixes' bytes{}</p>",
-      checks::FormatCount(static_cast<int64_t>(c.keys)),
-      checks::FormatCount(static_cast<int64_t>(c.keys_without_ttl)), bytes, took, slowed);
-}
-
 // One target's section: on the index (`detailed` false: its name links to
 // its page) or on its own page (with the evidence of every finding).
 void RenderTarget(const TargetStatus& t, double now_wall, bool detailed, std::string* out) {
@@ -268,7 +211,7 @@ void RenderTarget(const TargetStatus& t, double now_wall, bool detailed, std::st
     if (!f.fix.empty()) *out += fmt::format("<pre>{}</pre>", EscapeHtml(f.fix));
     *out += "</details>";
   }
-  RenderKeyspace(t, out);
+  if (t.keyspace.has_value()) AppendKeyspaceHtml(out, *t.keyspace);
   *out += "</section>\n";
 }
 
@@ -298,26 +241,6 @@ std::string Document(std::string_view title, std::string_view base, std::string_
       "<script src=\"{}status.js\" defer></script></head>"
       "<body data-refresh=\"{:.3g}\"><header>{}</header><main>\n{}</main></body></html>\n",
       title, base, base, base, std::max(1.0, ctx.refresh_seconds), header, main);
-}
-
-nlohmann::json KeyspaceJson(const KeyspaceStatus& ks) {
-  nlohmann::json j{{"backoff_reason", ks.backoff_reason}};
-  if (!ks.last_cycle.has_value()) return j;
-  const KeyspaceCycleStatus& c = *ks.last_cycle;
-  nlohmann::json cycle{{"keys", c.keys}, {"keys_without_ttl", c.keys_without_ttl}};
-  if (c.seconds.has_value()) cycle["seconds"] = *c.seconds;
-  if (c.bytes.has_value()) cycle["bytes"] = *c.bytes;
-  nlohmann::json top = nlohmann::json::array();
-  for (const PrefixStatus& p : c.top) {
-    nlohmann::json prefix{
-        {"prefix", p.prefix}, {"keys", p.keys}, {"keys_without_ttl", p.keys_without_ttl}};
-    if (p.bytes.has_value()) prefix["bytes"] = *p.bytes;
-    if (p.share.has_value()) prefix["share"] = *p.share;
-    top.push_back(std::move(prefix));
-  }
-  cycle["top_prefixes"] = std::move(top);
-  j["last_cycle"] = std::move(cycle);
-  return j;
 }
 
 }  // namespace

@@ -10,7 +10,7 @@
 
 #include "memwatch/effective_limit.h"
 #include "memwatch/finding.h"
-#include "metrics/keyspace_metrics.h"
+#include "metrics/keyspace_status.h"
 #include "metrics/memory_history.h"
 
 namespace memwatch::metrics {
@@ -21,48 +21,6 @@ struct PollError {
   std::string reason;   // PollFailureName: "timeout", "tls", ...
   std::string message;  // for people; never a secret
 };
-
-// Prefixes shown per sampled target on the status page and in the JSON.
-inline constexpr size_t kStatusTopPrefixes = 5;
-
-// One of a target's top key prefixes in the last complete sampling cycle.
-struct PrefixStatus {
-  // As exported in the `prefix` label: keyspace::EscapeKeyName output, so
-  // still data from Redis that the page and the JSON must escape.
-  std::string prefix;
-  uint64_t keys = 0;
-  uint64_t keys_without_ttl = 0;
-  std::optional<uint64_t> bytes;  // nullopt when none of its keys was measured
-  // bytes / the cycle's bytes (all prefixes, measured ones); nullopt
-  // without bytes on either side.
-  std::optional<double> share;
-  bool operator==(const PrefixStatus&) const = default;
-};
-
-// The last complete sampling cycle of a target, summed over every prefix
-// (the top N and the rest).
-struct KeyspaceCycleStatus {
-  std::optional<double> seconds;  // how long it took
-  uint64_t keys = 0;
-  uint64_t keys_without_ttl = 0;
-  std::optional<uint64_t> bytes;  // nullopt when no prefix had bytes
-  std::vector<PrefixStatus> top;  // at most kStatusTopPrefixes, most bytes first
-  bool operator==(const KeyspaceCycleStatus&) const = default;
-};
-
-// A sampled target's keyspace; TargetStatus::keyspace is nullopt for a
-// target that is not sampled.
-struct KeyspaceStatus {
-  std::string backoff_reason = "none";            // KeyspaceValues::backoff_reason
-  std::optional<KeyspaceCycleStatus> last_cycle;  // nullopt until one completes
-  bool operator==(const KeyspaceStatus&) const = default;
-};
-
-// The status page's view of what the sampler exports: the `top` prefixes
-// with the most bytes (then the most keys, then by name; kOtherPrefixLabel
-// is never one of them), each with its share of the cycle's bytes, and the
-// cycle's totals, which count every prefix including the rest.
-KeyspaceStatus KeyspaceStatusOf(const KeyspaceValues& values, size_t top = kStatusTopPrefixes);
 
 struct TargetStatus {
   std::string name;

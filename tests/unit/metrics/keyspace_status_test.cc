@@ -2,7 +2,7 @@
 // exports, and MetricsStore::Status carrying it: the top prefixes by bytes
 // with their share, never the `\other` sum, totals over every prefix, and
 // nothing for a target that is not sampled.
-#include "metrics/target_status.h"
+#include "metrics/keyspace_status.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -10,7 +10,7 @@
 #include "metrics/metrics_store.h"
 
 namespace memwatch::metrics {
-namespace target_status_test {
+namespace keyspace_status_test {
 
 using ::testing::DoubleEq;
 using ::testing::ElementsAre;
@@ -110,5 +110,5 @@ TEST(KeyspaceStatusTest, TheStoresStatusCarriesItOnlyForSampledTargets) {
   EXPECT_EQ(store.Status(0)[1].keyspace, std::nullopt);
 }
 
-}  // namespace target_status_test
+}  // namespace keyspace_status_test
 }  // namespace memwatch::metrics
