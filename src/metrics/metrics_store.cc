@@ -156,6 +156,7 @@ std::vector<TargetStatus> MetricsStore::Status(double now_wall) const {
       s.findings = t.findings;
       s.recent_errors.assign(t.recent_errors.begin(), t.recent_errors.end());
       s.history = t.history.Points(now_wall);
+      if (t.keyspace.has_value()) s.keyspace = KeyspaceStatusOf(*t.keyspace);
       out.push_back(std::move(s));
     }
   }

@@ -9,6 +9,7 @@
 
 #include "checks/format.h"
 #include "memwatch/escape_html.h"
+#include "metrics/keyspace_status.h"
 #include "metrics/receiver_status.h"
 #include "metrics/sparkline.h"
 
@@ -51,6 +52,22 @@ h3{font-size:1em;margin:.5em 0 .1em}
 .spark .limit{stroke:#c62828;stroke-width:1;stroke-dasharray:4 3}
 .spark .forecast{stroke:#ef8f00;stroke-width:1.5;stroke-dasharray:3 2}
 .spark .now{stroke:#9aa3b2;stroke-width:1}
+.prefixes td{text-align:right;white-space:nowrap}
+.prefixes th{text-align:right}
+.prefixes td:first-child,.prefixes th:first-child{text-align:left;white-space:normal}
+.prefixes td:first-child{font-family:ui-monospace,monospace;font-size:.95em}
+@media (max-width:32em){
+.prefixes,.prefixes tbody,.prefixes tr{display:block}
+.prefixes thead{display:none}
+.prefixes tr{padding:.25em 0;border-top:1px solid #e3e6eb}
+.prefixes td{display:inline-block;padding:0 .9em 0 0;text-align:left}
+.prefixes td:first-child{display:block;padding:0}
+.prefixes td::before{color:#4a5262}
+.prefixes td:nth-child(2)::before{content:"keys "}
+.prefixes td:nth-child(3)::before{content:"no TTL "}
+.prefixes td:nth-child(4)::before{content:"bytes "}
+.prefixes td:nth-child(5)::before{content:"share "}
+}
 )css";
 
 // Fetches the page again every refresh interval and swaps in its header
@@ -194,6 +211,7 @@ void RenderTarget(const TargetStatus& t, double now_wall, bool detailed, std::st
     if (!f.fix.empty()) *out += fmt::format("<pre>{}</pre>", EscapeHtml(f.fix));
     *out += "</details>";
   }
+  if (t.keyspace.has_value()) AppendKeyspaceHtml(out, *t.keyspace);
   *out += "</section>\n";
 }
 
@@ -293,6 +311,7 @@ std::string RenderStatusJson(const std::vector<TargetStatus>& targets, const Pag
     nlohmann::json history = nlohmann::json::array();
     for (const HistoryPoint& p : t.history) history.push_back({p.wall, p.used});
     j["memory_history"] = std::move(history);
+    if (t.keyspace.has_value()) j["keyspace"] = KeyspaceJson(*t.keyspace);
     list.push_back(std::move(j));
   }
   const nlohmann::json doc{{"format_version", 1},

@@ -10,6 +10,7 @@
 
 #include "memwatch/effective_limit.h"
 #include "memwatch/finding.h"
+#include "metrics/keyspace_status.h"
 #include "metrics/memory_history.h"
 
 namespace memwatch::metrics {
@@ -32,8 +33,9 @@ struct TargetStatus {
   std::optional<std::string> role;  // INFO role: master | slave
   std::optional<double> time_to_full_seconds;
   std::vector<Finding> findings;
-  std::vector<PollError> recent_errors;  // oldest first, at most kRecentPollErrors
-  std::vector<HistoryPoint> history;     // used memory, the last hour, oldest first
+  std::vector<PollError> recent_errors;    // oldest first, at most kRecentPollErrors
+  std::vector<HistoryPoint> history;       // used memory, the last hour, oldest first
+  std::optional<KeyspaceStatus> keyspace;  // while the target is sampled
 };
 
 inline constexpr size_t kRecentPollErrors = 10;

@@ -97,19 +97,29 @@ void ExpectOnlyTheDaemon(const nlohmann::json& page, int port) {
   EXPECT_THAT(requests, Each(StartsWith(origin)));
 }
 
+// A long prefix without a space (three 60-letter segments) that must wrap
+// at phone width.
+const std::string kLongSegment(60, 'w');
+
 TEST_F(StatusPageBrowserTest, APersonOnAPhoneSeesTheFindingsTheirFixesAndOnlyText) {
   RedisServer stock;
+  // Keys for the top prefixes: one named with markup, a quote and a
+  // backslash, and one long enough to wrap.
+  stock.Cli({"EVAL", "for i = 1, 50 do redis.call('SET', 'coupon:gen:' .. i, 'c') end", "0"});
+  stock.Cli({"SET", "\"\\" + std::string(kHostile) + ":1", "x"});
+  stock.Cli({"SET", kLongSegment + ":" + kLongSegment + ":" + kLongSegment + ":1", "x"});
   FakeRespServer hostile(FakeRespServer::Behaviour::kRespond, [](const std::vector<std::string>&) {
     return FakeRespServer::Bulk(HostileInfo());
   });
   // A webhook receiver that answers with markup (quoted in the reason).
   HttpReceiver hook({{.status = 500, .body = "<b>down</b>"}, {.status = 200}});
   DaemonProcess d(
-      "listen: \"127.0.0.1:0\"\ninterval: 500ms\ntargets:\n"
+      "listen: \"127.0.0.1:0\"\ninterval: 500ms\nkeyspace: {interval: 1s}\ntargets:\n"
       "  - name: stock\n    address: 127.0.0.1:" +
       std::to_string(stock.Port()) +
       "\n  - name: odd\n    address: 127.0.0.1:" + std::to_string(hostile.Port()) +
-      "\nreceivers:\n  - name: hook\n    type: webhook\n    url: " + hook.Url() + "\n");
+      "\n    keyspace: {enabled: false}\nreceivers:\n  - name: hook\n    type: webhook\n    url: " +
+      hook.Url() + "\n");
   const int port = d.WaitForPort();
   ASSERT_GT(port, 0) << d.Log();
   ASSERT_TRUE(WaitFor([&] {
@@ -118,6 +128,12 @@ TEST_F(StatusPageBrowserTest, APersonOnAPhoneSeesTheFindingsTheirFixesAndOnlyTex
   })) << d.Log();
 
   ASSERT_TRUE(WaitFor([&] { return hook.Requests().size() >= 2; }, std::chrono::seconds(20)))
+      << d.Log();
+  ASSERT_TRUE(WaitFor([&] {
+    return d.Value(
+               "redis_memwatch_keyspace_prefix_keys{target=\"stock\",prefix=\"coupon:gen:*\"}") ==
+           50.0;
+  })) << d.Metrics()
       << d.Log();
   const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/";
   const BrowserResult r = Open(url, "status-page-phone");
@@ -143,6 +159,14 @@ TEST_F(StatusPageBrowserTest, APersonOnAPhoneSeesTheFindingsTheirFixesAndOnlyTex
   EXPECT_THAT(text, HasSubstr("Receivers"));
   EXPECT_THAT(text, HasSubstr("hook"));
   EXPECT_THAT(text, HasSubstr("sent"));
+  // The stock Redis's top key prefixes, names as text (as EscapeKeyName
+  // writes them), each row stacked under its name; none for "odd", whose
+  // sampling is off.
+  EXPECT_THAT(text, HasSubstr("Top key prefixes"));
+  EXPECT_THAT(text, HasSubstr("coupon:gen:*"));
+  EXPECT_THAT(text, HasSubstr("\\\"\\\\" + std::string(kHostile) + ":*"));
+  EXPECT_THAT(text, HasSubstr(kLongSegment + ":" + kLongSegment + ":" + kLongSegment + ":*"));
+  EXPECT_EQ(text.find("Top key prefixes"), text.rfind("Top key prefixes"));
   // At phone width nothing scrolls sideways.
   EXPECT_EQ(page["viewport_width"], 390);
   EXPECT_LE(page["scroll_width"].get<int>(), page["viewport_width"].get<int>());

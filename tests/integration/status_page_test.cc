@@ -109,6 +109,70 @@ TEST(StatusPageTest, ADownTargetIsShownFirstAsDown) {
   EXPECT_THAT(target->body, HasSubstr("<td>refused</td>"));
 }
 
+// Keyspace sampling on the page: a sampled target shows its top prefixes
+// (counts of a complete cycle, so exact), a hostile key name as text; a
+// target whose sampling is off shows none, on the page or in the JSON.
+TEST(StatusPageTest, ASampledTargetShowsItsTopKeyPrefixesAndOneNotSampledNone) {
+  RedisServer sampled;
+  sampled.Cli({"EVAL",
+               "for i = 1, 300 do redis.call('SET', 'coupon:gen:' .. i, 'c') end "
+               "for i = 1, 200 do redis.call('SET', 'cache:user:' .. i, 'v', 'EX', 3600) end",
+               "0"});
+  sampled.Cli({"SET", "q\"\\<script>alert(1)</script>:1", "x"});
+  RedisServer plain;
+  plain.Cli({"SET", "never:shown:1", "x"});
+  DaemonProcess d(
+      "listen: \"127.0.0.1:0\"\ninterval: 200ms\nkeyspace: {interval: 1s}\ntargets:\n"
+      "  - name: sampled\n    address: 127.0.0.1:" +
+      std::to_string(sampled.Port()) + "\n  - name: plain\n    address: 127.0.0.1:" +
+      std::to_string(plain.Port()) + "\n    keyspace: {enabled: false}\n");
+  const int port = d.WaitForPort();
+  ASSERT_GT(port, 0) << d.Log();
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return d.Value(
+                   "redis_memwatch_keyspace_prefix_keys{target=\"sampled\",prefix=\"coupon:"
+                   "gen:*\"}") == 300.0 &&
+               d.Value("redis_up{target=\"plain\"}") == 1.0;
+      },
+      std::chrono::seconds(30)))
+      << d.Metrics() << d.Log();
+
+  for (const std::string path : {"/", "/targets/sampled"}) {
+    const std::optional<HttpResponse> page = HttpGet(port, path);
+    ASSERT_TRUE(page.has_value()) << path;
+    const std::string& html = page->body;
+    EXPECT_THAT(html, HasSubstr("<h3>Top key prefixes</h3>")) << path;
+    EXPECT_THAT(html, HasSubstr("<tr><td>coupon:gen:*</td><td>300</td><td>300</td>")) << html;
+    EXPECT_THAT(html, HasSubstr("<tr><td>cache:user:*</td><td>200</td><td>0</td>")) << html;
+    EXPECT_THAT(html, HasSubstr("<tr><td>q\\&quot;\\\\&lt;script&gt;alert(1)&lt;/script&gt;:*</td>"
+                                "<td>1</td><td>1</td>"))
+        << html;
+    EXPECT_THAT(html, HasSubstr("all prefixes: 501 keys, 301 without TTL")) << html;
+    EXPECT_THAT(html, Not(HasSubstr("<script>"))) << html;
+    EXPECT_THAT(html, Not(HasSubstr("never:shown"))) << html;
+  }
+  const std::optional<HttpResponse> plain_page = HttpGet(port, "/targets/plain");
+  ASSERT_TRUE(plain_page.has_value());
+  EXPECT_THAT(plain_page->body, Not(HasSubstr("prefixes")));
+
+  const std::optional<HttpResponse> api = HttpGet(port, "/api/v1/status");
+  ASSERT_TRUE(api.has_value());
+  const nlohmann::json doc = nlohmann::json::parse(api->body);
+  for (const nlohmann::json& t : doc["targets"]) {
+    if (t["name"] == "plain") {
+      EXPECT_FALSE(t.contains("keyspace")) << t;
+      continue;
+    }
+    const nlohmann::json& top = t["keyspace"]["last_cycle"]["top_prefixes"];
+    ASSERT_EQ(top.size(), 3U) << t;
+    std::vector<std::string> prefixes;
+    for (const nlohmann::json& p : top) prefixes.push_back(p["prefix"]);
+    EXPECT_THAT(prefixes, ::testing::UnorderedElementsAre("coupon:gen:*", "cache:user:*",
+                                                          "q\\\"\\\\<script>alert(1)</script>:*"));
+  }
+}
+
 // Behind a proxy that passes the path on: everything under route_prefix,
 // the rest redirected or 404, and a reload that moves it back to the root.
 TEST(StatusPageTest, ARoutePrefixServesEverythingUnderItAndAReloadMovesIt) {
