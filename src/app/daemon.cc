@@ -63,12 +63,16 @@ Daemon::Daemon(config::Config config, std::string config_path, DaemonDeps deps)
       delivery_(&notification_metrics_, deps.clock),
       reloader_(std::move(config), this),
       sampling_(reloader_.running(), &store_, &families_, deps.clock),
+      evictions_(reloader_.running(), &families_, deps.clock),
       polling_(reloader_.running(), &store_, &delivery_, deps.clock, deps.id_nonce) {
   polling_.SetKeyFamilySource(&families_);
+  evictions_.SetEvictionObserver([this](const std::string& target) { polling_.PollSoon(target); });
   polling_.SetHealthObserver([this](const PolledHealth& h) {
-    sampling_.OnPollHealth(
-        h.target,
-        {.down = h.down, .replica = h.replica, .near_limit = h.near_limit, .slow = h.slow});
+    sampling_.OnPollHealth(h.target, {.down = h.down,
+                                      .replica = h.replica,
+                                      .near_limit = h.near_limit,
+                                      .slow = h.slow,
+                                      .keys = h.keys});
   });
 }
 
@@ -97,6 +101,7 @@ int Daemon::Start() {
                  config.alerting.receivers.size(), config.alerting.state_dir);
   }
   sampling_.Start();
+  evictions_.Start();
   polling_.Start();
   return kExitOk;
 }
@@ -147,6 +152,7 @@ void Daemon::Stop() {
   if (stopped_) return;
   stopped_ = true;
   deps_.notifier->Stopping();
+  evictions_.Stop();  // first: it asks polling_ for polls
   polling_.Stop();
   spdlog::debug("poller stopped");
   sampling_.Stop();
@@ -170,6 +176,7 @@ Status Daemon::ConfigureAlerting(const alerting::AlertingConfig& alerting) {
 void Daemon::ApplyPolling(const config::Config& config) {
   polling_.Apply(config);
   sampling_.Apply(config);
+  evictions_.Apply(config);
 }
 
 void Daemon::UpdateReadiness() {

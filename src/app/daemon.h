@@ -7,7 +7,8 @@
 // Threads: the main thread runs Run() (signals, reloads, readiness and the
 // systemd watchdog); Polling runs the poller thread, which parses, checks
 // and evaluates alerts; AlertDelivery runs a store thread and one worker per
-// receiver; KeyspaceSampling runs the keyspace sampler thread; the HTTP
+// receiver; KeyspaceSampling runs the keyspace sampler thread and
+// EvictionWatch one thread per target with protected keys; the HTTP
 // server reads requests on one thread and writes /metrics on two.
 #pragma once
 
@@ -16,6 +17,7 @@
 #include <string>
 
 #include "app/alert_delivery.h"
+#include "app/eviction_watch.h"
 #include "app/keyspace_sampling.h"
 #include "app/metrics_endpoint.h"
 #include "app/polling.h"
@@ -83,6 +85,7 @@ class Daemon final : private Reloadable {
   Reloader reloader_;
   KeyFamilyBoard families_;  // before sampling_ and polling_, which use it
   KeyspaceSampling sampling_;
+  EvictionWatch evictions_;
   Polling polling_;
   bool ready_ = false;
   bool stopped_ = false;

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "app/container_limits.h"
+#include "app/eviction_watch.h"
 #include "app/keyspace_scan.h"
 #include "app/poll_processor.h"
 #include "app/watched_primary.h"
@@ -21,6 +22,7 @@
 #include "config/config_loader.h"
 #include "doctor/report.h"
 #include "info/info_parser.h"
+#include "keyspace/prefix.h"
 #include "poller/command_client.h"
 #include "poller/poller.h"
 
@@ -97,6 +99,15 @@ doctor::TargetReport ReportOn(const config::Config& config, const config::Target
   obs.snapshot = &*report.snapshot;
   obs.primary = WatchedPrimaryOf(*report.snapshot, watched);
   obs.cgroup_limit = cgroup;
+  if (!tc.keyspace.protected_patterns.empty()) {
+    // The patterns alone (no sample): protected_keys_evictable judges an
+    // allkeys-* policy from them.
+    auto families = std::make_shared<KeyFamilies>();
+    for (const std::string& p : tc.keyspace.protected_patterns) {
+      families->protected_keys.patterns.push_back(keyspace::EscapeKeyName(p));
+    }
+    obs.key_families = std::move(families);
+  }
   report.findings = monitor.Observe(obs);
   return report;
 }
@@ -176,6 +187,29 @@ void ScanKeyspace(const Command& cmd, Duration timeout, const poller::PollTarget
   report->keyspace_scan = r.value().scan;
 }
 
+// For a target with protected patterns: whether Redis announces evictions
+// (CONFIG GET notify-keyspace-events; doctor never sets it).
+void ReadEvictionEvents(const config::TargetConfig& tc, Duration timeout,
+                        const poller::PollTarget& target, const Clock& clock,
+                        doctor::TargetReport* report) {
+  if (tc.keyspace.protected_patterns.empty() || report->failure != PollFailure::kNone) return;
+  doctor::EvictionEvents events;
+  events.protected_patterns = tc.keyspace.protected_patterns;
+  poller::CommandClient client(target, {}, clock);
+  Result<std::vector<poller::Reply>> r =
+      client.Pipeline({{"CONFIG", "GET", "notify-keyspace-events"}}, clock.Now() + timeout);
+  if (!r.ok()) {
+    events.error = r.status().message();
+  } else if (const poller::Reply& reply = r.value().front();
+             reply.type == poller::Reply::Type::kArray && reply.elements.size() == 2) {
+    events.flags = reply.elements[1].text;
+    events.on = EvictionEventsOn(*events.flags);
+  } else {
+    events.error = reply.type == poller::Reply::Type::kError ? reply.text : "unexpected reply";
+  }
+  report->eviction_events = std::move(events);
+}
+
 }  // namespace
 
 int RunDoctor(const Command& cmd) {
@@ -216,6 +250,7 @@ int RunDoctor(const Command& cmd) {
     reports.push_back(ReportOn(config, config.targets[i], results[i], std::move(snapshots[i]),
                                watched, wall_now));
     ScanKeyspace(cmd, config.timeout, targets[i], clock, &reports.back());
+    ReadEvictionEvents(config.targets[i], config.timeout, targets[i], clock, &reports.back());
   }
   std::string text = cmd.json ? doctor::FormatJson(reports) : doctor::FormatText(reports);
   (void)std::fputs(text.c_str(), stdout);

@@ -21,7 +21,10 @@ bool WantsFastPolling(bool currently_fast, const Snapshot* snapshot,
   if (Active(findings, "time_to_full", Severity::kCritical)) return true;
   const bool cannot_make_room =
       snapshot->maxmemory_policy == "noeviction" || Active(findings, "eviction_ineffective");
-  if (!cannot_make_room || !limit.has_value() || limit->bytes <= 0 ||
+  // Near the limit such a policy starts evicting keys that must never be
+  // evicted: protected_key_evicted should follow the first within a second.
+  const bool evicts_protected = Active(findings, "protected_keys_evictable");
+  if (!(cannot_make_room || evicts_protected) || !limit.has_value() || limit->bytes <= 0 ||
       !snapshot->used_memory.has_value()) {
     return false;
   }

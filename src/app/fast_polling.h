@@ -29,7 +29,8 @@ inline constexpr double kFastPollingLeave = 0.85;
 // memory trend reaches the limit soon (time_to_full critical), or used
 // memory is near the limit, or will be at the next poll if it keeps growing
 // as it did since the last one, and nothing will be evicted to make room
-// (policy noeviction, or eviction_ineffective active). The projection
+// (policy noeviction, or eviction_ineffective active) or what will be
+// evicted includes keys that must never be (protected_keys_evictable). The projection
 // matters when the last 10 % fills within one interval: without it the
 // first rejection would be seen a whole interval late.
 bool WantsFastPolling(bool currently_fast, const Snapshot* snapshot,

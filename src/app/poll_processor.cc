@@ -9,6 +9,7 @@
 #include "alerting/alert_policy.h"
 #include "app/fast_polling.h"
 #include "checks/effective_limit.h"
+#include "checks/snapshot_facts.h"
 #include "info/info_parser.h"
 
 namespace memwatch::app {
@@ -147,6 +148,29 @@ checks::Observation ObservationOf(const poller::PollResult& r, WallTime wall_now
   return obs;
 }
 
+PolledHealth HealthOf(const std::string& target, const std::vector<Finding>& active,
+                      const poller::PollResult& r, const Snapshot* snapshot,
+                      const std::optional<EffectiveLimit>& limit) {
+  PolledHealth health;
+  health.target = target;
+  health.down = r.failure != PollFailure::kNone;
+  // Slow now, not while the finding is held after Redis recovered: this
+  // poll itself took longer than the check's default floor.
+  health.slow = !health.down && r.finished - r.started >= kSlowProbe &&
+                std::any_of(active.begin(), active.end(),
+                            [](const Finding& f) { return f.check == "command_timeouts"; });
+  if (snapshot == nullptr) return health;
+  if (snapshot->role) health.replica = *snapshot->role == "slave";
+  if (std::optional<checks::KeyspaceTotals> ks = checks::SumKeyspace(*snapshot)) {
+    health.keys = static_cast<uint64_t>(std::max<int64_t>(ks->keys, 0));
+  }
+  if (snapshot->used_memory && limit && limit->bytes > 0) {
+    health.near_limit =
+        static_cast<double>(*snapshot->used_memory) >= 0.95 * static_cast<double>(limit->bytes);
+  }
+  return health;
+}
+
 PollProcessor::Target* PollProcessor::Find(const poller::PollResult& r) {
   // A reload reaches the poller thread later than this object: match by
   // name (the index is only a hint), and drop results of removed targets.
@@ -207,17 +231,7 @@ PollEffects PollProcessor::Process(const poller::PollResult& r, WallTime wall_no
   update.findings = findings;
   t.active = std::move(findings);
   UpdatePollingMode(t, snapshot ? &*snapshot : nullptr, update.limit, &effects);
-  PolledHealth& health = effects.health.emplace();
-  health.target = t.name;
-  health.down = r.failure != PollFailure::kNone;
-  if (snapshot && snapshot->role) health.replica = *snapshot->role == "slave";
-  health.slow = !health.down && std::any_of(t.active.begin(), t.active.end(), [](const Finding& f) {
-    return f.check == "command_timeouts";
-  });
-  if (snapshot && snapshot->used_memory && update.limit && update.limit->bytes > 0) {
-    health.near_limit = static_cast<double>(*snapshot->used_memory) >=
-                        0.95 * static_cast<double>(update.limit->bytes);
-  }
+  effects.health = HealthOf(t.name, t.active, r, snapshot ? &*snapshot : nullptr, update.limit);
   update.snapshot = std::move(snapshot);
   store_->Record(t.name, std::move(update));
   store_->RecordLag(std::chrono::duration<double>(r.started - r.due).count());

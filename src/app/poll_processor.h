@@ -32,10 +32,16 @@ struct PolledHealth {
   bool down = false;
   std::optional<bool> replica;  // nullopt when the poll failed
   bool near_limit = false;      // used_memory >= 95 % of the effective limit
-  // Redis answers far slower than usual, or blocks clients: the
-  // command_timeouts finding is active while the poll succeeded.
+  // Redis answers far slower than usual now: the command_timeouts finding
+  // is active and this poll took at least kSlowProbe.
   bool slow = false;
+  std::optional<uint64_t> keys;  // INFO keyspace, summed over dbs; nullopt when unknown
 };
+
+// A successful poll this slow, while command_timeouts is active, counts as
+// Redis being slow for the keyspace sampler (command_timeouts' default
+// min_latency: below it latency outliers are noise).
+inline constexpr Duration kSlowProbe = std::chrono::milliseconds(100);
 
 // What a poll or a reload asks of the parts outside the processor.
 struct PollEffects {
@@ -53,6 +59,12 @@ struct PollEffects {
 // replica's primary: the times, the failure, and the TLS certificate's
 // expiry measured from `wall_now`.
 checks::Observation ObservationOf(const poller::PollResult& r, WallTime wall_now);
+
+// What a poll of `target` says about it (`snapshot` null when it failed;
+// `active`: the findings after it).
+PolledHealth HealthOf(const std::string& target, const std::vector<Finding>& active,
+                      const poller::PollResult& r, const Snapshot* snapshot,
+                      const std::optional<EffectiveLimit>& limit);
 
 class PollProcessor {
  public:

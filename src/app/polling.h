@@ -40,6 +40,9 @@ class Polling {
   // Where observations' key families come from; set before Start().
   void SetKeyFamilySource(const KeyFamilyBoard* board) { processor_.SetKeyFamilySource(board); }
 
+  // Polls target `name` at once (Poller::PollSoon). Thread-safe.
+  void PollSoon(const std::string& name) { poller_.PollSoon(name); }
+
   // Starts the poller thread: every target is polled at once.
   void Start();
   // Applies targets, interval, timeout, check settings and the alerting

@@ -17,6 +17,7 @@ keyspace::SamplerOptions SamplerOptionsOf(const config::KeyspaceSettings& settin
   o.fold.depth = settings.depth;
   o.top = settings.top;
   o.min_cycle_interval = settings.interval;
+  o.protected_patterns = settings.protected_patterns;
   return o;
 }
 
@@ -69,6 +70,17 @@ KeyFamilies FamiliesOf(const keyspace::KeyspaceSummary& s, MonoTime at) {
     if (!p.other) f.by_no_ttl.push_back(FamilyOf(p));
   }
   return f;
+}
+
+ProtectedKeys ProtectedKeysOf(const keyspace::ProtectedSample& sample,
+                              const std::vector<std::string>& patterns) {
+  ProtectedKeys p;
+  for (const std::string& pattern : patterns)
+    p.patterns.push_back(keyspace::EscapeKeyName(pattern));
+  p.sampled = sample.sampled;
+  p.sampled_with_ttl = sample.with_ttl;
+  for (const std::string& key : sample.examples) p.examples.push_back(keyspace::EscapeKeyName(key));
+  return p;
 }
 
 TargetSampler::TargetSampler(const config::KeyspaceSettings& settings, Duration command_timeout)
@@ -132,6 +144,11 @@ Status TargetSampler::Tick(const PipelineFn& pipeline, const Clock& clock, Durat
     budget_.OnCost(unmeasured_keys_, delta, clock.Now());
     unmeasured_keys_ = 0;
   }
+  UpdateFigures(cycle_done, health, clock.Now());
+  return Status::Ok();
+}
+
+void TargetSampler::UpdateFigures(bool cycle_done, const PollHealth& health, MonoTime now) {
   if (cycle_done && sampler_.last_complete() != nullptr) {
     // A complete cycle counts every key: its own count is the total, so
     // the prefix counts are exact rather than scaled to a DBSIZE read at
@@ -141,10 +158,18 @@ Status TargetSampler::Tick(const PipelineFn& pipeline, const Clock& clock, Durat
     if (summary) {
       prefixes_ = PrefixValuesOf(*summary);
       cycle_seconds_ = summary->seconds;
-      new_families_ = FamiliesOf(*summary, clock.Now());
+      new_families_ = FamiliesOf(*summary, now);
+      new_families_->protected_keys =
+          ProtectedKeysOf(sampler_.last_complete()->protected_keys, settings_.protected_patterns);
     }
+  } else if (sampler_.last_complete() == nullptr && health.keys.has_value() &&
+             sampler_.current().sampled() >= kProvisionalMinKeys &&
+             (!provisional_at_ || now - *provisional_at_ >= kProvisionalEvery)) {
+    provisional_at_ = now;
+    new_families_ = FamiliesOf(sampler_.SummarizeInProgress(*health.keys, now), now);
+    new_families_->protected_keys =
+        ProtectedKeysOf(sampler_.current().protected_keys, settings_.protected_patterns);
   }
-  return Status::Ok();
 }
 
 std::optional<KeyFamilies> TargetSampler::TakeFamilies() {

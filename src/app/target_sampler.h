@@ -31,11 +31,20 @@ namespace memwatch::app {
 
 // What the poller last said about a target, for the sampler.
 struct PollHealth {
-  bool down = false;            // the last poll failed
-  std::optional<bool> replica;  // INFO role:slave; nullopt before a successful poll
-  bool near_limit = false;      // used memory within 5 % of the effective limit
-  bool slow = false;            // answers far slower than usual (command_timeouts)
+  bool down = false;             // the last poll failed
+  std::optional<bool> replica;   // INFO role:slave; nullopt before a successful poll
+  bool near_limit = false;       // used memory within 5 % of the effective limit
+  bool slow = false;             // answers far slower than usual (command_timeouts)
+  std::optional<uint64_t> keys;  // INFO keyspace, summed over dbs
 };
+
+// Before its first complete cycle, a sampler publishes figures from the
+// cycle in progress (KeyFamilies::complete false) once it has looked at
+// this many keys, and again every kProvisionalEvery: on a large keyspace
+// the first full cycle takes minutes (1 M keys at 2,000 keys/s: 8 min),
+// and a finding can name a prefix from a partial sample long before.
+inline constexpr uint64_t kProvisionalMinKeys = 1000;
+inline constexpr Duration kProvisionalEvery = std::chrono::seconds(10);
 
 // Used memory at or above this share of the effective limit counts as
 // memory pressure.
@@ -59,6 +68,11 @@ std::vector<metrics::KeyspacePrefixValues> PrefixValuesOf(const keyspace::Keyspa
 // escaped with EscapeKeyName.
 KeyFamilies FamiliesOf(const keyspace::KeyspaceSummary& s, MonoTime at);
 
+// What the checks read of a cycle's protected keys (ProtectedKeys without
+// the eviction fields): `patterns` and the example names escaped.
+ProtectedKeys ProtectedKeysOf(const keyspace::ProtectedSample& sample,
+                              const std::vector<std::string>& patterns);
+
 class TargetSampler {
  public:
   TargetSampler(const config::KeyspaceSettings& settings, Duration command_timeout);
@@ -77,8 +91,9 @@ class TargetSampler {
   void OnFailure(MonoTime now);
 
   metrics::KeyspaceValues Values(MonoTime now) const;
-  // The families of the cycle that completed since the last call, once;
-  // nullopt when none did.
+  // New families since the last call, once: those of a cycle that
+  // completed, or before the first one, provisional figures from the cycle
+  // in progress (see kProvisionalMinKeys); nullopt when there are none.
   std::optional<KeyFamilies> TakeFamilies();
   const config::KeyspaceSettings& settings() const { return settings_; }
   Duration command_timeout() const { return command_timeout_; }
@@ -89,6 +104,9 @@ class TargetSampler {
   // rate once a second rather than every interval.
   static constexpr Duration kPressureEvery = std::chrono::seconds(1);
   void Pressure(keyspace::BackoffReason reason, MonoTime now);
+  // After a step: the exported prefixes and the families of a cycle that
+  // just completed, else provisional families (kProvisionalMinKeys).
+  void UpdateFigures(bool cycle_done, const PollHealth& health, MonoTime now);
 
   config::KeyspaceSettings settings_;
   Duration command_timeout_;
@@ -106,6 +124,7 @@ class TargetSampler {
   std::optional<std::vector<metrics::KeyspacePrefixValues>> prefixes_;
   std::optional<double> cycle_seconds_;
   std::optional<KeyFamilies> new_families_;
+  std::optional<MonoTime> provisional_at_;  // when provisional figures were last taken
 };
 
 }  // namespace memwatch::app

@@ -21,6 +21,8 @@ std::unique_ptr<Check> NewOomRejectionsCheck();
 std::unique_ptr<Check> NewCommandTimeoutsCheck();
 std::unique_ptr<Check> NewTimeToFullCheck();
 std::unique_ptr<Check> NewNoTtlGrowthCheck();
+std::unique_ptr<Check> NewProtectedKeysEvictableCheck();
+std::unique_ptr<Check> NewProtectedKeyEvictedCheck();
 std::unique_ptr<Check> NewFragmentationCheck();
 std::unique_ptr<Check> NewReplicationBuffersCheck();
 std::unique_ptr<Check> NewPersistenceFailingCheck();
@@ -122,6 +124,12 @@ constexpr std::array<ParamSpec, 2> kNoTtlParams{{
     {"min_keys", ParamKind::kNumber, 30,
      "fires when keys without TTL grew at least this much over the window"},
 }};
+// 10 min: evictions come in bursts while memory stays at maxmemory; one
+// episode should be one alert, and a new one after a quiet spell another.
+constexpr std::array<ParamSpec, 1> kProtectedEvictedParams{{
+    {"hold", ParamKind::kDuration, 10 * kMinute,
+     "stays active this long after the last eviction of a protected key"},
+}};
 // 1.5 and 100 MiB: both, since small instances show high ratios from fixed
 // overhead while wasting nothing that matters.
 constexpr std::array<ParamSpec, 2> kFragmentationParams{{
@@ -215,6 +223,17 @@ constexpr CheckSpec kChecks[] = {
      .severities = kWarn,
      .params = kNoTtlParams,
      .make = &NewNoTtlGrowthCheck},
+    {.name = "protected_keys_evictable",
+     .title = "protected keys can be evicted",
+     .help = "the eviction policy can evict keys the config marks protected (keyspace.protected)",
+     .severities = kWarn,
+     .make = &NewProtectedKeysEvictableCheck},
+    {.name = "protected_key_evicted",
+     .title = "a protected key was evicted",
+     .help = "Redis evicted a key the config marks protected (needs eviction keyspace events)",
+     .severities = kCrit,
+     .params = kProtectedEvictedParams,
+     .make = &NewProtectedKeyEvictedCheck},
     {.name = "fragmentation",
      .title = "memory fragmented",
      .help = "allocator fragmentation wastes memory, or Redis is swapping",

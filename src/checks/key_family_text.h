@@ -29,8 +29,8 @@ std::vector<const KeyFamily*> MostWithoutTtl(const KeyFamilies& f);
 // "`coupon:gen:*` grows by 360 keys an hour, none with a TTL, about
 // 1.2 MiB an hour"; without growth figures, "`coupon:gen:*` holds about
 // 50,000 keys without a TTL (20% of all keys)".
-std::string DescribeGrowth(const KeyFamily& family);
-std::string DescribeWithoutTtl(const KeyFamily& family);
+std::string DescribeGrowth(const KeyFamily& k);
+std::string DescribeWithoutTtl(const KeyFamily& k);
 
 // "`cache:user:*` about 1.2 GiB (61% of keys), `coupon:gen:*` ...": the
 // heaviest families by estimated bytes (by keys without MEMORY USAGE).

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "keyspace/glob.h"
+
 namespace memwatch::config {
 namespace {
 
@@ -94,7 +96,41 @@ void ReadInterval(Walker& w, const Value& v, KeyspaceBlock& b) {
   if (std::optional<Duration> d = w.PositiveDuration(v)) b.interval = *d;
 }
 
-constexpr std::array<KeyspaceField, 7> kKeyspaceFields = {{
+// At most this many patterns, each at most kMaxPatternBytes: every
+// sampled key and every eviction is matched against all of them.
+constexpr size_t kMaxPatterns = 32;
+constexpr size_t kMaxPatternBytes = 256;
+
+void ReadProtected(Walker& w, const Value& v, KeyspaceBlock& b) {
+  std::vector<std::string> patterns;
+  bool clean = true;
+  const bool is_list = w.ForEachItem(v, [&](const Value& item) {
+    std::optional<std::string> text = w.String(item);
+    if (!text) {
+      clean = false;
+      return;
+    }
+    std::optional<std::string> problem = keyspace::GlobProblem(*text);
+    if (!problem && text->size() > kMaxPatternBytes) {
+      problem = fmt::format("a pattern of at most {} bytes", kMaxPatternBytes);
+    }
+    if (problem) {
+      w.Error(item, fmt::format("expected a Redis key pattern such as \"session:*\", got '{}': {}",
+                                Printable(*text), *problem));
+      clean = false;
+      return;
+    }
+    patterns.push_back(std::move(*text));
+  });
+  if (!is_list || !clean) return;
+  if (patterns.size() > kMaxPatterns) {
+    w.Error(v, fmt::format("expected at most {} patterns, got {}", kMaxPatterns, patterns.size()));
+    return;
+  }
+  b.protected_patterns = std::move(patterns);
+}
+
+constexpr std::array<KeyspaceField, 8> kKeyspaceFields = {{
     {"enabled", ReadEnabled},              // default: primaries only
     {"budget", ReadBudget},                // default 1%
     {"max_keys_per_second", ReadMaxKeys},  // default 2000
@@ -102,6 +138,7 @@ constexpr std::array<KeyspaceField, 7> kKeyspaceFields = {{
     {"depth", ReadDepth},                  // default 3
     {"top", ReadTop},                      // default 20
     {"interval", ReadInterval},            // default 5m
+    {"protected", ReadProtected},          // default none
 }};
 
 }  // namespace

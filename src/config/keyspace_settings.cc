@@ -16,6 +16,8 @@ KeyspaceSettings ResolveKeyspace(const KeyspaceBlock& global, const KeyspaceBloc
   out.depth = target.depth.value_or(global.depth.value_or(out.depth));
   out.top = target.top.value_or(global.top.value_or(out.top));
   out.interval = target.interval.value_or(global.interval.value_or(out.interval));
+  out.protected_patterns = target.protected_patterns.value_or(
+      global.protected_patterns.value_or(out.protected_patterns));
   return out;
 }
 

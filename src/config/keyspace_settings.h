@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "memwatch/clock.h"
 
@@ -21,6 +22,9 @@ struct KeyspaceBlock {
   std::optional<int> depth;
   std::optional<int> top;
   std::optional<Duration> interval;
+  // `protected:` key patterns (Redis globs, raw bytes as written); an
+  // empty list is set too (a target's `protected: []` drops the global one).
+  std::optional<std::vector<std::string>> protected_patterns;
   bool operator==(const KeyspaceBlock&) const = default;
 };
 
@@ -36,6 +40,10 @@ struct KeyspaceSettings {
   int top = 20;
   // Least time between the starts of two cycles.
   Duration interval = std::chrono::minutes(5);
+  // Keys that must never be evicted (keyspace/glob.h patterns): the
+  // sampler counts them, the eviction watcher reports their evictions and
+  // the protected_* checks judge the policy against them. Empty: none.
+  std::vector<std::string> protected_patterns;
   bool operator==(const KeyspaceSettings&) const = default;
 };
 

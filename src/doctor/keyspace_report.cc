@@ -428,6 +428,50 @@ nlohmann::json KeyspaceJson(const KeyspaceSummary& summary, const KeyspaceContex
   };
 }
 
+std::string FormatEvictionEventsText(const EvictionEvents& events) {
+  std::string patterns;
+  for (const std::string& p : events.protected_patterns) {
+    if (!patterns.empty()) patterns += ", ";
+    patterns += "`" + keyspace::EscapeKeyName(p) + "`";
+  }
+  const std::string head = std::string{kIndent} + "Eviction events: ";
+  if (events.on) {
+    return Wrap(fmt::format("on (notify-keyspace-events \"{}\"): redis-memwatch reports each "
+                            "eviction of a protected key ({}) as protected_key_evicted.",
+                            keyspace::EscapeKeyName(*events.flags, 40), patterns),
+                head);
+  }
+  const std::string state = events.flags
+                                ? fmt::format("off (notify-keyspace-events \"{}\")",
+                                              keyspace::EscapeKeyName(*events.flags, 40))
+                                : fmt::format("unknown (CONFIG GET notify-keyspace-events: {})",
+                                              keyspace::EscapeKeyName(events.error, 200));
+  return Wrap(
+      fmt::format(
+          "{}: Redis does not announce evictions, so redis-memwatch cannot report an evicted "
+          "protected key ({}). Turn them on with CONFIG SET notify-keyspace-events Ee (add E "
+          "and e to any flags already set; keep it with CONFIG REWRITE or "
+          "notify-keyspace-events Ee in redis.conf), or on a managed service set "
+          "notify-keyspace-events in its parameter group. Cost: one pub/sub message per "
+          "evicted key, sent only to subscribers (almost nothing without any). redis-memwatch "
+          "never changes it.",
+          state, patterns),
+      head);
+}
+
+nlohmann::json EvictionEventsJson(const EvictionEvents& events) {
+  nlohmann::json patterns = nlohmann::json::array();
+  for (const std::string& p : events.protected_patterns) {
+    patterns.push_back(keyspace::EscapeKeyName(p));
+  }
+  nlohmann::json out{{"state", events.on ? "on" : (events.flags ? "off" : "unknown")},
+                     {"notify_keyspace_events", nullptr},
+                     {"protected", patterns}};
+  if (events.flags) out["notify_keyspace_events"] = keyspace::EscapeKeyName(*events.flags, 40);
+  if (!events.flags) out["error"] = keyspace::EscapeKeyName(events.error, 200);
+  return out;
+}
+
 nlohmann::json KeyspaceSkippedJson(const std::string& reason) {
   return {{"skipped", keyspace::EscapeKeyName(reason, 1000)}};
 }

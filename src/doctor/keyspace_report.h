@@ -6,7 +6,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -56,6 +58,28 @@ nlohmann::json KeyspaceJson(const keyspace::KeyspaceSummary& summary,
 
 // {"skipped": reason}: the `keyspace` object when no scan ran.
 nlohmann::json KeyspaceSkippedJson(const std::string& reason);
+
+// Whether Redis announces evictions (notify-keyspace-events), shown for a
+// target with keyspace.protected patterns: without the events the daemon
+// cannot report an evicted protected key.
+struct EvictionEvents {
+  // The server's notify-keyspace-events; nullopt when CONFIG GET failed or
+  // was refused (a managed service), with the reason in `error`.
+  std::optional<std::string> flags;
+  std::string error;
+  bool on = false;                              // flags hold E and e (or A, which includes e)
+  std::vector<std::string> protected_patterns;  // as configured, raw
+};
+
+// "  Eviction events: off (notify-keyspace-events \"\"): ...", wrapped,
+// each line indented by two spaces: whether they are on and, when not or
+// unknown, how to turn them on and what they cost. Every server text and
+// pattern is escaped.
+std::string FormatEvictionEventsText(const EvictionEvents& events);
+
+// {"state": "on"|"off"|"unknown", "notify_keyspace_events": flags or null,
+//  "error": reason (unknown only), "protected": [patterns, escaped]}.
+nlohmann::json EvictionEventsJson(const EvictionEvents& events);
 
 // One line of exactly `width` columns (ASCII; empty when width <= 0) for
 // stderr while the scan runs: a bar filled to `fraction` (clamped to 0..1,

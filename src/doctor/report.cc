@@ -72,9 +72,14 @@ KeyspaceContext ContextOf(const TargetReport& r) {
 
 // The keyspace section after the findings, "" when there is none.
 std::string KeyspaceText(const TargetReport& r) {
-  if (r.keyspace) return "\n" + FormatKeyspaceText(*r.keyspace, ContextOf(r));
-  if (!r.keyspace_skipped.empty()) return "\n" + FormatKeyspaceSkippedText(r.keyspace_skipped);
-  return "";
+  std::string out;
+  if (r.keyspace) {
+    out = "\n" + FormatKeyspaceText(*r.keyspace, ContextOf(r));
+  } else if (!r.keyspace_skipped.empty()) {
+    out = "\n" + FormatKeyspaceSkippedText(r.keyspace_skipped);
+  }
+  if (r.eviction_events) out += "\n" + FormatEvictionEventsText(*r.eviction_events);
+  return out;
 }
 
 }  // namespace
@@ -181,6 +186,7 @@ std::string FormatJson(const std::vector<TargetReport>& reports) {
     } else if (!r.keyspace_skipped.empty()) {
       t["keyspace"] = KeyspaceSkippedJson(r.keyspace_skipped);
     }
+    if (r.eviction_events) t["eviction_events"] = EvictionEventsJson(*r.eviction_events);
     targets.push_back(t);
   }
   nlohmann::json doc{{"exit_code", ExitCode(reports)}, {"targets", targets}};

@@ -38,6 +38,9 @@ struct TargetReport {
   std::optional<keyspace::KeyspaceSummary> keyspace;
   KeyspaceScan keyspace_scan;
   std::string keyspace_skipped;
+  // For a target with keyspace.protected patterns: whether Redis announces
+  // evictions; printed after the keyspace section.
+  std::optional<EvictionEvents> eviction_events;
 };
 
 // Doctor's exit code: 0 healthy, 1 warnings, 2 critical, 3 a target could

@@ -5,11 +5,26 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "keyspace/prefix_table.h"
 #include "memwatch/clock.h"
 
 namespace memwatch::keyspace {
+
+// The keys of a cycle that match a protected pattern
+// (SamplerOptions::protected_patterns).
+struct ProtectedSample {
+  // At most this many example names are kept.
+  static constexpr size_t kMaxExamples = 3;
+  uint64_t sampled = 0;   // keys counted that match a pattern
+  uint64_t with_ttl = 0;  // of those, keys with a TTL
+  // The first few matching names with a TTL (those are the evictable
+  // ones), else the first few without: raw bytes, escape before showing.
+  std::vector<std::string> examples;
+  bool examples_with_ttl = false;  // whether `examples` have a TTL
+};
 
 struct Cycle {
   explicit Cycle(size_t table_capacity) : table(table_capacity) {}
@@ -28,6 +43,7 @@ struct Cycle {
   uint64_t vanished = 0;
   // Keys handed out by NextKeys whose facts never came: not counted.
   uint64_t unanswered = 0;
+  ProtectedSample protected_keys;
   std::optional<MonoTime> started;  // when its first SCAN page arrived
   std::optional<MonoTime> ended;    // when it completed; set iff complete
 

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "keyspace/glob.h"
 #include "keyspace/key_type.h"
 
 namespace memwatch::keyspace {
@@ -99,8 +100,28 @@ void Sampler::OnKeyFacts(const std::vector<KeyFacts>& facts, MonoTime now) {
       continue;
     }
     current_.table.Add(FoldKey(f.key, options_.fold), f.ttl >= 0, f.bytes, KeyTypeFromName(f.type));
+    CountProtected(f.key, f.ttl >= 0);
   }
   MaybeFinishCycle(now);
+}
+
+void Sampler::CountProtected(const std::string& key, bool has_ttl) {
+  const auto matches = [&](const std::string& pattern) { return GlobMatch(pattern, key); };
+  if (std::none_of(options_.protected_patterns.begin(), options_.protected_patterns.end(),
+                   matches)) {
+    return;
+  }
+  ProtectedSample& p = current_.protected_keys;
+  ++p.sampled;
+  if (has_ttl) ++p.with_ttl;
+  // Keys with a TTL make better examples: they are the evictable ones.
+  if (has_ttl && !p.examples_with_ttl) {
+    p.examples.clear();
+    p.examples_with_ttl = true;
+  }
+  if (has_ttl == p.examples_with_ttl && p.examples.size() < ProtectedSample::kMaxExamples) {
+    p.examples.push_back(key);
+  }
 }
 
 void Sampler::MaybeFinishCycle(MonoTime now) {

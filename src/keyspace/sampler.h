@@ -67,6 +67,9 @@ struct SamplerOptions {
   // a small keyspace is not rescanned back to back and growth rests on a
   // span worth extrapolating.
   Duration min_cycle_interval = std::chrono::minutes(5);
+  // Key patterns (glob.h) whose keys each cycle counts apart
+  // (Cycle::protected_keys): the keys that must never be evicted.
+  std::vector<std::string> protected_patterns;
 };
 
 class Sampler {
@@ -122,6 +125,8 @@ class Sampler {
  private:
   void MaybeFinishCycle(MonoTime now);
   bool NextWantsMemoryUsage();
+  // Counts `key` in Cycle::protected_keys when it matches a pattern.
+  void CountProtected(const std::string& key, bool has_ttl);
 
   SamplerOptions options_;
   Cycle current_;

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <chrono>
 #include <climits>
+#include <cstdint>
 #include <system_error>
 #include <utility>
 
@@ -28,6 +29,8 @@ using PollEvents = decltype(pollfd::events);
 std::string ErrnoText(int error) { return std::generic_category().message(error); }
 
 std::string Progress(size_t received, size_t count) {
+  // Receive's open count (subscription messages).
+  if (count == SIZE_MAX) return "(" + std::to_string(received) + " messages received)";
   return "(" + std::to_string(received) + " of " + std::to_string(count) + " replies received)";
 }
 
@@ -190,6 +193,41 @@ Result<std::vector<Reply>> CommandClient::Pipeline(
     // on a fresh one.
     if (!(reused && attempt == 0 && closed_before_reply_)) return exchanged;
   }
+}
+
+Status CommandClient::Send(const std::vector<std::string>& command, MonoTime deadline) {
+  if (Status connected = Connect(deadline); !connected.ok()) return connected;
+  const std::string request =
+      FormatCommand(std::vector<std::string_view>(command.begin(), command.end()));
+  if (tls_) {
+    if (!tls_->Write(request)) return Fail(address_ + ": " + tls_->error());
+    tls_->TakeOutput(&out_);
+  } else {
+    out_.append(request);
+  }
+  while (!out_.empty()) {
+    int revents = 0;
+    const Wait wait = WaitFor(POLLOUT, deadline, &revents);
+    if (wait == Wait::kTimeout) return Fail("timed out sending to " + address_);
+    if (wait == Wait::kFailed) return Fail("poll on " + address_ + ": " + ErrnoText(errno));
+    if (Status s = SendSome(); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<Reply>> CommandClient::Receive(MonoTime deadline) {
+  if (fd_ < 0) return Status::Error("not connected to " + address_);
+  std::vector<Reply> replies;
+  // No count: as many messages as arrive (SIZE_MAX is never reached).
+  constexpr size_t kAny = SIZE_MAX;
+  while (replies.empty()) {
+    int revents = 0;
+    const Wait wait = WaitFor(POLLIN, deadline, &revents);
+    if (wait == Wait::kTimeout) break;
+    if (wait == Wait::kFailed) return Fail("poll on " + address_ + ": " + ErrnoText(errno));
+    if (Status s = ReceiveSome(kAny, "a message", &replies); !s.ok()) return s;
+  }
+  return replies;
 }
 
 Status CommandClient::Exchange(std::string_view request, size_t count, MonoTime deadline,

@@ -79,6 +79,19 @@ class CommandClient {
   Result<std::vector<Reply>> Pipeline(const std::vector<std::vector<std::string>>& commands,
                                       MonoTime deadline);
 
+  // Subscription mode (after SUBSCRIBE or PSUBSCRIBE the server sends
+  // messages unasked, and answers only a few commands). Send writes one
+  // command, connecting first when no connection is open, and returns
+  // without waiting for its reply: Receive reads the reply with the
+  // messages. Fails like Pipeline.
+  Status Send(const std::vector<std::string>& command, MonoTime deadline);
+  // Returns every reply and message that arrived by `deadline`: at least
+  // one, unless none came in time (then none, and the connection stays
+  // open). Fails when no connection is open, the server closed it (the
+  // messages of that last read are lost with it), or a reply is malformed
+  // or over the limits; the connection is then closed.
+  Result<std::vector<Reply>> Receive(MonoTime deadline);
+
   // True iff a connection is open (as far as this side knows).
   bool connected() const { return fd_ >= 0; }
   // Closes the connection, if open.

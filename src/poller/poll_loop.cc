@@ -41,6 +41,14 @@ void PollLoop::QueueFastInterval(const std::string& name, std::optional<Duration
   loop_.Wake();
 }
 
+void PollLoop::QueuePollSoon(const std::string& name) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    pending_soon_.push_back(name);
+  }
+  loop_.Wake();
+}
+
 void PollLoop::QueueOptions(const PollerOptions& options) {
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -75,16 +83,19 @@ void PollLoop::ApplyPending(MonoTime now) {
   std::optional<std::vector<PollTarget>> targets;
   std::vector<std::pair<std::string, std::optional<Duration>>> fast;
   std::optional<PollerOptions> options;
+  std::vector<std::string> soon;
   {
     std::lock_guard<std::mutex> lock(mu_);
     targets.swap(pending_targets_);
     fast.swap(pending_fast_);
+    soon.swap(pending_soon_);
     options.swap(pending_options_);
   }
   // Options first: targets added by the same reload start with them.
   if (options.has_value()) ApplyOptions(*options, now);
   if (targets.has_value()) ReplaceTargets(std::move(*targets), now);
   for (auto& [name, interval] : fast) ApplyFastInterval(name, interval, now);
+  for (const std::string& name : soon) ApplyPollSoon(name, now);
 }
 
 void PollLoop::ReplaceTargets(std::vector<PollTarget> specs, MonoTime now) {
@@ -127,6 +138,16 @@ void PollLoop::ApplyFastInterval(const std::string& name, std::optional<Duration
   }
   for (auto& [id, t] : targets_) {
     if (t->spec.name == name) Reschedule(*t, now);
+  }
+}
+
+void PollLoop::ApplyPollSoon(const std::string& name, MonoTime now) {
+  for (auto& [id, t] : targets_) {
+    if (t->spec.name != name || t->in_flight || t->backoff.failures() > 0) continue;
+    if (t->next_due > now) {
+      t->next_due = now;
+      Arm(*t);
+    }
   }
 }
 

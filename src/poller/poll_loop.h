@@ -40,6 +40,8 @@ class PollLoop {
   // Replaces the target list (see Poller::SetTargets) when the loop next wakes.
   void QueueTargets(std::vector<PollTarget> targets);
   void QueueFastInterval(const std::string& name, std::optional<Duration> interval);
+  // Polls the target at once when the loop next wakes (see Poller::PollSoon).
+  void QueuePollSoon(const std::string& name);
   // Replaces the options (see Poller::SetOptions) when the loop next wakes.
   void QueueOptions(const PollerOptions& options);
 
@@ -75,6 +77,7 @@ class PollLoop {
   void ApplyPending(MonoTime now);
   void ReplaceTargets(std::vector<PollTarget> specs, MonoTime now);
   void ApplyFastInterval(const std::string& name, std::optional<Duration> interval, MonoTime now);
+  void ApplyPollSoon(const std::string& name, MonoTime now);
   void ApplyOptions(const PollerOptions& options, MonoTime now);
   // Moves the next poll of an idle, healthy target earlier when its
   // interval got shorter (NextDueAfterIntervalChange).
@@ -105,6 +108,7 @@ class PollLoop {
   std::mutex mu_;
   std::optional<std::vector<PollTarget>> pending_targets_;                     // guarded by mu_
   std::vector<std::pair<std::string, std::optional<Duration>>> pending_fast_;  // guarded by mu_
+  std::vector<std::string> pending_soon_;                                      // guarded by mu_
   std::optional<PollerOptions> pending_options_;                               // guarded by mu_
 };
 

@@ -28,6 +28,8 @@ void Poller::SetFastInterval(const std::string& name, std::optional<Duration> in
   impl_->loop.QueueFastInterval(name, interval);
 }
 
+void Poller::PollSoon(const std::string& name) { impl_->loop.QueuePollSoon(name); }
+
 std::vector<PollResult> PollOnce(const PollerOptions& options,
                                  const std::vector<PollTarget>& targets) {
   std::vector<PollResult> results(targets.size());

@@ -104,6 +104,12 @@ class Poller {
   // interval after it; a target backing off keeps its backoff.
   void SetFastInterval(const std::string& name, std::optional<Duration> interval);
 
+  // Thread-safe. Polls target `name` at once if it is idle and healthy
+  // (something happened that its checks should see now: an eviction
+  // event); its schedule then runs on from this poll. A target in flight
+  // or backing off is left alone.
+  void PollSoon(const std::string& name);
+
  private:
   class Impl;
   std::unique_ptr<Impl> impl_;

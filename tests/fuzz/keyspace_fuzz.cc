@@ -1,7 +1,9 @@
-// Fuzzes keyspace::FoldKey, EscapeKeyName and PrefixTable::Add with
+// Fuzzes keyspace::FoldKey, EscapeKeyName, GlobMatch and PrefixTable::Add with
 // arbitrary key names (they come from SCAN: any bytes) and checks the
 // promises of their headers: bounded lengths, idempotent folding, printable
-// escapes, a table that never outgrows its capacity or loses a sample.
+// escapes, a table that never outgrows its capacity or loses a sample,
+// glob matching that terminates on any pattern (each name is also a
+// pattern for the next) and agrees with the obvious cases.
 // Input: the first byte picks the options, the rest are key names separated
 // by '\n' (names may still hold any other byte). Seeds:
 // tests/fuzz/corpus/keyspace_fuzz.
@@ -13,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "keyspace/glob.h"
 #include "keyspace/prefix.h"
 #include "keyspace/prefix_table.h"
 
@@ -69,6 +72,24 @@ std::string Unescape(std::string_view escaped) {
   return raw;
 }
 
+void CheckGlob(std::string_view pattern, std::string_view key) {
+  using memwatch::keyspace::GlobMatch;
+  (void)GlobMatch(pattern, key);  // terminates, within the sanitizers' eyes
+  Require(GlobMatch("*", key), "* does not match a name");
+  // A name without glob metacharacters matches itself, and only itself.
+  if (key.find_first_of("*?[\\") == std::string_view::npos) {
+    Require(GlobMatch(key, key), "a plain name does not match itself");
+    Require(!GlobMatch(key, std::string(key) + "x"), "a plain name matches a longer one");
+  }
+  // (A trailing backslash would escape the appended star; "*" matches the
+  // empty name as KEYS does, "**" does not, as stringmatchlen.)
+  if (!memwatch::keyspace::GlobProblem(pattern).has_value() && !pattern.ends_with('\\') &&
+      !key.empty()) {
+    Require(GlobMatch(std::string(pattern) + "*", std::string(key)) || !GlobMatch(pattern, key),
+            "appending * lost a match");
+  }
+}
+
 void CheckEscape(std::string_view key, size_t max_bytes) {
   const std::string escaped = memwatch::keyspace::EscapeKeyName(key, max_bytes);
   Require(escaped.size() <= max_bytes, "an escaped name above its limit");
@@ -93,12 +114,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view rest(reinterpret_cast<const char*>(data) + 1, size - 1);
   PrefixTable table(kTableCapacity);
   uint64_t added = 0;
+  std::string_view previous;
   while (true) {
     const size_t end = rest.find('\n');
     const std::string_view key = rest.substr(0, end);
     CheckFold(key, options);
     CheckEscape(key, kMaxEscapedKeyBytes);
     CheckEscape(key, key.size() % 17);
+    CheckGlob(previous, key);
+    previous = key;
     table.Add(FoldKey(key, options), key.size() % 2 == 0,
               key.size() % 3 == 0 ? std::nullopt : std::optional<int64_t>(key.size()));
     ++added;

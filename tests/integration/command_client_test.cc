@@ -55,6 +55,46 @@ std::vector<Reply> Send(CommandClient& client, const Commands& commands,
   return std::move(replies).value();
 }
 
+TEST(CommandClientTest, SubscribesAndReceivesMessagesWithADeadline) {
+  RedisServer redis;
+  SystemClock clock;
+  CommandClient client(Tcp(redis.Port()), {}, clock);
+  ASSERT_TRUE(client.Send({"PSUBSCRIBE", "news.*"}, In(seconds(5))).ok());
+  auto confirmed = client.Receive(In(seconds(5)));
+  ASSERT_TRUE(confirmed.ok()) << confirmed.status().message();
+  ASSERT_EQ(confirmed.value().size(), 1u);
+  ASSERT_EQ(confirmed.value()[0].elements.size(), 3u);
+  EXPECT_EQ(confirmed.value()[0].elements[0].text, "psubscribe");
+  // Nothing published: the deadline passes, the connection stays.
+  const MonoTime before = clock.Now();
+  auto quiet = client.Receive(In(milliseconds(100)));
+  ASSERT_TRUE(quiet.ok()) << quiet.status().message();
+  EXPECT_TRUE(quiet.value().empty());
+  EXPECT_GE(clock.Now() - before, milliseconds(95));
+  EXPECT_TRUE(client.connected());
+  // Several messages, binary payloads intact, however they arrive.
+  const std::string payload("a\r\n\0\xff", 5);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(redis.Cli({"PUBLISH", "news.x", payload}), "1");
+  std::vector<Reply> messages;
+  while (messages.size() < 3) {
+    auto got = client.Receive(In(seconds(5)));
+    ASSERT_TRUE(got.ok()) << got.status().message();
+    ASSERT_FALSE(got.value().empty());
+    for (Reply& r : got.value()) messages.push_back(std::move(r));
+  }
+  ASSERT_EQ(messages.size(), 3u);
+  ASSERT_EQ(messages[2].elements.size(), 4u);
+  EXPECT_EQ(messages[2].elements[0].text, "pmessage");
+  EXPECT_EQ(messages[2].elements[2].text, "news.x");
+  EXPECT_EQ(messages[2].elements[3].text, payload);
+  // The server goes away: a failure, and the connection is closed.
+  redis.Stop();
+  auto lost = client.Receive(In(seconds(5)));
+  EXPECT_FALSE(lost.ok());
+  EXPECT_FALSE(client.connected());
+  EXPECT_FALSE(client.Receive(In(milliseconds(10))).ok());
+}
+
 TEST(CommandClientTest, PipelinesAThousandSetTtlAndTypeCommands) {
   RedisServer redis;
   SystemClock clock;

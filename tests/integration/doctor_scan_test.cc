@@ -1,19 +1,25 @@
 // `redis-memwatch doctor`'s keyspace scan against a real redis-server: the
 // incident of issue 16 (200,000 cache keys with a TTL, 50,000 coupon keys
 // without, volatile-lru), named in text and JSON; --no-scan; no progress
-// bar when stderr is piped; and the Redis time the scan took, measured
+// bar when stderr is piped, and one redrawn in place when stderr is a
+// terminal (a pseudo-terminal); and the Redis time the scan took, measured
 // with INFO commandstats, against its 1 % budget.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <regex>
+#include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "app/keyspace_scan.h"
 #include "harness/daemon_process.h"
 #include "harness/redis_server.h"
+#include "harness/terminal_command.h"
 
 namespace memwatch::testing {
 namespace doctor_scan_test {
@@ -79,6 +85,37 @@ TEST(DoctorScanTest, NamesThePrefixWithoutTtlAndTheEvictionTrapWithinItsBudget) 
       "= %.2f%% (budget 1%%)\n",
       static_cast<unsigned long long>(usec), wall_s, share * 100);
   EXPECT_LE(static_cast<double>(usec), 0.01 * wall_s * 1e6 + 5000);
+}
+
+// The piped case is NamesThePrefixWithoutTtl... above (stderr empty).
+TEST(DoctorScanTest, OnATerminalTheProgressBarIsRedrawnInPlaceThenCleared) {
+  std::unique_ptr<RedisServer> redis = Incident();
+  TerminalCommandResult r = RunCommandWithStderrOnTerminal(
+      {MEMWATCH_BINARY, "doctor", "redis://127.0.0.1:" + std::to_string(redis->Port()),
+       "--scan-time", "1s"});
+  ASSERT_FALSE(r.timed_out) << r.terminal;
+  EXPECT_EQ(r.exit_code, 0) << r.output << r.terminal;
+  // The report, on stdout, is unchanged by the terminal on stderr.
+  EXPECT_THAT(r.output, HasSubstr("top prefixes by keys without TTL"));
+  EXPECT_THAT(r.output, HasSubstr("coupon:gen:*"));
+  EXPECT_THAT(r.output, Not(HasSubstr("\r")));
+
+  // Each draw returns to the line's start: "\r[###....]  42%  1,234 keys  0.4 s".
+  const std::regex draw(R"(\r\[[#.]+\] +(\d+)%  [0-9,]+ keys  [0-9.]+ s)");
+  std::vector<int> percents;
+  for (auto it = std::sregex_iterator(r.terminal.begin(), r.terminal.end(), draw);
+       it != std::sregex_iterator(); ++it) {
+    percents.push_back(std::stoi((*it)[1].str()));
+  }
+  std::printf("[ measured ] %zu draws of the progress bar in %zu bytes on the terminal\n",
+              percents.size(), r.terminal.size());
+  ASSERT_GE(percents.size(), 2U) << r.terminal;  // redrawn, at most every 100 ms of 1 s
+  EXPECT_TRUE(std::is_sorted(percents.begin(), percents.end())) << r.terminal;
+  EXPECT_GT(percents.back(), percents.front()) << r.terminal;
+  // Blanked before the report, nothing else on the terminal: no newline.
+  const std::string cleared = "\r" + std::string(72, ' ') + "\r";
+  EXPECT_TRUE(r.terminal.ends_with(cleared)) << r.terminal;
+  EXPECT_EQ(r.terminal.find('\n'), std::string::npos) << r.terminal;
 }
 
 TEST(DoctorScanTest, JsonHasTheKeyspaceWithAnEstimateAroundTheTrueCount) {

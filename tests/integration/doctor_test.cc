@@ -113,5 +113,30 @@ TEST(DoctorTest, ConfiguredProvidersGetTheirOwnFixes) {
   EXPECT_THAT(noeviction_fix(2), HasSubstr("CONFIG SET maxmemory-policy"));
 }
 
+// keyspace.protected: doctor flags the policy that can evict them, and
+// tells whether Redis announces evictions, how to turn that on and what it
+// costs, without changing the setting itself.
+TEST(DoctorTest, ProtectedKeysGetThePolicyRiskAndTheEvictionEvents) {
+  RedisServer redis({"--maxmemory", "100mb", "--maxmemory-policy", "allkeys-lru"});
+  TempDir dir("memwatch-doctor");
+  const std::string file = dir.File("protected.yml");
+  std::ofstream(file) << "keyspace:\n  protected: [\"session:*\"]\ntargets:\n"
+                      << "  - name: r\n    address: 127.0.0.1:" << redis.Port() << "\n";
+  CommandResult r = Doctor({"--config", file, "--no-scan"});
+  EXPECT_EQ(r.exit_code, 1) << r.output << r.error;
+  EXPECT_THAT(r.output, HasSubstr("WARNING protected_keys_evictable"));
+  EXPECT_THAT(r.output, HasSubstr("Eviction events: off (notify-keyspace-events \"\")"));
+  EXPECT_THAT(r.output, HasSubstr("CONFIG SET notify-keyspace-events Ee"));
+  EXPECT_THAT(r.output, HasSubstr("Cost: one"));
+  EXPECT_EQ(redis.Cli({"CONFIG", "GET", "notify-keyspace-events"}), "notify-keyspace-events\n");
+
+  ASSERT_EQ(redis.Cli({"CONFIG", "SET", "notify-keyspace-events", "Ee"}), "OK");
+  CommandResult json = Doctor({"--config", file, "--no-scan", "--format", "json"});
+  const nlohmann::json doc = nlohmann::json::parse(json.output);
+  const nlohmann::json& events = doc["targets"][0]["eviction_events"];
+  EXPECT_EQ(events["state"], "on") << json.output;
+  EXPECT_EQ(events["protected"][0], "session:*");
+}
+
 }  // namespace doctor_test
 }  // namespace memwatch::testing

@@ -626,6 +626,24 @@ TEST(PollerTest, AFastIntervalTakesEffectPromptlyWhateverTheTargetsPhase) {
   EXPECT_LE(p.Count("t0"), 2u);
 }
 
+TEST(PollerTest, PollSoonPollsAnIdleTargetAtOnceAndKeepsItsInterval) {
+  RedisServer redis;
+  RunningPoller p(Options(seconds(2)), {Tcp("r", redis.Port()), Tcp("other", redis.Port())});
+  ASSERT_TRUE(p.WaitForResult("r").has_value());
+  const auto asked = steady_clock::now();
+  p.poller().PollSoon("r");
+  auto second = p.WaitForResult(
+      "r", [](const PollResult&) { return true; }, seconds(5), 1);
+  ASSERT_TRUE(second.has_value());
+  std::printf("[ measure  ] poll %ld ms after PollSoon\n", Millis(second->started - asked));
+  EXPECT_LT(second->started - asked, milliseconds(150));
+  p.poller().PollSoon("nobody");  // an unknown name is ignored
+  // No faster cadence afterwards: the next poll is a whole interval later.
+  ASSERT_TRUE(WaitFor([&] { return p.Count("r") >= 3; }, seconds(5)));
+  const std::vector<PollResult> r = p.Results("r");
+  EXPECT_GE(r[2].due - r[1].due, seconds(2) - milliseconds(1));
+}
+
 TEST(PollerTest, PollOnceReturnsResultsInIndexOrder) {
   RedisServer redis;
   FakeRespServer silent(FakeRespServer::Behaviour::kNeverAnswer);

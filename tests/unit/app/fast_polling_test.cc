@@ -32,6 +32,14 @@ TEST(FastPollingTest, AnEvictingPolicyNearTheLimitIsNot) {
   EXPECT_FALSE(WantsFastPolling(false, &s, std::nullopt, Limit(), {}));
 }
 
+TEST(FastPollingTest, EvictingProtectedKeysNearTheLimitIs) {
+  Snapshot s = At(0.95, "allkeys-lru");
+  const std::vector<Finding> evictable{Active("protected_keys_evictable", Severity::kWarning)};
+  EXPECT_TRUE(WantsFastPolling(false, &s, std::nullopt, Limit(), evictable));
+  Snapshot low = At(0.5, "allkeys-lru");
+  EXPECT_FALSE(WantsFastPolling(false, &low, std::nullopt, Limit(), evictable));
+}
+
 TEST(FastPollingTest, IneffectiveEvictionNearTheLimitIs) {
   Snapshot s = At(0.95, "volatile-lru");
   EXPECT_TRUE(WantsFastPolling(false, &s, std::nullopt, Limit(), {Active("eviction_ineffective")}));

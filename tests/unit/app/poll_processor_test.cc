@@ -167,3 +167,43 @@ TEST(PollProcessorTest, AReplicaIsComparedWithItsWatchedPrimary) {
 
 }  // namespace poll_processor_test
 }  // namespace memwatch::app
+
+namespace memwatch::app {
+namespace poll_processor_health_test {
+
+// What a poll tells the keyspace sampler: the key count, the role, memory
+// pressure, and "slow" only while command_timeouts is active AND this poll
+// itself was slow (not for as long as the finding is held).
+TEST(HealthOfTest, SlowOnlyWhileThisPollIsSlowAndTheFindingActive) {
+  poller::PollResult r;
+  r.started = MonoTime{};
+  r.finished = r.started + std::chrono::milliseconds(250);
+  Snapshot s;
+  s.role = "master";
+  s.used_memory = 960;
+  s.keyspace["db0"] = KeyspaceDb{.keys = 30, .expires = 10};
+  s.keyspace["db1"] = KeyspaceDb{.keys = 12, .expires = 0};
+  const std::vector<Finding> slow{{.check = "command_timeouts"}};
+  const EffectiveLimit limit{.bytes = 1000};
+
+  PolledHealth h = HealthOf("r", slow, r, &s, limit);
+  EXPECT_EQ(h.target, "r");
+  EXPECT_TRUE(h.slow);
+  EXPECT_FALSE(h.down);
+  EXPECT_EQ(h.replica, false);
+  EXPECT_EQ(h.keys, 42u);
+  EXPECT_TRUE(h.near_limit);
+
+  EXPECT_FALSE(HealthOf("r", {}, r, &s, limit).slow) << "no finding";
+  r.finished = r.started + std::chrono::milliseconds(5);
+  EXPECT_FALSE(HealthOf("r", slow, r, &s, limit).slow) << "the finding is held, Redis is fast";
+  r.failure = PollFailure::kTimeout;
+  h = HealthOf("r", slow, r, nullptr, std::nullopt);
+  EXPECT_TRUE(h.down);
+  EXPECT_FALSE(h.slow);
+  EXPECT_FALSE(h.keys.has_value());
+  EXPECT_FALSE(h.replica.has_value());
+}
+
+}  // namespace poll_processor_health_test
+}  // namespace memwatch::app

@@ -84,6 +84,24 @@ TEST_F(TargetSamplerTest, ACompleteCycleGivesExactCountsAndNothingBefore) {
   EXPECT_EQ(v.backoff_reason, "none");
 }
 
+TEST_F(TargetSamplerTest, ProtectedKeysReachTheFamiliesEscaped) {
+  settings_.protected_patterns = {"q\"*", "coupon:*"};
+  TargetSampler s(settings_, std::chrono::seconds(1));
+  TickUntil(s, [&] { return s.cycles_completed() == 1; });
+  ASSERT_TRUE(last_.ok()) << last_.message();
+  std::optional<KeyFamilies> f = s.TakeFamilies();
+  ASSERT_TRUE(f.has_value());
+  const ProtectedKeys& p = f->protected_keys;
+  EXPECT_THAT(p.patterns, ::testing::ElementsAre("q\\\"*", "coupon:*"));
+  EXPECT_EQ(p.sampled, 101u);
+  EXPECT_EQ(p.sampled_with_ttl, 0u);
+  EXPECT_EQ(p.examples.size(), 3u);
+  for (const std::string& e : p.examples) {
+    EXPECT_EQ(e.find('\n'), std::string::npos) << e;  // escaped
+  }
+  EXPECT_FALSE(s.TakeFamilies().has_value());  // once
+}
+
 TEST_F(TargetSamplerTest, TopListsTheBiggestAndSumsTheRestAsOther) {
   settings_.top = 1;
   TargetSampler s(settings_, std::chrono::seconds(1));
@@ -156,6 +174,63 @@ TEST_F(TargetSamplerTest, ALostConnectionLosesOneBatchAndTheCycleGoesOn) {
   EXPECT_LE(keys, 401u);
   EXPECT_GE(keys, 401u - kMaxBatchKeys);
   EXPECT_LE(v.sampled_keys_total, keys);  // a failed step's earlier batches go uncounted
+}
+
+TEST_F(TargetSamplerTest, PollerSignalsSlowIsProbeLatencyPressure) {
+  TargetSampler s(settings_, std::chrono::seconds(1));
+  TickUntil(s, [] { return false; }, 1, {.replica = false, .slow = true});
+  EXPECT_EQ(s.Values(clock_.Now()).backoff_reason, "probe_latency");
+}
+
+TEST_F(TargetSamplerTest, ACompleteCycleHandsItsFamiliesOverOnce) {
+  TargetSampler s(settings_, std::chrono::seconds(1));
+  TickUntil(s, [&] { return s.cycles_completed() == 1; }, 1000, {.replica = false, .keys = 401});
+  std::optional<KeyFamilies> f = s.TakeFamilies();
+  ASSERT_TRUE(f.has_value());
+  EXPECT_FALSE(s.TakeFamilies().has_value());
+  EXPECT_TRUE(f->complete);
+  EXPECT_EQ(f->total_keys, 401u);
+  ASSERT_FALSE(f->by_no_ttl.empty());
+  EXPECT_EQ(f->by_no_ttl.front().prefix, "coupon:gen:*");
+  EXPECT_EQ(f->by_no_ttl.front().keys_without_ttl, 100u);
+  EXPECT_FALSE(f->by_no_ttl.front().keys_without_ttl_growth_per_hour.has_value());
+  bool hostile = false;
+  for (const KeyFamily& k : f->by_bytes) {
+    EXPECT_FALSE(k.prefix.empty());  // no "other"
+    hostile = hostile || k.prefix == "q\\\"\\\\<x>:*";
+  }
+  EXPECT_TRUE(hostile) << "the hostile prefix, escaped";
+
+  // The job goes on writing: the next cycle has the growth.
+  for (int i = 100; i < 150; ++i) redis_.Add("coupon:gen:" + std::to_string(i), {.ttl = -1});
+  TickUntil(s, [&] { return s.cycles_completed() == 2; }, 1000, {.replica = false, .keys = 451});
+  f = s.TakeFamilies();
+  ASSERT_TRUE(f.has_value());
+  ASSERT_TRUE(f->by_no_ttl.front().keys_without_ttl_growth_per_hour.has_value());
+  EXPECT_GT(*f->by_no_ttl.front().keys_without_ttl_growth_per_hour, 0);
+}
+
+TEST_F(TargetSamplerTest, ProvisionalFamiliesBeforeTheFirstCycle) {
+  for (int i = 0; i < 3000; ++i) redis_.Add("job:" + std::to_string(i), {.ttl = -1});
+  settings_.max_keys_per_second = 200;  // 3,401 keys: about 17 s for the cycle
+  TargetSampler s(settings_, std::chrono::seconds(1));
+  std::optional<KeyFamilies> f;
+  TickUntil(s, [&] { return (f = s.TakeFamilies()).has_value(); }, 1000,
+            {.replica = false, .keys = 3401});
+  ASSERT_TRUE(f.has_value());
+  EXPECT_EQ(s.cycles_completed(), 0u);
+  EXPECT_FALSE(f->complete);
+  EXPECT_GE(f->sampled_keys, kProvisionalMinKeys);
+  ASSERT_FALSE(f->by_no_ttl.empty());
+  EXPECT_EQ(f->by_no_ttl.front().prefix, "job:*");
+  EXPECT_NEAR(static_cast<double>(f->by_no_ttl.front().keys), 3000, 300);
+  // Not again within kProvisionalEvery, and none without a key count.
+  TickUntil(s, [] { return false; }, 5, {.replica = false, .keys = 3401});
+  EXPECT_FALSE(s.TakeFamilies().has_value());
+  TargetSampler blind(settings_, std::chrono::seconds(1));
+  TickUntil(blind, [&] { return blind.TakeFamilies().has_value(); }, 100, {.replica = false});
+  EXPECT_EQ(blind.cycles_completed(), 0u);
+  EXPECT_FALSE(blind.TakeFamilies().has_value());
 }
 
 TEST(ShouldSampleTest, PrimariesOnlyByDefault) {

@@ -102,6 +102,7 @@ std::vector<Finding> MonitorHarness::Poll(const Snapshot& s, Duration step,
   obs.snapshot = &s;
   obs.primary = primary_;
   obs.cgroup_limit = cgroup_limit_;
+  obs.key_families = key_families_;
   SetTls(&obs);
   return monitor_.Observe(obs);
 }

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +17,7 @@
 #include "checks/observation.h"
 #include "checks/target_monitor.h"
 #include "memwatch/finding.h"
+#include "memwatch/key_families.h"
 #include "memwatch/snapshot.h"
 
 namespace memwatch::checks::testing {
@@ -75,8 +77,16 @@ class MonitorHarness {
   // report; nullopt: no TLS. Each poll gets Observation::tls_expires_in
   // from it as the daemon computes it, against WallSeconds().
   void SetTlsNotAfter(std::optional<int64_t> not_after) { tls_not_after_ = not_after; }
+  // What the keyspace sampler reports to the next polls
+  // (Observation::key_families); null: nothing.
+  void SetKeyFamilies(std::shared_ptr<const KeyFamilies> f) { key_families_ = std::move(f); }
   // The cgroup memory limit the next polls report (Observation::cgroup_limit).
   void SetCgroupLimit(std::optional<int64_t> bytes) { cgroup_limit_ = bytes; }
+  // What the keyspace sampler and eviction watcher report with the next
+  // polls (Observation::key_families); null: nothing.
+  void SetKeyFamilies(std::shared_ptr<const KeyFamilies> f) { key_families_ = std::move(f); }
+  // The fake monotonic time of the last observation.
+  MonoTime Now() const { return now_; }
   // The fake wall clock: kWallStart at the first observation, then moving
   // with the fake monotonic one.
   static constexpr int64_t kWallStart = 1796601600;  // 2026-12-07 00:00:00 UTC
@@ -96,6 +106,7 @@ class MonitorHarness {
   std::optional<PrimaryLimit> primary_;
   std::optional<int64_t> tls_not_after_;
   std::optional<int64_t> cgroup_limit_;
+  std::shared_ptr<const KeyFamilies> key_families_;
 };
 
 // The finding of `check` in `findings`, or null.

@@ -185,6 +185,7 @@ TEST(AlertingErrorsTest, ForNamesKnownChecks) {
                           "'redis_down'; expected one of: maxmemory_unset, noeviction, "
                           "memory_high, memory_headroom, eviction_ineffective, evicting, "
                           "oom_rejections, command_timeouts, time_to_full, no_ttl_growth, "
+                          "protected_keys_evictable, protected_key_evicted, "
                           "fragmentation, replication_buffers, persistence_failing, "
                           "tls_certificate_expiring, target_down"));
 }
@@ -234,6 +235,7 @@ TEST(AlertingErrorsTest, EverySectionIsReportedAtOnce) {
           "memwatch.yaml:8:9: alerting.for.oom: unknown check 'oom'; expected one of: "
           "maxmemory_unset, noeviction, memory_high, memory_headroom, eviction_ineffective, "
           "evicting, oom_rejections, command_timeouts, time_to_full, no_ttl_growth, "
+          "protected_keys_evictable, protected_key_evicted, "
           "fragmentation, replication_buffers, persistence_failing, tls_certificate_expiring, "
           "target_down",
           "memwatch.yaml:10:5: receivers[0].webhook_url: missing; a slack receiver needs "

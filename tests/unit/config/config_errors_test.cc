@@ -613,6 +613,7 @@ TEST(AllAtOnceTest, EveryErrorIsReportedInFileOrder) {
           "memwatch.yaml:6:3: checks.ttl_growth: unknown check 'ttl_growth'; expected one of: "
           "maxmemory_unset, noeviction, memory_high, memory_headroom, eviction_ineffective, "
           "evicting, oom_rejections, command_timeouts, time_to_full, no_ttl_growth, "
+          "protected_keys_evictable, protected_key_evicted, "
           "fragmentation, replication_buffers, persistence_failing, tls_certificate_expiring, "
           "target_down",
           "memwatch.yaml:9:14: targets[0].address: port '99999' is not a number between 1 and "

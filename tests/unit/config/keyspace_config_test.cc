@@ -165,5 +165,45 @@ TEST(KeyspaceConfigTest, NotInTargetDefaults) {
             "target_defaults; use the top-level keyspace: block, which applies to every target");
 }
 
+TEST(KeyspaceConfigTest, ProtectedPatternsGlobalAndPerTarget) {
+  const LoadResult r = Load(
+      "keyspace:\n"
+      "  protected: [\"session:*\", \"lock:*\"]\n"
+      "targets:\n"
+      "  - name: a\n"
+      "    address: h:1\n"
+      "  - name: b\n"
+      "    address: h:2\n"
+      "    keyspace: {protected: [\"job:[0-9]*\"]}\n"
+      "  - name: c\n"
+      "    address: h:3\n"
+      "    keyspace: {protected: []}\n");
+  ASSERT_TRUE(r.ok()) << AllErrors(r);
+  EXPECT_THAT(r.config->targets[0].keyspace.protected_patterns, ElementsAre("session:*", "lock:*"));
+  EXPECT_THAT(r.config->targets[1].keyspace.protected_patterns, ElementsAre("job:[0-9]*"));
+  EXPECT_TRUE(r.config->targets[2].keyspace.protected_patterns.empty());
+  EXPECT_TRUE(KeyspaceSettings{}.protected_patterns.empty());
+}
+
+TEST(KeyspaceConfigTest, ProtectedPatternErrorsNameFileLineAndKey) {
+  const LoadResult r = Load(std::string("keyspace:\n"
+                                        "  protected:\n"
+                                        "    - \"session:*\"\n"
+                                        "    - \"\"\n"
+                                        "    - \"lock:[a-z\"\n") +
+                            kTarget);
+  EXPECT_THAT(
+      Strings(r),
+      ElementsAre("memwatch.yaml:4:7: keyspace.protected[1]: expected a Redis key pattern such "
+                  "as \"session:*\", got '': an empty pattern matches only the empty key name",
+                  "memwatch.yaml:5:7: keyspace.protected[2]: expected a Redis key pattern such "
+                  "as \"session:*\", got 'lock:[a-z': a '[' without its ']' (write \\[ for a "
+                  "literal bracket)"))
+      << AllErrors(r);
+  const LoadResult single = Load(std::string("keyspace: {protected: \"session:*\"}\n") + kTarget);
+  EXPECT_THAT(OnlyError(single),
+              ::testing::StartsWith("memwatch.yaml:1:23: keyspace.protected: expected a list"));
+}
+
 }  // namespace keyspace_config_test
 }  // namespace memwatch::config

@@ -297,3 +297,55 @@ TEST(KeyspaceReportTest, InTheDoctorReport) {
 
 }  // namespace keyspace_report_test
 }  // namespace memwatch::doctor
+
+namespace memwatch::doctor {
+namespace eviction_events_report_test {
+
+TEST(EvictionEventsReportTest, OffExplainsHowToTurnThemOnAndWhatTheyCost) {
+  EvictionEvents e;
+  e.flags = "";
+  e.protected_patterns = {"session:*", "lock:\"<x>\n"};
+  const std::string text = FormatEvictionEventsText(e);
+  EXPECT_EQ(text.rfind("  Eviction events: off (notify-keyspace-events \"\"): Redis", 0), 0u)
+      << text;
+  for (const char* part :
+       {"CONFIG SET notify-keyspace-events Ee", "parameter group", "one pub/sub message per",
+        "evicted key", "never changes it", "`session:*`", "`lock:\\\"<x>\\x0a`"}) {
+    EXPECT_NE(text.find(part), std::string::npos) << part << "\n" << text;
+  }
+  size_t start = 0;
+  for (size_t end = text.find('\n'); end != std::string::npos; end = text.find('\n', start)) {
+    EXPECT_LE(end - start, static_cast<size_t>(kKeyspaceTextColumns))
+        << text.substr(start, end - start);
+    start = end + 1;
+  }
+  EXPECT_EQ(start, text.size());  // ends in a newline
+  const nlohmann::json j = EvictionEventsJson(e);
+  EXPECT_EQ(j["state"], "off");
+  EXPECT_EQ(j["notify_keyspace_events"], "");
+  EXPECT_EQ(j["protected"][1], "lock:\\\"<x>\\x0a");
+}
+
+TEST(EvictionEventsReportTest, OnAndUnknown) {
+  EvictionEvents on;
+  on.flags = "xE";
+  on.on = true;
+  on.protected_patterns = {"session:*"};
+  EXPECT_NE(FormatEvictionEventsText(on).find("Eviction events: on (notify-keyspace-events "
+                                              "\"xE\"): redis-memwatch reports each eviction"),
+            std::string::npos)
+      << FormatEvictionEventsText(on);
+  EXPECT_EQ(EvictionEventsJson(on)["state"], "on");
+  EvictionEvents unknown;
+  unknown.error = "NOPERM this user has no permissions to run the 'config|get' command";
+  unknown.protected_patterns = {"session:*"};
+  EXPECT_NE(FormatEvictionEventsText(unknown).find("Eviction events: unknown (CONFIG GET"),
+            std::string::npos);
+  const nlohmann::json j = EvictionEventsJson(unknown);
+  EXPECT_EQ(j["state"], "unknown");
+  EXPECT_TRUE(j["notify_keyspace_events"].is_null());
+  EXPECT_NE(j["error"].get<std::string>().find("NOPERM"), std::string::npos);
+}
+
+}  // namespace eviction_events_report_test
+}  // namespace memwatch::doctor

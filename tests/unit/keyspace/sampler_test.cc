@@ -331,6 +331,47 @@ TEST(Sampler, VanishedAndUnansweredKeysAreNotCounted) {
   EXPECT_EQ(sampler.current().sampled(), 0U);
 }
 
+TEST(Sampler, CountsProtectedKeysAndTheirTtls) {
+  SamplerOptions options;
+  options.protected_patterns = {"session:*", "lock:[0-9]*"};
+  Sampler sampler(options);
+  FakeRedis redis;
+  for (int i = 0; i < 5; ++i) redis.Set("session:" + std::to_string(i), FakeKey{.ttl = -1});
+  redis.Set("session:ttl", FakeKey{.ttl = 600});
+  redis.Set("lock:7", FakeKey{.ttl = 30});
+  redis.Set("lock:x", FakeKey{.ttl = 30});  // not [0-9]
+  redis.Set(std::string("session:\n\"<script>", 17), FakeKey{.ttl = -1});
+  for (int i = 0; i < 20; ++i) redis.Set("cache:" + std::to_string(i), FakeKey{.ttl = 60});
+  Drive(sampler, redis, kT0, 7);
+  ASSERT_EQ(sampler.cycles_completed(), 1U);
+  const ProtectedSample& p = sampler.last_complete()->protected_keys;
+  EXPECT_EQ(p.sampled, 8U);
+  EXPECT_EQ(p.with_ttl, 2U);
+  // Keys with a TTL are the examples: they are the ones Redis may evict.
+  EXPECT_TRUE(p.examples_with_ttl);
+  std::vector<std::string> examples = p.examples;
+  std::sort(examples.begin(), examples.end());
+  EXPECT_EQ(examples, (std::vector<std::string>{"lock:7", "session:ttl"}));
+  EXPECT_EQ(sampler.current().protected_keys.sampled, 0U);  // the next cycle starts afresh
+}
+
+TEST(Sampler, ProtectedExamplesWithoutTtlAreBounded) {
+  SamplerOptions options;
+  options.protected_patterns = {"*"};
+  Sampler sampler(options);
+  FakeRedis redis;
+  for (int i = 0; i < 50; ++i) redis.Set("k:" + std::to_string(i), FakeKey{});
+  Drive(sampler, redis, kT0, 10);
+  const ProtectedSample& p = sampler.last_complete()->protected_keys;
+  EXPECT_EQ(p.sampled, 50U);
+  EXPECT_EQ(p.with_ttl, 0U);
+  EXPECT_FALSE(p.examples_with_ttl);
+  EXPECT_EQ(p.examples.size(), ProtectedSample::kMaxExamples);
+  Sampler none;
+  Drive(none, redis, kT0, 10);
+  EXPECT_EQ(none.last_complete()->protected_keys.sampled, 0U);
+}
+
 TEST(Sampler, APageAfterTheLastOneIsIgnoredWhileFactsAreDue) {
   Sampler sampler;
   sampler.OnScanPage(ScanPage{.next_cursor = 0, .keys = {"a:1"}}, kT0);
