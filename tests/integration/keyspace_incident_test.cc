@@ -70,9 +70,11 @@ constexpr char kKeyspace[] = "keyspace: {interval: 1s, max_keys_per_second: 2000
 // enough for a p99. And slowness is Redis's, not the machine's: on a loaded
 // 2-core machine (CI runs tests side by side) one INFO stalled past the
 // default 500 ms timeout, command_timeouts took that for a slow Redis, and
-// the sampler backed off to 1/64 of its rate for the check's quiet 30 s
-// (as it should for a slow Redis): no complete cycle in 60 s. A 2 s
-// timeout and min_latency 1 s leave that check to real stalls.
+// the sampler backed off to 1/64 of its rate (then for the check's whole
+// quiet 30 s; since 9249f67 only while polls are slow, but each timed-out
+// or slow poll still halves the rate, which recovers over a minute): no
+// complete cycle in 60 s. A 2 s timeout and min_latency 1 s leave that
+// check to real stalls.
 constexpr char kPolling[] = "interval: 100ms\ntimeout: 2s\n";
 constexpr char kChecks[] =
     "checks:\n"
