@@ -82,13 +82,19 @@ void TargetsFilesWatch::Rewatch() {
       dirs.insert(std::filesystem::path(p).parent_path().string());
     }
   }
+  all_watched_ = true;
   for (const std::string& dir : dirs) {
     const int wd = inotify_add_watch(inotify_fd_, dir.c_str(), kEvents | IN_ONLYDIR);
     if (wd < 0) {
-      spdlog::warn("targets files: cannot watch {} ({}); re-reading every {} s", dir,
-                   std::generic_category().message(errno), refresh_.count() / 1000);
+      all_watched_ = false;
+      // Once per directory: the periodic re-read tries again quietly.
+      if (warned_.insert(dir).second) {
+        spdlog::warn("targets files: cannot watch {} ({}); re-reading every {} s", dir,
+                     std::generic_category().message(errno), refresh_.count() / 1000);
+      }
       continue;
     }
+    if (warned_.erase(dir) > 0) spdlog::info("targets files: watching {}", dir);
     watches_.push_back(wd);
   }
 }
@@ -121,6 +127,8 @@ void TargetsFilesWatch::Run() {
     }
     // A quiet period: after events, or at the refresh time.
     if (pending || Clock::now() >= next_refresh) {
+      // A directory that did not exist may exist now.
+      if (!pending && !all_watched_) Rewatch();
       pending = false;
       next_refresh = Clock::now() + refresh_;
       on_change_();

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <functional>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -47,7 +48,11 @@ class TargetsFilesWatch {
   std::mutex mu_;
   std::vector<std::string> patterns_;  // guarded by mu_
   bool stopping_ = false;              // guarded by mu_
-  std::vector<int> watches_;           // the thread's own
+  // The thread's own: the watches, whether every directory has one, and
+  // the directories a failure was logged for.
+  std::vector<int> watches_;
+  bool all_watched_ = true;
+  std::set<std::string> warned_;
   std::thread thread_;
 };
 
