@@ -61,10 +61,13 @@ Daemon::Daemon(config::Config config, std::string config_path, DaemonDeps deps)
       store_(MEMWATCH_VERSION),
       endpoint_(&store_),
       delivery_(&notification_metrics_, deps.clock),
-      reloader_(std::move(config), this),
+      targets_(&store_),
+      reloader_(targets_.SetBase(std::move(config), WallSeconds()), this),
       sampling_(reloader_.running(), &store_, &families_, deps.clock),
       evictions_(reloader_.running(), &families_, deps.clock),
-      polling_(reloader_.running(), &store_, &delivery_, deps.clock, deps.id_nonce) {
+      polling_(reloader_.running(), &store_, &delivery_, deps.clock, deps.id_nonce),
+      files_watch_([this] { OnTargetsFilesChanged(); }) {
+  targets_.PublishPlacements(reloader_.running());
   polling_.SetKeyFamilySource(&families_);
   evictions_.SetEvictionObserver([this](const std::string& target) { polling_.PollSoon(target); });
   polling_.SetHealthObserver([this](const PolledHealth& h) {
@@ -103,6 +106,7 @@ int Daemon::Start() {
   sampling_.Start();
   evictions_.Start();
   polling_.Start();
+  if (!targets_.patterns().empty()) files_watch_.Watch(targets_.patterns());
   return kExitOk;
 }
 
@@ -135,7 +139,11 @@ void Daemon::Reload() {
     spdlog::error("reload of {} failed; keeping the running config:", config_path_);
     LogLines(spdlog::level::err, config::ErrorReport(loaded.errors));
   } else {
-    const ReloadOutcome outcome = reloader_.Apply(std::move(*loaded.config));
+    std::lock_guard lock(apply_mu_);
+    const ReloadOutcome outcome =
+        reloader_.Apply(targets_.SetBase(std::move(*loaded.config), WallSeconds()));
+    targets_.PublishPlacements(reloader_.running());
+    if (!targets_.patterns().empty()) files_watch_.Watch(targets_.patterns());
     store_.RecordReload(outcome.ok(), WallSeconds());
     const config::Config& now = reloader_.running();
     spdlog::info("reloaded {}: {} target(s), {} receiver(s); changed: {}", config_path_,
@@ -148,9 +156,23 @@ void Daemon::Reload() {
   deps_.notifier->Ready();
 }
 
+void Daemon::OnTargetsFilesChanged() {
+  std::lock_guard lock(apply_mu_);
+  std::optional<config::Config> next = targets_.Refresh(WallSeconds());
+  if (!next) return;
+  const ReloadOutcome outcome = reloader_.Apply(std::move(*next));
+  targets_.PublishPlacements(reloader_.running());
+  spdlog::info("targets files: {} target(s); changed: {}", reloader_.running().targets.size(),
+               DescribeChanges(outcome.changes));
+  for (const std::string& failure : outcome.failures) {
+    spdlog::error("targets files: not applied: {}", failure);
+  }
+}
+
 void Daemon::Stop() {
   if (stopped_) return;
   stopped_ = true;
+  files_watch_.Stop();
   deps_.notifier->Stopping();
   evictions_.Stop();  // first: it asks polling_ for polls
   polling_.Stop();
@@ -190,7 +212,12 @@ void Daemon::UpdateReadiness() {
 void Daemon::PingWatchdog() {
   // Only while the poller makes progress, so a stuck poll loop gets the
   // daemon restarted.
-  if (deps_.clock->Now() - polling_.LastActivity() < MaxQuiet(reloader_.running())) {
+  Duration max_quiet{};
+  {
+    std::lock_guard lock(apply_mu_);
+    max_quiet = MaxQuiet(reloader_.running());
+  }
+  if (deps_.clock->Now() - polling_.LastActivity() < max_quiet) {
     deps_.notifier->Watchdog();
   }
 }

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <random>
 #include <string>
 
@@ -23,6 +24,8 @@
 #include "app/polling.h"
 #include "app/reloader.h"
 #include "app/systemd_notify.h"
+#include "app/target_source.h"
+#include "app/targets_files_watch.h"
 #include "config/config.h"
 #include "memwatch/clock.h"
 #include "metrics/metrics_store.h"
@@ -68,6 +71,10 @@ class Daemon final : private Reloadable {
   Status ConfigureAlerting(const alerting::AlertingConfig& alerting) override;
   void ApplyPolling(const config::Config& config) override;
 
+  // On the targets files watcher's thread: re-reads the files and applies
+  // what changed as a reload does (Reloader), under apply_mu_.
+  void OnTargetsFilesChanged();
+
   // Marks the daemon ready once the first poll round is complete.
   void UpdateReadiness();
   // Pings the watchdog iff the poller made progress recently.
@@ -82,11 +89,16 @@ class Daemon final : private Reloadable {
   metrics::NotificationMetrics notification_metrics_;
   MetricsEndpoint endpoint_;
   AlertDelivery delivery_;
+  // Serialises what applies a config: Reload() on the main thread and
+  // OnTargetsFilesChanged() on the watcher's; guards targets_ and reloader_.
+  std::mutex apply_mu_;
+  TargetSource targets_;  // before reloader_, which starts from what it builds
   Reloader reloader_;
   KeyFamilyBoard families_;  // before sampling_ and polling_, which use it
   KeyspaceSampling sampling_;
   EvictionWatch evictions_;
   Polling polling_;
+  TargetsFilesWatch files_watch_;  // after what its callback uses
   bool ready_ = false;
   bool stopped_ = false;
 };

@@ -40,6 +40,17 @@ struct TargetConfig {
   // The global `keyspace:` block with the target's own laid over it.
   KeyspaceSettings keyspace;
   int line = 0;  // where it is defined, for messages
+  // "" for a target of the config's `targets:`; else the targets file (of
+  // `targets_files:`) it was read from.
+  std::string targets_file;
+};
+
+// `shard: {index, count}`: this daemon watches the targets whose name
+// hashes to `index` modulo `count` (discovery::ShardOf). 0 <= index < count.
+struct ShardConfig {
+  uint64_t index = 0;
+  uint64_t count = 1;
+  bool operator==(const ShardConfig&) const = default;
 };
 
 struct Config {
@@ -54,6 +65,14 @@ struct Config {
   checks::ChecksBlock checks;  // global overrides
   KeyspaceBlock keyspace;      // the global `keyspace:` block, as written
   std::vector<TargetConfig> targets;
+  // `targets_files:` glob patterns of Prometheus file_sd files, absolute
+  // (a relative one is resolved against the config file's directory).
+  std::vector<std::string> targets_files;
+  std::optional<ShardConfig> shard;
+  // What a target read from targets_files starts from: target_defaults
+  // resolved (credentials read, TLS block) and the global keyspace block;
+  // no name or address. See config/targets_file.h, MakeFileTarget.
+  TargetConfig file_target_defaults;
   alerting::AlertingConfig alerting;  // state_dir, alerting:, receivers:
 };
 

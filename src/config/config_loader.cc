@@ -1,6 +1,7 @@
 #include "config/config_loader.h"
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <map>
 #include <utility>
@@ -38,6 +39,10 @@ struct FileSpec {
   AlertingSpec alerting;
   // Read once the target names are known: receivers may filter on them.
   std::optional<Value> receivers;
+  // `targets:` with no target, or absent (nullopt and !targets_seen):
+  // an error unless targets_files names where the targets are.
+  std::optional<Value> empty_targets;
+  bool targets_seen = false;
 };
 
 // ---- Top-level keys --------------------------------------------------------
@@ -102,8 +107,9 @@ void ReadGlobalKeyspace(Walker& w, const Value& v, FileSpec& f) {
 }
 
 void ReadTargets(Walker& w, const Value& v, FileSpec& f) {
+  f.targets_seen = true;
   if (v.node.IsNull() || (v.node.IsSequence() && v.node.size() == 0)) {
-    w.Error(v, std::string(kNoTargets));
+    f.empty_targets = v;
     return;
   }
   w.ForEachItem(v, [&](const Value& item) {
@@ -111,6 +117,67 @@ void ReadTargets(Walker& w, const Value& v, FileSpec& f) {
     target.where = item;
     w.ReadFields<TargetSpec>(item, TargetFields(), target);
   });
+}
+
+// A glob pattern whose file name ends in .yml, .yaml or .json, as
+// Prometheus's file_sd requires; relative to the config file's directory.
+void ReadTargetsFiles(Walker& w, const Value& v, FileSpec& f) {
+  w.ForEachOneOrMore(v, "a list of file patterns", [&](const Value& item) {
+    std::optional<std::string> pattern = w.NonEmptyString(item, "a file pattern");
+    if (!pattern) return;
+    const std::string base = std::filesystem::path(*pattern).filename().string();
+    if (!base.ends_with(".yml") && !base.ends_with(".yaml") && !base.ends_with(".json")) {
+      w.Error(item, fmt::format("expected a file pattern ending in .yml, .yaml or .json, such as "
+                                "/etc/redis-memwatch/targets.d/*.yml, got '{}'",
+                                *pattern));
+      return;
+    }
+    f.config.targets_files.push_back(ResolveConfigPath(*pattern, w.file()));
+  });
+}
+
+// A whole number >= `min`.
+std::optional<uint64_t> ReadCount(Walker& w, const Value& v, uint64_t min) {
+  const std::optional<std::string> text = w.String(v);
+  if (!text) return std::nullopt;
+  const std::string_view digits = *text;
+  uint64_t n = 0;
+  const std::from_chars_result r = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+  const bool whole = r.ec == std::errc() && r.ptr == digits.data() + digits.size();
+  if (!whole || n < min) {
+    w.Error(v, fmt::format("expected a whole number of at least {}, got '{}'", min, digits));
+    return std::nullopt;
+  }
+  return n;
+}
+
+struct ShardSpec {
+  std::optional<Located<uint64_t>> index;
+  std::optional<uint64_t> count;
+};
+
+void ReadShardIndex(Walker& w, const Value& v, ShardSpec& s) {
+  if (std::optional<uint64_t> n = ReadCount(w, v, 0)) s.index = {*n, v};
+}
+
+void ReadShardCount(Walker& w, const Value& v, ShardSpec& s) { s.count = ReadCount(w, v, 1); }
+
+constexpr Field<ShardSpec> kShardFields[] = {
+    {"index", ReadShardIndex, "missing; expected this daemon's shard, 0 to count - 1"},
+    {"count", ReadShardCount, "missing; expected how many shards the targets are split into"},
+};
+
+void ReadShard(Walker& w, const Value& v, FileSpec& f) {
+  ShardSpec spec;
+  const size_t errors_before = w.error_count();
+  w.ReadFields<ShardSpec>(v, kShardFields, spec);
+  if (w.error_count() != errors_before || !spec.index || !spec.count) return;
+  if (spec.index->value >= *spec.count) {
+    w.Error(spec.index->at, fmt::format("expected a shard index from 0 to {} (count - 1), got {}",
+                                        *spec.count - 1, spec.index->value));
+    return;
+  }
+  f.config.shard = config::ShardConfig{spec.index->value, *spec.count};
 }
 
 void ReadDefaults(Walker& w, const Value& v, FileSpec& f) {
@@ -133,17 +200,19 @@ void ReadAlerting(Walker& w, const Value& v, FileSpec& f) { ReadAlertingBlock(w,
 void ReadReceiversLater(Walker&, const Value& v, FileSpec& f) { f.receivers = v; }
 
 constexpr Field<FileSpec> kTopLevelFields[] = {
-    {"listen", ReadListen},             // default kDefaultListen
-    {"route_prefix", ReadRoutePrefix},  // default "" (the root)
-    {"interval", ReadInterval},         // default 1s
-    {"timeout", ReadTimeout},           // default 500ms
-    {"checks", ReadGlobalChecks},       // default: no overrides
-    {"keyspace", ReadGlobalKeyspace},   // default: sample primaries (keyspace_settings.h)
-    {"target_defaults", ReadDefaults},  // default: none
-    {"targets", ReadTargets, kNoTargets},
-    {"state_dir", ReadStateDir},        // default $STATE_DIRECTORY, else kDefaultStateDir
-    {"alerting", ReadAlerting},         // default: every alerting default
-    {"receivers", ReadReceiversLater},  // default: none (alerting off)
+    {"listen", ReadListen},               // default kDefaultListen
+    {"route_prefix", ReadRoutePrefix},    // default "" (the root)
+    {"interval", ReadInterval},           // default 1s
+    {"timeout", ReadTimeout},             // default 500ms
+    {"checks", ReadGlobalChecks},         // default: no overrides
+    {"keyspace", ReadGlobalKeyspace},     // default: sample primaries (keyspace_settings.h)
+    {"target_defaults", ReadDefaults},    // default: none
+    {"targets", ReadTargets},             // required unless targets_files is given
+    {"targets_files", ReadTargetsFiles},  // default: none
+    {"shard", ReadShard},                 // default: every target
+    {"state_dir", ReadStateDir},          // default $STATE_DIRECTORY, else kDefaultStateDir
+    {"alerting", ReadAlerting},           // default: every alerting default
+    {"receivers", ReadReceiversLater},    // default: none (alerting off)
 };
 
 // ---- Cross-key rules -------------------------------------------------------
@@ -292,13 +361,42 @@ alerting::AlertingConfig BuildAlerting(Walker& w, FileSpec& spec, const Config& 
   return out;
 }
 
-Config Validate(Walker& w, FileSpec& spec, const EnvLookup& env) {
+// What a target of targets_files starts from: target_defaults with no name
+// or address, its rules checked here (once, at the defaults' lines).
+TargetConfig FileTargetDefaults(Walker& w, const FileSpec& spec, const KeyspaceBlock& keyspace) {
+  TargetSpec probe;
+  if (spec.target_defaults) {
+    probe.where = spec.target_defaults->where;
+    ApplyTargetDefaults(*spec.target_defaults, probe);
+    probe.username_inherited = false;
+    probe.tls.reset();  // ResolveTls needs an address; taken as a block below
+  }
+  std::map<std::string, int> no_names;
+  TargetConfig out = BuildTarget(w, probe, keyspace, no_names);
+  if (spec.target_defaults && spec.target_defaults->tls && !spec.target_defaults->tls->disabled) {
+    out.tls = spec.target_defaults->tls->settings;
+  }
+  out.line = 0;
+  return out;
+}
+
+Config Validate(Walker& w, FileSpec& spec, const Value& root, const EnvLookup& env) {
   Config config = std::move(spec.config);
   std::map<std::string, int> first_lines;
+  if (config.targets_files.empty()) {
+    if (spec.empty_targets) {
+      w.Error(*spec.empty_targets, std::string(kNoTargets));
+    } else if (!spec.targets_seen) {
+      w.Error(root.mark, JoinPath(root.path, "targets"), std::string(kNoTargets));
+    }
+  }
   if (spec.target_defaults) CheckTargetDefaults(w, *spec.target_defaults);
   for (TargetSpec& target : spec.targets) {
     if (spec.target_defaults) ApplyTargetDefaults(*spec.target_defaults, target);
     config.targets.push_back(BuildTarget(w, target, config.keyspace, first_lines));
+  }
+  if (!config.targets_files.empty()) {
+    config.file_target_defaults = FileTargetDefaults(w, spec, config.keyspace);
   }
   config.alerting = BuildAlerting(w, spec, config, env);
   return config;
@@ -333,8 +431,9 @@ LoadResult LoadConfigText(std::string_view yaml, const std::string& file_name,
                                Walker::Describe(doc->root)));
     } else if (doc) {
       FileSpec spec;
-      walker.ReadFields<FileSpec>(Value{doc->root, "", doc->root.Mark()}, kTopLevelFields, spec);
-      config = Validate(walker, spec, env);
+      const Value root{doc->root, "", doc->root.Mark()};
+      walker.ReadFields<FileSpec>(root, kTopLevelFields, spec);
+      config = Validate(walker, spec, root, env);
     }
   } catch (const YAML::Exception& e) {
     // Not expected once parsed; keep it from crossing the module's edge.
@@ -354,6 +453,7 @@ std::vector<std::string> KnownConfigKeys() {
   for (const Field<TargetSpec>& f : TargetFields()) {
     keys.push_back("targets[]." + std::string(f.key));
   }
+  for (const Field<ShardSpec>& f : kShardFields) keys.push_back("shard." + std::string(f.key));
   for (const std::string& k : TlsKeys()) keys.push_back("targets[].tls." + k);
   for (const Field<TargetSpec>& f : DefaultableTargetFields()) {
     keys.push_back("target_defaults." + std::string(f.key));

@@ -56,6 +56,13 @@ inline constexpr std::string_view kReloadSuccessful =
     "redis_memwatch_config_last_reload_successful";
 inline constexpr std::string_view kReloadSuccessTimestamp =
     "redis_memwatch_config_last_reload_success_timestamp_seconds";
+// Where each target comes from and which daemon watches it (docs/fleet.md).
+inline constexpr std::string_view kTargetInfo =
+    "redis_memwatch_target_info";  // {target,group,role,shard,discovered_by}
+inline constexpr std::string_view kTargetsFileLastReadSuccessful =
+    "redis_memwatch_targets_file_last_read_successful";  // {file}
+inline constexpr std::string_view kTargetsFileLastReadTimestamp =
+    "redis_memwatch_targets_file_last_read_timestamp_seconds";  // {file}
 // Continuous keyspace sampling, per target (docs/prometheus.md).
 inline constexpr std::string_view kKeyspacePrefixKeys =
     "redis_memwatch_keyspace_prefix_keys";  // {prefix}

@@ -117,6 +117,9 @@ void MetricsStore::Record(const std::string& target, TargetUpdate u) {
     t.last_success_wall = u.wall_seconds;
     t.limit = u.limit;
     t.time_to_full_seconds = u.time_to_full_seconds;
+    if (t.snapshot.has_value() && t.snapshot->role.has_value()) {
+      t.role = *t.snapshot->role == "slave" ? "replica" : "primary";
+    }
     if (t.snapshot.has_value() && t.snapshot->used_memory.has_value()) {
       t.history.Record(u.wall_seconds, *t.snapshot->used_memory);
     }
@@ -181,6 +184,17 @@ void MetricsStore::RecordReload(bool successful, double wall_seconds) {
   if (successful) reload_success_wall_ = wall_seconds;
 }
 
+void MetricsStore::SetTargetsFiles(std::vector<TargetsFileStatus> files) {
+  std::lock_guard lock(mu_);
+  targets_files_ = std::move(files);
+}
+
+void MetricsStore::SetTargetPlacements(
+    std::map<std::string, TargetPlacement, std::less<>> placements) {
+  std::lock_guard lock(mu_);
+  placements_ = std::move(placements);
+}
+
 void MetricsStore::WriteText(const ChunkSink& sink, size_t chunk_bytes) const {
   TextWriter w(sink, chunk_bytes);
   WriteTo(&w);
@@ -243,6 +257,33 @@ void MetricsStore::WriteTo(TextWriter* w) const {
          [&] { w->Sample({}, reload_ok_ ? 1 : 0); });
   family(kReloadSuccessTimestamp, "Unix time of the last successful configuration load.",
          MetricType::kGauge, [&] { w->Sample({}, reload_success_wall_); });
+  family(kTargetsFileLastReadSuccessful,
+         "1 if the last read of the targets file succeeded; 0 while its last good content is "
+         "used.",
+         MetricType::kGauge, [&] {
+           for (const TargetsFileStatus& f : targets_files_) {
+             w->Sample({{"file", f.file}}, f.ok ? 1 : 0);
+           }
+         });
+  family(kTargetsFileLastReadTimestamp, "Unix time of the last read of the targets file.",
+         MetricType::kGauge, [&] {
+           for (const TargetsFileStatus& f : targets_files_) {
+             w->Sample({{"file", f.file}}, f.read_wall);
+           }
+         });
+  per_target(kTargetInfo,
+             "Where the target comes from and which daemon watches it; always 1. role is "
+             "primary or replica as last polled, \"\" before.",
+             MetricType::kGauge, [&](std::string_view target, const TS& t) {
+               auto p = placements_.find(target);
+               if (p == placements_.end()) return;
+               w->Sample({{"target", target},
+                          {"group", p->second.group},
+                          {"role", t.role},
+                          {"shard", p->second.shard},
+                          {"discovered_by", p->second.discovered_by}},
+                         1);
+             });
   per_target(kRedisUp, "1 if the last poll of the target succeeded.", MetricType::kGauge,
              [&](std::string_view target, const TS& t) {
                if (t.polled) w->Sample({{"target", target}}, t.up ? 1 : 0);

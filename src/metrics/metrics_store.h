@@ -52,6 +52,21 @@ struct TargetUpdate {
   std::optional<bool> tls_insecure;
 };
 
+// One targets file (`targets_files:`): whether its last read succeeded and
+// when it was (Unix time).
+struct TargetsFileStatus {
+  std::string file;
+  bool ok = false;
+  double read_wall = 0;
+};
+
+// Where a target comes from, for redis_memwatch_target_info.
+struct TargetPlacement {
+  std::string group;          // "" for a plain target
+  std::string shard;          // "INDEX/COUNT", "" without sharding
+  std::string discovered_by;  // "config" or "file"
+};
+
 class Histogram {
  public:
   void Observe(double v);
@@ -78,6 +93,11 @@ class MetricsStore {
   void RecordKeyspace(const std::string& target, std::optional<KeyspaceValues> values);
   // The outcome of the last config (re)load; `wall_seconds` is Unix time.
   void RecordReload(bool successful, double wall_seconds);
+  // Replaces the targets files exported; [] exports none.
+  void SetTargetsFiles(std::vector<TargetsFileStatus> files);
+  // Replaces the placement of every target (by name); a target with none
+  // exports no target_info.
+  void SetTargetPlacements(std::map<std::string, TargetPlacement, std::less<>> placements);
   // Exports the alert-delivery families from `n` (not owned; must outlive
   // every scrape), or none for nullptr.
   void SetNotificationMetrics(const NotificationMetrics* n) { notifications_ = n; }
@@ -121,16 +141,19 @@ class MetricsStore {
     Histogram probe;
     std::array<uint64_t, kPollFailureCount> poll_errors{};  // by PollFailure
     std::optional<KeyspaceValues> keyspace;                 // while sampled
+    std::string role;  // "primary" or "replica" as last polled; "" before
   };
 
   void WriteTo(TextWriter* w) const;
 
   const std::string version_;
   mutable std::mutex mu_;
-  std::map<std::string, TargetState, std::less<>> targets_;  // guarded by mu_
-  Histogram lag_;                                            // guarded by mu_
-  bool reload_ok_ = true;                                    // guarded by mu_
-  double reload_success_wall_ = 0;                           // guarded by mu_
+  std::map<std::string, TargetState, std::less<>> targets_;         // guarded by mu_
+  Histogram lag_;                                                   // guarded by mu_
+  bool reload_ok_ = true;                                           // guarded by mu_
+  double reload_success_wall_ = 0;                                  // guarded by mu_
+  std::vector<TargetsFileStatus> targets_files_;                    // guarded by mu_
+  std::map<std::string, TargetPlacement, std::less<>> placements_;  // guarded by mu_
   std::atomic<const NotificationMetrics*> notifications_{nullptr};
   std::atomic<double> refresh_seconds_{1.0};
 };

@@ -82,7 +82,7 @@ TEST(UnknownKeyTest, TopLevelWithoutNearKeyListsTheKeys) {
   EXPECT_EQ(OnlyError(Load(std::string("outbox: /var/lib\n") + kTarget)),
             "memwatch.yaml:1:1: outbox: unknown key 'outbox'; expected one of: listen, "
             "route_prefix, interval, timeout, checks, keyspace, target_defaults, targets, "
-            "state_dir, alerting, "
+            "targets_files, shard, state_dir, alerting, "
             "receivers");
 }
 

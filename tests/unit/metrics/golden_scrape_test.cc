@@ -83,6 +83,7 @@ MetricsStore& GoldenStore() {
     redis60.used_memory = 1000;
     redis60.maxmemory = 0;
     redis60.has_keyspace_section = true;
+    redis60.role = "slave";  // target_info says replica
     w.snapshot = redis60;
     w.limit = EffectiveLimit{8000, "total_system_memory"};
     w.time_to_full_seconds = std::numeric_limits<double>::infinity();
@@ -118,6 +119,13 @@ MetricsStore& GoldenStore() {
     KeyspaceValues running;
     running.sampled_keys_total = 10;
     s->RecordKeyspace("down", running);
+
+    // Placements: "never" has none; the shard label as the daemon writes it.
+    s->SetTargetPlacements({{"a", {"", "0/2", "config"}},
+                            {weird, {"", "0/2", "file"}},
+                            {"down", {"", "0/2", "config"}}});
+    s->SetTargetsFiles({{"/etc/redis-memwatch/targets.d/a.yml", true, 1764078000.25},
+                        {"/etc/redis-memwatch/targets.d/broken.json", false, 1764078000.25}});
 
     s->RecordLag(0.0001);
     s->RecordLag(0.002);
