@@ -66,7 +66,15 @@ Daemon::Daemon(config::Config config, std::string config_path, DaemonDeps deps)
       sampling_(reloader_.running(), &store_, &families_, deps.clock),
       evictions_(reloader_.running(), &families_, deps.clock),
       polling_(reloader_.running(), &store_, &delivery_, deps.clock, deps.id_nonce),
-      files_watch_([this] { OnTargetsFilesChanged(); }) {
+      files_watch_([this] { OnTargetsFilesChanged(); }),
+      discovery_(
+          MakeGroupDiscoverer,
+          [this](const std::string& group, std::vector<DiscoveredNode> nodes) {
+            OnDiscovered(group, std::move(nodes));
+          },
+          [this](const std::string& group, std::vector<Finding> findings) {
+            polling_.SubmitGroupFindings(group, std::move(findings));
+          }) {
   targets_.PublishPlacements(reloader_.running());
   polling_.SetKeyFamilySource(&families_);
   evictions_.SetEvictionObserver([this](const std::string& target) { polling_.PollSoon(target); });
@@ -107,6 +115,7 @@ int Daemon::Start() {
   evictions_.Start();
   polling_.Start();
   if (!targets_.patterns().empty()) files_watch_.Watch(targets_.patterns());
+  ApplyDiscovery();
   return kExitOk;
 }
 
@@ -153,7 +162,30 @@ void Daemon::Reload() {
       spdlog::error("reload of {}: not applied: {}", config_path_, failure);
     }
   }
+  ApplyDiscovery();
   deps_.notifier->Ready();
+}
+
+void Daemon::ApplyDiscovery() {
+  std::vector<config::TargetConfig> groups;
+  {
+    std::lock_guard lock(apply_mu_);
+    groups = targets_.groups();
+  }
+  discovery_.Apply(groups);
+}
+
+void Daemon::OnDiscovered(const std::string& group, std::vector<DiscoveredNode> nodes) {
+  std::lock_guard lock(apply_mu_);
+  std::optional<config::Config> next = targets_.SetDiscovered(group, std::move(nodes));
+  if (!next) return;
+  const ReloadOutcome outcome = reloader_.Apply(std::move(*next));
+  targets_.PublishPlacements(reloader_.running());
+  spdlog::info("{}: {} target(s) now; changed: {}", group, reloader_.running().targets.size(),
+               DescribeChanges(outcome.changes));
+  for (const std::string& failure : outcome.failures) {
+    spdlog::error("{}: discovered nodes not applied: {}", group, failure);
+  }
 }
 
 void Daemon::OnTargetsFilesChanged() {
@@ -173,6 +205,7 @@ void Daemon::Stop() {
   if (stopped_) return;
   stopped_ = true;
   files_watch_.Stop();
+  discovery_.Stop();  // before polling_, which its callbacks use
   deps_.notifier->Stopping();
   evictions_.Stop();  // first: it asks polling_ for polls
   polling_.Stop();

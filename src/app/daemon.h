@@ -8,7 +8,8 @@
 // systemd watchdog); Polling runs the poller thread, which parses, checks
 // and evaluates alerts; AlertDelivery runs a store thread and one worker per
 // receiver; KeyspaceSampling runs the keyspace sampler thread and
-// EvictionWatch one thread per target with protected keys; the HTTP
+// EvictionWatch one thread per target with protected keys;
+// DiscoveryRunner one thread per Sentinel group or cluster; the HTTP
 // server reads requests on one thread and writes /metrics on two.
 #pragma once
 
@@ -18,6 +19,7 @@
 #include <string>
 
 #include "app/alert_delivery.h"
+#include "app/discovery_runner.h"
 #include "app/eviction_watch.h"
 #include "app/keyspace_sampling.h"
 #include "app/metrics_endpoint.h"
@@ -75,6 +77,13 @@ class Daemon final : private Reloadable {
   // what changed as a reload does (Reloader), under apply_mu_.
   void OnTargetsFilesChanged();
 
+  // On a group's discovery thread: applies the nodes found for `group` as
+  // a reload does, under apply_mu_.
+  void OnDiscovered(const std::string& group, std::vector<DiscoveredNode> nodes);
+  // Runs discovery for the groups of the running config. Not under
+  // apply_mu_ (the runner joins threads that take it).
+  void ApplyDiscovery();
+
   // Marks the daemon ready once the first poll round is complete.
   void UpdateReadiness();
   // Pings the watchdog iff the poller made progress recently.
@@ -99,6 +108,7 @@ class Daemon final : private Reloadable {
   EvictionWatch evictions_;
   Polling polling_;
   TargetsFilesWatch files_watch_;  // after what its callback uses
+  DiscoveryRunner discovery_;      // after what its callbacks use
   bool ready_ = false;
   bool stopped_ = false;
 };

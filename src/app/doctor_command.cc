@@ -228,6 +228,15 @@ int RunDoctor(const Command& cmd) {
     config.timeout = d.value();
   }
 
+  // Groups are discovered by the daemon; doctor checks the addresses given.
+  std::erase_if(config.targets, [](const config::TargetConfig& t) {
+    if (!t.IsGroup()) return false;
+    (void)std::fprintf(stderr,
+                       "redis-memwatch doctor: %s: a Sentinel group or cluster is not checked "
+                       "here; run doctor on one of its nodes' addresses\n",
+                       t.name.c_str());
+    return true;
+  });
   poller::PollerOptions options;
   options.timeout = config.timeout;
   std::vector<poller::PollResult> results =

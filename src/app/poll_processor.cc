@@ -219,7 +219,7 @@ PollEffects PollProcessor::Process(const poller::PollResult& r, WallTime wall_no
   }
 
   std::vector<Finding> findings = t.monitor->Observe(obs);
-  LogChanges(t, findings);
+  LogChanges(t.name, t.active, findings);
   // The caller hands these over after the store below is updated: at most
   // a scrape's hold of the store's lock (one family or batch of targets).
   effects.notifications = alerts_.Evaluate(t.name, findings, r.finished, wall_now);
@@ -238,7 +238,18 @@ PollEffects PollProcessor::Process(const poller::PollResult& r, WallTime wall_no
   return effects;
 }
 
-void PollProcessor::LogChanges(const Target& t, const std::vector<Finding>& next) const {
+PollEffects PollProcessor::ProcessGroup(const std::string& name, std::vector<Finding> findings,
+                                        MonoTime now, WallTime wall_now) {
+  PollEffects effects;
+  std::vector<Finding>& active = group_active_[name];
+  LogChanges(name, active, findings);
+  effects.notifications = alerts_.Evaluate(name, findings, now, wall_now);
+  active = std::move(findings);
+  return effects;
+}
+
+void PollProcessor::LogChanges(const std::string& name, const std::vector<Finding>& before_all,
+                               const std::vector<Finding>& next) {
   auto find = [](const std::vector<Finding>& v, const std::string& check) -> const Finding* {
     for (const Finding& f : v) {
       if (f.check == check) return &f;
@@ -246,17 +257,17 @@ void PollProcessor::LogChanges(const Target& t, const std::vector<Finding>& next
     return nullptr;
   };
   for (const Finding& f : next) {
-    const Finding* before = find(t.active, f.check);
+    const Finding* before = find(before_all, f.check);
     if (before == nullptr || before->severity != f.severity) {
       auto level = f.severity == Severity::kCritical  ? spdlog::level::err
                    : f.severity == Severity::kWarning ? spdlog::level::warn
                                                       : spdlog::level::info;
-      spdlog::log(level, "{}: {} {}: {}", t.name, SeverityName(f.severity), f.check, f.summary);
+      spdlog::log(level, "{}: {} {}: {}", name, SeverityName(f.severity), f.check, f.summary);
     }
   }
-  for (const Finding& f : t.active) {
+  for (const Finding& f : before_all) {
     if (find(next, f.check) == nullptr) {
-      spdlog::info("{}: resolved {}", t.name, f.check);
+      spdlog::info("{}: resolved {}", name, f.check);
     }
   }
 }

@@ -8,6 +8,7 @@
 // Reconfigure.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -85,6 +86,12 @@ class PollProcessor {
   // (`finished`); `wall_now` is only for what people read.
   PollEffects Process(const poller::PollResult& result, WallTime wall_now);
 
+  // Findings about group `name` as a whole (a Sentinel group's or a
+  // cluster's, from its discovery): logged when they change and evaluated
+  // by the alert state machine under the group's name, like a target's.
+  PollEffects ProcessGroup(const std::string& name, std::vector<Finding> findings, MonoTime now,
+                           WallTime wall_now);
+
   // True iff target `name` is currently polled at the fast interval.
   bool FastPolling(const std::string& name) const;
 
@@ -119,7 +126,8 @@ class PollProcessor {
   void UpdatePollingMode(Target& t, const Snapshot* snapshot, std::optional<EffectiveLimit> limit,
                          PollEffects* effects);
 
-  void LogChanges(const Target& t, const std::vector<Finding>& next) const;
+  static void LogChanges(const std::string& name, const std::vector<Finding>& before,
+                         const std::vector<Finding>& next);
 
   metrics::MetricsStore* store_;
   const KeyFamilyBoard* families_ = nullptr;
@@ -127,6 +135,7 @@ class PollProcessor {
   Duration fast_interval_;
   std::vector<Target> targets_;  // index = PollResult::target_index
   std::vector<WatchedTarget> watched_;
+  std::map<std::string, std::vector<Finding>> group_active_;  // each group's last findings
   ContainerLimits container_limits_;
   size_t pending_first_ = 0;
 };

@@ -54,6 +54,15 @@ void Polling::OnResult(const poller::PollResult& result) {
   Carry(std::move(effects));
 }
 
+void Polling::SubmitGroupFindings(const std::string& name, std::vector<Finding> findings) {
+  PollEffects effects;
+  {
+    std::lock_guard lock(mu_);
+    effects = processor_.ProcessGroup(name, std::move(findings), clock_->Now(), clock_->WallNow());
+  }
+  Carry(std::move(effects));
+}
+
 void Polling::Carry(PollEffects effects) {
   if (effects.health && health_) health_(*effects.health);
   if (!effects.notifications.empty()) sink_->Submit(std::move(effects.notifications));

@@ -43,6 +43,11 @@ class Polling {
   // Polls target `name` at once (Poller::PollSoon). Thread-safe.
   void PollSoon(const std::string& name) { poller_.PollSoon(name); }
 
+  // Evaluates the findings about group `name` as a whole
+  // (PollProcessor::ProcessGroup) and carries out what they ask.
+  // Thread-safe.
+  void SubmitGroupFindings(const std::string& name, std::vector<Finding> findings);
+
   // Starts the poller thread: every target is polled at once.
   void Start();
   // Applies targets, interval, timeout, check settings and the alerting

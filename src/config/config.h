@@ -21,6 +21,26 @@ namespace memwatch::config {
 inline constexpr int kDefaultPort = 9479;
 inline constexpr const char* kDefaultListen = "127.0.0.1:9479";
 
+// How often a group's nodes are discovered again (`interval:` of a
+// sentinel: or cluster: block); a failover is followed sooner.
+inline constexpr Duration kDefaultDiscoveryInterval = std::chrono::seconds(30);
+
+// A `sentinel:` block: the target is the group of data nodes that these
+// sentinels monitor as `master_name`.
+struct SentinelGroup {
+  std::vector<Endpoint> addresses;  // TCP, at least one
+  std::string master_name;
+  std::optional<Secret> password;  // the sentinels' own (the nodes': the target's)
+  std::optional<TlsSettings> tls;  // the sentinels' own
+  Duration interval = kDefaultDiscoveryInterval;
+};
+
+// A `cluster:` block: the target is the Redis Cluster these nodes belong to.
+struct ClusterGroup {
+  std::vector<Endpoint> seeds;  // TCP, at least one
+  Duration interval = kDefaultDiscoveryInterval;
+};
+
 struct TargetConfig {
   std::string name;
   Endpoint endpoint;
@@ -43,6 +63,18 @@ struct TargetConfig {
   // "" for a target of the config's `targets:`; else the targets file (of
   // `targets_files:`) it was read from.
   std::string targets_file;
+  // A group (issue 15): exactly one of these is set, and `endpoint` is
+  // unused; the daemon polls the group's discovered nodes instead.
+  std::optional<SentinelGroup> sentinel;
+  std::optional<ClusterGroup> cluster;
+  // A discovered node: its group's name, how it was found ("sentinel",
+  // "cluster"), its role as discovery saw it ("primary", "replica") and,
+  // in a cluster, its shard's label. All "" for a configured target.
+  std::string group;
+  std::string discovered_by;
+  std::string role;
+  std::string shard;
+  bool IsGroup() const { return sentinel.has_value() || cluster.has_value(); }
 };
 
 // `shard: {index, count}`: this daemon watches the targets whose name

@@ -296,6 +296,28 @@ void ResolveTls(Walker& w, const TargetSpec& spec, TargetConfig& out) {
   }
 }
 
+// A target has exactly one of address, sentinel: and cluster:. A group's
+// `tls:` applies to its data nodes.
+void ResolveGroup(Walker& w, const TargetSpec& spec, TargetConfig& out) {
+  if (!spec.where.node.IsMap()) return;  // reported as not a mapping
+  const int given = (spec.address_seen ? 1 : 0) + (spec.sentinel ? 1 : 0) + (spec.cluster ? 1 : 0);
+  if (given == 0) {
+    w.Error(spec.where.mark, JoinPath(spec.where.path, "address"),
+            "missing; expected host:port, [ipv6]:port, unix:/path/redis.sock or "
+            "redis://host:port, or a sentinel: or cluster: block");
+    return;
+  }
+  if (given > 1) {
+    const Value& at = spec.cluster ? spec.cluster->where : spec.sentinel->where;
+    w.Error(at, "a target is one of: an address, a sentinel: group or a cluster:; keep one");
+    return;
+  }
+  if (spec.sentinel) out.sentinel = BuildSentinelGroup(w, *spec.sentinel);
+  if (spec.cluster) out.cluster = BuildClusterGroup(w, *spec.cluster);
+  if (out.IsGroup() && spec.tls && !spec.tls->disabled) out.tls = spec.tls->settings;
+  if (out.IsGroup()) out.display_address = spec.sentinel ? "sentinel" : "cluster";
+}
+
 // Applies the rules that involve several keys or targets. `first_lines`
 // maps the names seen so far to the line that defined them.
 TargetConfig BuildTarget(Walker& w, const TargetSpec& spec, const KeyspaceBlock& global_keyspace,
@@ -393,7 +415,9 @@ Config Validate(Walker& w, FileSpec& spec, const Value& root, const EnvLookup& e
   if (spec.target_defaults) CheckTargetDefaults(w, *spec.target_defaults);
   for (TargetSpec& target : spec.targets) {
     if (spec.target_defaults) ApplyTargetDefaults(*spec.target_defaults, target);
-    config.targets.push_back(BuildTarget(w, target, config.keyspace, first_lines));
+    TargetConfig& built =
+        config.targets.emplace_back(BuildTarget(w, target, config.keyspace, first_lines));
+    ResolveGroup(w, target, built);
   }
   if (!config.targets_files.empty()) {
     config.file_target_defaults = FileTargetDefaults(w, spec, config.keyspace);
@@ -455,6 +479,9 @@ std::vector<std::string> KnownConfigKeys() {
   }
   for (const Field<ShardSpec>& f : kShardFields) keys.push_back("shard." + std::string(f.key));
   for (const std::string& k : TlsKeys()) keys.push_back("targets[].tls." + k);
+  for (const std::string& k : SentinelKeys()) keys.push_back("targets[].sentinel." + k);
+  for (const std::string& k : TlsKeys()) keys.push_back("targets[].sentinel.tls." + k);
+  for (const std::string& k : ClusterKeys()) keys.push_back("targets[].cluster." + k);
   for (const Field<TargetSpec>& f : DefaultableTargetFields()) {
     keys.push_back("target_defaults." + std::string(f.key));
   }

@@ -37,6 +37,7 @@ void ReadName(Walker& w, const Value& v, TargetSpec& t) {
 }
 
 void ReadAddress(Walker& w, const Value& v, TargetSpec& t) {
+  t.address_seen = true;
   std::optional<std::string> text = w.String(v);
   if (!text) return;
   Result<ParsedAddress> address = ParseAddress(*text);
@@ -50,6 +51,14 @@ void ReadAddress(Walker& w, const Value& v, TargetSpec& t) {
 void ReadChecks(Walker& w, const Value& v, TargetSpec& t) { ReadChecksBlock(w, v, t.checks); }
 
 void ReadKeyspace(Walker& w, const Value& v, TargetSpec& t) { ReadKeyspaceBlock(w, v, t.keyspace); }
+
+void ReadSentinel(Walker& w, const Value& v, TargetSpec& t) {
+  ReadSentinelSpec(w, v, t.sentinel.emplace());
+}
+
+void ReadCluster(Walker& w, const Value& v, TargetSpec& t) {
+  ReadClusterSpec(w, v, t.cluster.emplace());
+}
 
 // ---- Keys target_defaults may set for every target -------------------------
 
@@ -103,18 +112,25 @@ void RejectChecks(Walker& w, const Value& v, TargetSpec&) {
           "applies to every target");
 }
 
+void RejectGroup(Walker& w, const Value& v, TargetSpec&) {
+  w.Error(v, "a Sentinel group or Redis Cluster cannot have a default; give it its own target");
+}
+
 void RejectKeyspace(Walker& w, const Value& v, TargetSpec&) {
   w.Error(v,
           "keyspace cannot be set in target_defaults; use the top-level keyspace: block, which "
           "applies to every target");
 }
 
-constexpr std::array<TargetField, 4> kTargetOnlyFields = {{
+// `address` is required unless `sentinel:` or `cluster:` is given
+// (BuildTarget in config_loader.cc says so when none is).
+constexpr std::array<TargetField, 6> kTargetOnlyFields = {{
     {"name", ReadName, "missing; every target needs a unique name such as coupon-redis"},
-    {"address", ReadAddress,
-     "missing; expected host:port, [ipv6]:port, unix:/path/redis.sock or redis://host:port"},
+    {"address", ReadAddress},
     {"checks", ReadChecks},
     {"keyspace", ReadKeyspace},
+    {"sentinel", ReadSentinel},
+    {"cluster", ReadCluster},
 }};
 
 // A key added here is accepted in every target and in target_defaults;
@@ -128,11 +144,13 @@ constexpr std::array<TargetField, 6> kDefaultableFields = {{
     {"tls", ReadTlsKey},  // default: TLS only for a rediss:// address
 }};
 
-constexpr std::array<TargetField, 4> kNotDefaultableFields = {{
+constexpr std::array<TargetField, 6> kNotDefaultableFields = {{
     {"name", RejectName},
     {"address", RejectAddress},
     {"checks", RejectChecks},
     {"keyspace", RejectKeyspace},
+    {"sentinel", RejectGroup},
+    {"cluster", RejectGroup},
 }};
 
 constexpr auto kTargetFields = Concat(kTargetOnlyFields, kDefaultableFields);

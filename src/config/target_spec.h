@@ -11,6 +11,7 @@
 
 #include "checks/check_settings.h"
 #include "config/address.h"
+#include "config/group_reader.h"
 #include "config/keyspace_settings.h"
 #include "config/tls_reader.h"
 #include "config/yaml_walker.h"
@@ -23,6 +24,7 @@ struct TargetSpec {
   Value where;  // the target's mapping
   std::optional<Located<std::string>> name;
   std::optional<Located<ParsedAddress>> address;
+  bool address_seen = false;  // written, valid or not
   std::optional<Located<std::string>> username;
   std::optional<Located<Secret>> password;
   std::optional<Located<std::string>> password_file;
@@ -41,6 +43,8 @@ struct TargetSpec {
   std::optional<TlsSpec> tls;
   checks::ChecksBlock checks;
   KeyspaceBlock keyspace;
+  std::optional<SentinelSpec> sentinel;  // a group instead of an address
+  std::optional<ClusterSpec> cluster;
 };
 
 // Every key of a `targets:` item, for Walker::ReadFields.

@@ -343,7 +343,7 @@ TEST(TargetDefaultsKeysTest, UnknownKeyWithoutNearKeyListsTheKeys) {
   EXPECT_EQ(OnlyError(Load("target_defaults:\n  db: 2\n" + std::string(testutil::kTarget))),
             "memwatch.yaml:2:3: target_defaults.db: unknown key 'db'; expected one of: "
             "username, password, password_file, provider, memory_limit, tls, name, address, "
-            "checks, keyspace");
+            "checks, keyspace, sentinel, cluster");
 }
 
 TEST(TargetDefaultsKeysTest, NameAndAddressCannotBeDefaulted) {

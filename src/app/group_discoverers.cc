@@ -1,0 +1,15 @@
+#include <utility>
+
+#include "app/cluster_discoverer.h"
+#include "app/group_discovery.h"
+#include "app/sentinel_discoverer.h"
+
+namespace memwatch::app {
+
+std::unique_ptr<GroupDiscoverer> MakeGroupDiscoverer(const config::TargetConfig& group,
+                                                     std::function<void()> wake) {
+  if (group.sentinel) return MakeSentinelDiscoverer(group, std::move(wake));
+  return MakeClusterDiscoverer(group, std::move(wake));
+}
+
+}  // namespace memwatch::app
