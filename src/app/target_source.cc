@@ -64,7 +64,7 @@ void TargetSource::PublishPlacements(const config::Config& running) const {
       // A cluster node's shard is its cluster shard (a cluster is one
       // group: all its nodes are in this daemon's shard).
       placements[t.name] = {t.group, t.discovered_by == "cluster" ? t.shard : shard,
-                            t.discovered_by};
+                            t.discovered_by, t.role};
     } else {
       placements[t.name] = {"", shard, t.targets_file.empty() ? "config" : "file"};
     }

@@ -273,13 +273,14 @@ void MetricsStore::WriteTo(TextWriter* w) const {
          });
   per_target(kTargetInfo,
              "Where the target comes from and which daemon watches it; always 1. role is "
-             "primary or replica as last polled, \"\" before.",
+             "primary or replica as last polled, \"\" before; for a node of a Sentinel group or "
+             "cluster, as its group's discovery last saw it.",
              MetricType::kGauge, [&](std::string_view target, const TS& t) {
                auto p = placements_.find(target);
                if (p == placements_.end()) return;
                w->Sample({{"target", target},
                           {"group", p->second.group},
-                          {"role", t.role},
+                          {"role", p->second.role.empty() ? t.role : p->second.role},
                           {"shard", p->second.shard},
                           {"discovered_by", p->second.discovered_by}},
                          1);

@@ -64,7 +64,10 @@ struct TargetsFileStatus {
 struct TargetPlacement {
   std::string group;          // "" for a plain target
   std::string shard;          // "INDEX/COUNT", "" without sharding
-  std::string discovered_by;  // "config" or "file"
+  std::string discovered_by;  // "config", "file", "sentinel" or "cluster"
+  // A discovered node's role as its group's discovery saw it ("primary",
+  // "replica"); wins over INFO's, which lags behind a failover. "" else.
+  std::string role;
 };
 
 class Histogram {
