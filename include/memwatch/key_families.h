@@ -53,6 +53,10 @@ struct KeyFamilies {
   std::vector<KeyFamily> by_bytes;   // top families by estimated bytes, largest first
   std::vector<KeyFamily> by_no_ttl;  // top families by keys without TTL, most first
   ProtectedKeys protected_keys;
+  // "" when the figures come from the target itself; else the name of the
+  // replica whose sample stands in for this primary (a Sentinel group's or
+  // a cluster shard's: sampling a replica spares the primary the load).
+  std::string sampled_on;
 };
 
 }  // namespace memwatch

@@ -1,6 +1,8 @@
 #include "app/key_family_board.h"
 
+#include <optional>
 #include <utility>
+#include <vector>
 
 namespace memwatch::app {
 
@@ -23,10 +25,31 @@ void KeyFamilyBoard::Remove(const std::string& target) {
   entries_.erase(target);
 }
 
+void KeyFamilyBoard::SetStandIns(std::map<std::string, std::string> stand_ins) {
+  std::lock_guard lock(mu_);
+  stand_ins_ = std::move(stand_ins);
+}
+
 std::shared_ptr<const KeyFamilies> KeyFamilyBoard::Get(const std::string& target) const {
   std::lock_guard lock(mu_);
   auto it = entries_.find(target);
-  return it == entries_.end() ? nullptr : it->second;
+  std::shared_ptr<const KeyFamilies> own = it == entries_.end() ? nullptr : it->second;
+  if (own && own->sampled_keys > 0) return own;
+  auto stand_in = stand_ins_.find(target);
+  if (stand_in == stand_ins_.end()) return own;
+  auto other = entries_.find(stand_in->second);
+  if (other == entries_.end() || !other->second) return own;
+  KeyFamilies merged = *other->second;
+  merged.sampled_on = stand_in->second;
+  // Evictions are the primary's own: its eviction watcher records them.
+  merged.protected_keys.evicted_total = own ? own->protected_keys.evicted_total : 0;
+  merged.protected_keys.last_evicted =
+      own ? own->protected_keys.last_evicted : std::optional<MonoTime>();
+  merged.protected_keys.evicted_examples =
+      own ? own->protected_keys.evicted_examples : std::vector<std::string>();
+  merged.protected_keys.eviction_events =
+      own ? own->protected_keys.eviction_events : std::optional<bool>();
+  return std::make_shared<const KeyFamilies>(std::move(merged));
 }
 
 }  // namespace memwatch::app

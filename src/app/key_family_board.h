@@ -36,12 +36,19 @@ class KeyFamilyBoard {
   // Forgets the target (not sampled any more, or removed by a reload).
   void Remove(const std::string& target);
 
-  // Null when nothing was published for `target`.
+  // Primary -> the replica whose sample stands in for it
+  // (SamplingStandIns). Replaces the earlier map.
+  void SetStandIns(std::map<std::string, std::string> stand_ins);
+
+  // Null when nothing was published for `target`. A primary with a
+  // stand-in and no sample of its own gets the stand-in's figures, marked
+  // `sampled_on`, with its own protected-key evictions.
   std::shared_ptr<const KeyFamilies> Get(const std::string& target) const;
 
  private:
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<const KeyFamilies>> entries_;  // guarded by mu_
+  std::map<std::string, std::string> stand_ins_;                       // guarded by mu_
 };
 
 }  // namespace memwatch::app

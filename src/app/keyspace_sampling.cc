@@ -6,12 +6,15 @@
 #include <spdlog/spdlog.h>
 
 #include "app/poll_processor.h"
+#include "app/sampling_stand_ins.h"
 
 namespace memwatch::app {
 
 KeyspaceSampling::KeyspaceSampling(const config::Config& config, metrics::MetricsStore* store,
                                    KeyFamilyBoard* board, const Clock* clock)
-    : store_(store), board_(board), clock_(clock), pending_(SpecsOf(config)) {}
+    : store_(store), board_(board), clock_(clock), pending_(SpecsOf(config)) {
+  board_->SetStandIns(SamplingStandIns(config));
+}
 
 KeyspaceSampling::~KeyspaceSampling() { Stop(); }
 
@@ -21,7 +24,11 @@ std::map<std::string, KeyspaceSampling::Spec> KeyspaceSampling::SpecsOf(
   const std::vector<poller::PollTarget> targets = PollProcessor::PollTargets(config);
   for (size_t i = 0; i < targets.size() && i < config.targets.size(); ++i) {
     out[targets[i].name] = Spec{targets[i], config.targets[i].keyspace,
-                                std::max(config.timeout, kMinSamplerCommandTimeout)};
+                                std::max(config.timeout, kMinSamplerCommandTimeout), "", ""};
+  }
+  for (const auto& [primary, replica] : SamplingStandIns(config)) {
+    out[primary].stand_in = replica;
+    out[replica].stands_in_for = primary;
   }
   return out;
 }
@@ -31,6 +38,7 @@ void KeyspaceSampling::Start() {
 }
 
 void KeyspaceSampling::Apply(const config::Config& config) {
+  board_->SetStandIns(SamplingStandIns(config));
   std::lock_guard lock(mu_);
   pending_ = SpecsOf(config);
 }
@@ -83,11 +91,26 @@ void KeyspaceSampling::TakeSpecs() {
   entries_ = std::move(next);
 }
 
+StandIn KeyspaceSampling::StandInOf(const Spec& spec) {
+  StandIn s;
+  s.has_stand_in = !spec.stand_in.empty();
+  s.stands_in = !spec.stands_in_for.empty();
+  const std::string& other = s.has_stand_in ? spec.stand_in : spec.stands_in_for;
+  if (other.empty()) return s;
+  std::lock_guard lock(mu_);
+  auto it = health_.find(other);
+  if (it != health_.end()) s.other = it->second;
+  return s;
+}
+
 void KeyspaceSampling::TickOne(const std::string& name, Entry& e, const PollHealth& health) {
-  const bool sample = ShouldSample(e.spec.settings, health);
+  const bool sample = ShouldSample(e.spec.settings, health, StandInOf(e.spec));
   if (!sample) {
     if (e.sampling) {
-      spdlog::info("{}: keyspace sampling off (a replica, or keyspace.enabled: false)", name);
+      spdlog::info("{}: keyspace sampling off ({})", name,
+                   e.spec.stand_in.empty()
+                       ? "a replica, or keyspace.enabled: false"
+                       : "replica " + e.spec.stand_in + " samples for this primary");
       e.client.reset();
       e.sampler.reset();
       store_->RecordKeyspace(name, std::nullopt);

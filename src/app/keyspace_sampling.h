@@ -68,6 +68,10 @@ class KeyspaceSampling {
     poller::PollTarget target;
     config::KeyspaceSettings settings;
     Duration command_timeout{};
+    // SamplingStandIns: the replica standing in for this primary, or the
+    // primary this replica stands in for; "" for neither.
+    std::string stand_in;
+    std::string stands_in_for;
     bool operator==(const Spec&) const = default;
   };
   struct Entry {
@@ -84,6 +88,8 @@ class KeyspaceSampling {
   void Loop();
   // Takes a pending Apply (under mu_), building or dropping entries.
   void TakeSpecs();
+  // Whether `spec`'s node has a stand-in or is one, with the other's health.
+  StandIn StandInOf(const Spec& spec);
   void TickOne(const std::string& name, Entry& e, const PollHealth& health);
   bool Stopping();
 

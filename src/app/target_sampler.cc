@@ -6,8 +6,15 @@
 
 namespace memwatch::app {
 
-bool ShouldSample(const config::KeyspaceSettings& settings, const PollHealth& health) {
+bool ShouldSample(const config::KeyspaceSettings& settings, const PollHealth& health,
+                  const StandIn& stand_in) {
   if (settings.enabled) return *settings.enabled;
+  if (stand_in.stands_in) return !health.down && health.replica == true;
+  if (stand_in.has_stand_in) {
+    // The replica is known to be unusable: down, or no longer a replica.
+    const bool replica_usable = !stand_in.other.down && stand_in.other.replica != false;
+    if (replica_usable) return false;
+  }
   return health.replica == false;
 }
 

@@ -50,10 +50,20 @@ inline constexpr Duration kProvisionalEvery = std::chrono::seconds(10);
 // memory pressure.
 inline constexpr double kNearLimitRatio = 0.95;
 
+// Where a group's sampling runs (SamplingStandIns): a primary whose
+// replica stands in for it, or a replica standing in for its primary.
+struct StandIn {
+  bool has_stand_in = false;  // this primary: `other` is its replica
+  bool stands_in = false;     // this replica: stands in for `other`
+  PollHealth other;           // what the poller said about the other node
+};
+
 // True iff a target with `settings` is sampled given what the poller said:
-// enabled: true always, enabled: false never, by default only a target
-// known to be a primary.
-bool ShouldSample(const config::KeyspaceSettings& settings, const PollHealth& health);
+// enabled: true always, enabled: false never; by default only a target
+// known to be a primary, but a group's replica instead of its primary
+// while that replica answers (its primary takes over when it is down).
+bool ShouldSample(const config::KeyspaceSettings& settings, const PollHealth& health,
+                  const StandIn& stand_in = {});
 
 // The sampler and budget options of `settings`.
 keyspace::SamplerOptions SamplerOptionsOf(const config::KeyspaceSettings& settings);

@@ -126,8 +126,9 @@ std::string DescribeFastestGrowing(const KeyFamilies& f) {
 
 std::string DescribeSample(const KeyFamilies& f) {
   return fmt::format(
-      "{} of {} keys sampled, {} cycle", FormatCount(static_cast<int64_t>(f.sampled_keys)),
-      FormatCount(static_cast<int64_t>(f.total_keys)), f.complete ? "full SCAN" : "partial SCAN");
+      "{} of {} keys sampled, {} cycle{}", FormatCount(static_cast<int64_t>(f.sampled_keys)),
+      FormatCount(static_cast<int64_t>(f.total_keys)), f.complete ? "full SCAN" : "partial SCAN",
+      f.sampled_on.empty() ? "" : ", on replica " + f.sampled_on);
 }
 
 void AppendHeaviest(const KeyFamilies* f, std::string* summary) {

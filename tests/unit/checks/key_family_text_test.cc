@@ -91,6 +91,10 @@ TEST(KeyFamilyTextTest, OrdersAndCapsTheNamedFamilies) {
   EXPECT_EQ(growing[2]->prefix, "job3:*");
   EXPECT_EQ(MostWithoutTtl(f).size(), kNamedFamilies);
   EXPECT_EQ(DescribeSample(*Incident()), "250,000 of 250,000 keys sampled, full SCAN cycle");
+  KeyFamilies on_replica = *Incident();
+  on_replica.sampled_on = "orders/10.0.0.2:6379";
+  EXPECT_EQ(DescribeSample(on_replica),
+            "250,000 of 250,000 keys sampled, full SCAN cycle, on replica orders/10.0.0.2:6379");
 }
 
 TEST(KeyFamilyTextTest, NoTtlGrowthNamesTheCulpritAndItsFix) {
