@@ -397,9 +397,12 @@ def write_config(path, targets, interval="1s", timeout="500ms"):
 class Memwatch:
     """Our daemon, started on an ephemeral metrics port read from its log."""
 
-    def __init__(self, workdir, targets, interval="1s", tag="memwatch"):
-        self.config = os.path.join(workdir, f"{tag}.yml")
-        write_config(self.config, targets, interval)
+    def __init__(self, workdir, targets, interval="1s", tag="memwatch", config=None):
+        """config: the path of a config file written by the caller (then
+        `targets` and `interval` are not used)."""
+        self.config = config or os.path.join(workdir, f"{tag}.yml")
+        if config is None:
+            write_config(self.config, targets, interval)
         self.logpath = os.path.join(workdir, f"{tag}.log")
         self.logf = open(self.logpath, "w")
         # BENCH_DAEMON_ENV="K=V K2=V2": extra environment for our daemon only
@@ -460,6 +463,50 @@ class Exporter:
     def stop(self):
         stop(self.proc)
         self.logf.close()
+
+
+# ---------------------------------------------------------------- replayed targets
+
+BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
+FIXTURE = os.path.join(BENCH_DIR, "..", "tests", "fixtures", "info", "redis-7.0.txt")
+
+
+def start_replay(work, count, procs, max_seconds=1800):
+    """`count` replayed targets over `procs` replay_server processes (a burst
+    of 1,000 INFO at once is more than one Python process answers within the
+    daemon's 500 ms timeout on a busy 2-core machine). Returns (processes, ports).
+    Each process holds two descriptors per port (listener and the daemon's
+    connection): RLIMIT_NOFILE is inherited, see raise_nofile()."""
+    servers, ports = [], []
+    per = -(-count // procs)
+    for i in range(procs):
+        n = min(per, count - i * per)
+        if n <= 0:
+            break
+        pfile = os.path.join(work, f"replay-ports-{i}.txt")
+        p = spawn(["/usr/bin/python3", os.path.join(BENCH_DIR, "replay_server.py"),
+                   "--count", str(n), "--info", FIXTURE, "--ports-file", pfile,
+                   "--max-seconds", str(max_seconds)])
+        servers.append((p, pfile))
+    for p, pfile in servers:
+        wait_until(lambda: os.path.exists(pfile) or p.poll() is not None, 60,
+                   "replay_server ports")
+        if p.poll() is not None:
+            raise RuntimeError(f"replay_server exited with {p.returncode}")
+        ports += [int(x) for x in open(pfile).read().split()]
+    return [p for p, _ in servers], ports
+
+
+def raise_nofile(wanted):
+    """Raises this process's soft RLIMIT_NOFILE to at least `wanted` (up to the
+    hard limit); every process spawned afterwards inherits it. Returns the
+    soft limit now in force."""
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        soft = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    return soft
 
 
 # ---------------------------------------------------------------- HTTP

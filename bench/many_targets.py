@@ -15,33 +15,8 @@ import time
 
 import benchlib as b
 
-FIXTURE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "fixtures",
-                       "info", "redis-7.0.txt")
-
-
-def start_replay(work, count, procs):
-    """`count` replayed targets over `procs` replay_server processes (a burst
-    of 1,000 INFO at once is more than one Python process answers within the
-    daemon's 500 ms timeout on a busy 2-core machine). Returns (processes, ports)."""
-    servers, ports = [], []
-    per = -(-count // procs)
-    for i in range(procs):
-        n = min(per, count - i * per)
-        if n <= 0:
-            break
-        pfile = os.path.join(work, f"replay-ports-{i}.txt")
-        p = b.spawn(["/usr/bin/python3", os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                                      "replay_server.py"),
-                     "--count", str(n), "--info", FIXTURE, "--ports-file", pfile,
-                     "--max-seconds", "1800"])
-        servers.append((p, pfile))
-    for p, pfile in servers:
-        b.wait_until(lambda: os.path.exists(pfile) or p.poll() is not None, 60,
-                     "replay_server ports")
-        if p.poll() is not None:
-            raise RuntimeError(f"replay_server exited with {p.returncode}")
-        ports += [int(x) for x in open(pfile).read().split()]
-    return [p for p, _ in servers], ports
+# Kept here too: ab_many_targets.py imports it from this module.
+start_replay = b.start_replay
 
 
 def per_target_counts(text):

@@ -1,7 +1,6 @@
-"""Turns the JSON of footprint.py, scrape_cost.py, redis_cost.py, many_targets.py and
-tls_cost.py (in
-the directory argv[1]) into a summary table against the issue's targets;
-prints it, and with --append FILE appends it as a dated section."""
+"""Turns the JSON of footprint.py, scrape_cost.py, redis_cost.py, many_targets.py,
+tls_cost.py and sharded_fleet.py (in the directory argv[1]) into a summary table
+against the issue's targets; prints it, and with --append FILE appends it as a dated section."""
 
 import argparse
 import json
@@ -10,6 +9,7 @@ import os
 import time
 
 import benchlib as b
+import sharded_fleet
 
 
 def load(d, name):
@@ -186,6 +186,40 @@ def many_rows(t, m):
           f"p99.9 {m['poll_lag_p999_s'] * 1e3:.1f} ms", "", "", on_time)
 
 
+def fleet_rows(t, x):
+    """bench/sharded_fleet.py: N targets over sharded daemons on one machine."""
+    n, k, c, lag = x["targets"], x["shards"], x["coverage"], x["poll_lag"]
+    pre = f"{n} targets at {x['interval_s']} s over {k} shards"
+    ok = (c["union"] == n and c["overlap"] == 0 and c["missing"] == 0 and c["extra"] == 0
+          and c["hashmod_match"])
+    t.add(f"{pre}: every target watched by exactly one daemon (its hashmod shard)",
+          "all, no overlap", f"{c['union']}/{n}, overlap {c['overlap']}", "", "", ok)
+    on_time = x["targets_polled_every_interval"] == n and lag["p99_s"] <= 0.1
+    t.add(f"{pre}: polled on time (every target each interval; poll lag p99 <= 100 ms)",
+          "all, on time", f"{x['targets_polled_every_interval']}/{n} (longest without a "
+          f"successful poll {x['max_gap_s']:.2f} s); lag p50 "
+          f"{lag['p50_s'] * 1e3:.1f} ms, p99 {lag['p99_s'] * 1e3:.1f} ms, p99.9 "
+          f"{lag['p999_s'] * 1e3:.1f} ms", "", "", on_time)
+    e = x.get("exporter")
+    t.add(f"{pre}: CPU of all daemons", "(report)", fmt(x["fleet_cpu_cores"], " cores", 3),
+          f"{e['cpu_cores_extrapolated']:.3f} cores (derived: {e['cpu_cores']:.3f} for a "
+          f"sample of {e['sample_targets']} via /scrape, x {n / e['sample_targets']:.0f})"
+          if e else "", f"{x['fleet_cpu_cores'] / e['cpu_cores_extrapolated']:.2f}" if e else "",
+          None)
+    d = x["daemons"]
+    t.add(f"{pre}: per daemon CPU, max of {k}", "(report)",
+          fmt(max(v["cpu_cores"] for v in d), " cores", 3), "", "", None)
+    t.add(f"{pre}: per daemon RSS (max over window), max of {k}", "(report)",
+          f"{mib(max(v['rss_max_kib'] for v in d)):.1f} MiB "
+          f"(sum {mib(x['fleet_rss_max_kib']):.1f})",
+          f"{mib(e['rss_max_kib']):.1f} MiB (one exporter, sample)" if e else "", "", None)
+    worst = max(v["scrape_ms"]["max"] for v in d)
+    medians = ", ".join(f"{v['scrape_ms']['median']:.0f}" for v in d)
+    t.add(f"{pre}: full /metrics scrape of one daemon, max over all", "(report)",
+          f"{worst:.0f} ms (medians {medians} ms; "
+          f"{b.median([v['scrape_bytes'] for v in d]) / 2**20:.1f} MiB)", "", "", None)
+
+
 def details(f, r, m, s=None, tls=None):
     out = []
     if s:
@@ -256,6 +290,7 @@ def main():
     a = ap.parse_args()
     f, r, m = load(a.dir, "footprint"), load(a.dir, "redis_cost"), load(a.dir, "many_targets")
     s, x = load(a.dir, "scrape_cost"), load(a.dir, "tls_cost")
+    fleet = load(a.dir, "sharded_fleet")
     t = Table()
     if f:
         footprint_rows(t, f)
@@ -267,6 +302,8 @@ def main():
         many_rows(t, m)
     if x:
         tls_rows(t, x)
+    if fleet:
+        fleet_rows(t, fleet)
     mach = b.machine_info()
     meta = (f"- date: {time.strftime('%Y-%m-%d %H:%M:%S %Z')}"
             f"{' (started ' + a.started + ')' if a.started else ''}\n"
@@ -280,7 +317,10 @@ def main():
             f"- CPU is scheduler time (/proc/PID/task/*/schedstat) of every thread unless a row "
             f"says utime+stime (/proc/PID/stat); RSS is VmRSS from /proc/PID/status")
     body = (f"{meta}\n\n{t.markdown()}\n\n{t.met} met, {t.missed} missed.\n\n"
-            f"Details:\n{details(f, r, m, s, x)}\n")
+            + (f"Details:\n{details(f, r, m, s, x)}\n" if f or r or m or s or x else ""))
+    if fleet:
+        body = (body.rstrip("\n") + "\n\nsharded_fleet, per daemon:\n\n"
+                + sharded_fleet.summary(fleet, verdicts=False) + "\n")
     print(body)
     if a.append:
         with open(a.append, "a") as out:

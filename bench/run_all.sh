@@ -2,12 +2,13 @@
 # Every redis-memwatch benchmark, side by side with redis_exporter; prints a
 # summary against the issue's targets and appends it to bench/RESULTS.md.
 #
-#   bench/run_all.sh [PATH-TO-redis-memwatch]      (~18 min)
+#   bench/run_all.sh [PATH-TO-redis-memwatch]      (~21 min)
 #
 # Environment knobs (defaults in brackets):
 #   MEMWATCH_BIN        daemon binary [/work/main/build-bench/src/app/redis-memwatch]
-#   BENCH_SMOKE=1       a few targets and seconds each; RESULTS.md is not written (< 60 s)
-#   BENCH_ONLY          subset of "footprint scrape_cost redis_cost many_targets tls_cost"
+#   BENCH_SMOKE=1       a few targets and seconds each; RESULTS.md is not written (about a minute)
+#   BENCH_ONLY          subset of "footprint scrape_cost redis_cost many_targets tls_cost
+#                       sharded_fleet"
 #   BENCH_NO_RESULTS=1  print the summary only
 #   BENCH_KEYS [100000], BENCH_SCRAPES [1000], BENCH_RUNS [3], BENCH_IDLE_SECONDS [30]
 #   BENCH_HTTP_SCRAPES [300] (scrape_cost: scrapes of each process)
@@ -15,6 +16,10 @@
 #                       many_targets],
 #   BENCH_N_PLAIN [100000], BENCH_N_PIPELINED [400000]
 #   BENCH_TARGETS [1000], BENCH_REAL_REDIS [200], BENCH_WARMUP [15], BENCH_SCRAPE_EVERY [5]
+#   sharded_fleet (also BENCH_WINDOW [60], BENCH_SCRAPE_EVERY): BENCH_FLEET_TARGETS [10000],
+#                       BENCH_SHARDS [4], BENCH_FLEET_INTERVAL [10] (s), BENCH_FLEET_REPLAY_PROCS [8],
+#                       BENCH_WARMUP_DEADLINE [120], BENCH_EXPORTER_TARGETS [1000] (0: no anchor),
+#                       BENCH_EXPORTER_WINDOW [30]
 #   BENCH_KEEP=1        keep the temporary directories (daemon logs, configs)
 #   BENCH_OUT=DIR       keep each script's JSON there
 #   BENCH_NOTE="..."    one line in RESULTS.md on what this run measured
@@ -37,7 +42,7 @@ done
 
 smoke=${BENCH_SMOKE:-0}
 [[ $smoke == 0 ]] || smoke=1
-only=${BENCH_ONLY:-footprint scrape_cost redis_cost many_targets tls_cost}
+only=${BENCH_ONLY:-footprint scrape_cost redis_cost many_targets tls_cost sharded_fleet}
 if [[ -n ${BENCH_OUT:-} ]]; then
   out=$BENCH_OUT  # keep the JSON of each script
   mkdir -p "$out"
@@ -52,7 +57,8 @@ if [[ -n $(git -C "$bench_dir/.." status --porcelain -- src include 2>/dev/null)
 fi
 command="bench/run_all.sh $MEMWATCH_BIN"
 for v in BENCH_SMOKE BENCH_ONLY BENCH_NICE BENCH_DAEMON_ENV BENCH_KEYS BENCH_SCRAPES BENCH_HTTP_SCRAPES BENCH_RUNS BENCH_IDLE_SECONDS BENCH_ROUNDS \
-         BENCH_WINDOW BENCH_N_PLAIN BENCH_N_PIPELINED BENCH_TARGETS BENCH_REAL_REDIS BENCH_WARMUP; do
+         BENCH_WINDOW BENCH_N_PLAIN BENCH_N_PIPELINED BENCH_TARGETS BENCH_REAL_REDIS BENCH_WARMUP \
+         BENCH_FLEET_TARGETS BENCH_SHARDS BENCH_FLEET_INTERVAL BENCH_EXPORTER_TARGETS; do
   [[ -z ${!v:-} ]] || command="$v='${!v}' $command"
 done
 
@@ -64,6 +70,7 @@ for script in $only; do
     redis_cost)   limit=$(( smoke ? 60 : 720 )) ;;
     many_targets) limit=$(( smoke ? 40 : 480 )) ;;
     tls_cost)     limit=$(( smoke ? 40 : 600 )) ;;
+    sharded_fleet) limit=$(( smoke ? 40 : 420 )) ;;
     *) echo "run_all.sh: unknown script $script" >&2; exit 2 ;;
   esac
   echo "== $script (at most ${limit}s)" >&2
