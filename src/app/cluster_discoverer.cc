@@ -119,7 +119,9 @@ class ClusterDiscoverer final : public GroupDiscoverer {
   std::vector<discovery::NodeProbe> Probe(const discovery::Topology& topology);
   // After a discovery with trouble, asks for another one soon.
   void RetrySoonIf(bool trouble);
-  // Waits kClusterRetryDelay before a retry (cut short by Stop()).
+  // Before a retry, waits until kClusterRetryDelay after the previous
+  // discovery began (cut short by Stop()): a discovery slowed by a node
+  // that does not answer is followed at once.
   void WaitBeforeRetry();
 
   const config::TargetConfig group_;
@@ -129,6 +131,7 @@ class ClusterDiscoverer final : public GroupDiscoverer {
   std::map<std::string, std::unique_ptr<poller::CommandClient>> clients_;  // by KeyOf
   int retries_ = 0;  // retries asked for in a row
   bool retry_pending_ = false;
+  MonoTime last_start_;  // of the previous Discover()
 
   std::mutex mu_;  // guards stopping_
   std::condition_variable cv_;
@@ -199,11 +202,12 @@ void ClusterDiscoverer::RetrySoonIf(bool trouble) {
 void ClusterDiscoverer::WaitBeforeRetry() {
   if (!retry_pending_) return;
   std::unique_lock lock(mu_);
-  cv_.wait_for(lock, kClusterRetryDelay, [this] { return stopping_; });
+  cv_.wait_until(lock, last_start_ + kClusterRetryDelay, [this] { return stopping_; });
 }
 
 GroupDiscovery ClusterDiscoverer::Discover() {
   WaitBeforeRetry();
+  last_start_ = clock_.Now();
   Result<discovery::Topology> topology = FindTopology();
   if (!topology.ok()) {
     RetrySoonIf(true);

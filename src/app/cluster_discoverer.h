@@ -10,7 +10,8 @@
 // seed answering is ok=false (the runner keeps the nodes found last).
 //
 // A node that does not answer, or a shard without a primary (a failover
-// under way), asks for another discovery kClusterRetryDelay later, at most
+// under way), asks for another discovery kClusterRetryDelay after this one
+// began (at once if it took longer), at most
 // kClusterMaxRetries times in a row, so a promotion is followed within
 // seconds rather than at the next interval.
 #pragma once
@@ -26,7 +27,7 @@ namespace memwatch::app {
 
 inline constexpr Duration kClusterTimeout = std::chrono::seconds(1);
 inline constexpr Duration kClusterRetryDelay = std::chrono::seconds(1);
-inline constexpr int kClusterMaxRetries = 8;
+inline constexpr int kClusterMaxRetries = 15;
 
 // `group.cluster` must be set.
 std::unique_ptr<GroupDiscoverer> MakeClusterDiscoverer(const config::TargetConfig& group,
