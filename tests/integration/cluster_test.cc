@@ -15,7 +15,10 @@
 #include <set>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "harness/daemon_process.h"
+#include "harness/http_receiver.h"
 #include "harness/redis_cluster.h"
 #include "harness/wait_for.h"
 
@@ -60,10 +63,25 @@ bool Active(DaemonProcess& d, int port, const std::string& check) {
 
 Ms Since(Clock::time_point t) { return std::chrono::duration_cast<Ms>(Clock::now() - t); }
 
-std::string Config(int seed) {
+std::string Config(int seed, const HttpReceiver& hook) {
   return "listen: \"127.0.0.1:0\"\ninterval: 200ms\ntimeout: 500ms\ntargets:\n  - name: shop\n"
          "    cluster: {seeds: ['127.0.0.1:" +
-         std::to_string(seed) + "'], interval: 1s}\n";
+         std::to_string(seed) +
+         "'], interval: 1s}\n"
+         "receivers:\n  - name: hook\n    type: webhook\n    url: " +
+         hook.Url() + "\n";
+}
+
+// The webhook alert about the group `check` fired with, or null.
+nlohmann::json GroupAlert(const HttpReceiver& hook, const std::string& check) {
+  for (const HttpReceiver::Request& r : hook.Requests()) {
+    const nlohmann::json body = nlohmann::json::parse(r.body, nullptr, false);
+    if (body.is_discarded() || body.value("target", "") != kGroup) continue;
+    for (const nlohmann::json& a : body["alerts"]) {
+      if (a.value("check", "") == check && a.value("status", "") == "firing") return a;
+    }
+  }
+  return nullptr;
 }
 
 // (a) Six nodes, three shards of one primary and one replica each, roles
@@ -106,7 +124,7 @@ size_t IndexOf(RedisCluster& cluster, int port) {
 // (b) The shard of the hash tag {fill} filled past its maxmemory: its nodes'
 // memory findings and the group's cluster_shard_near_limit name it; the
 // other shards' nodes stay clear and accept writes. Returns its primary.
-int FillOneShard(DaemonProcess& d, RedisCluster& cluster) {
+int FillOneShard(DaemonProcess& d, RedisCluster& cluster, const HttpReceiver& hook) {
   for (size_t i = 0; i < cluster.size(); ++i) {
     EXPECT_EQ(cluster.Node(i).Cli({"CONFIG", "SET", "maxmemory", "20mb"}), "OK");
   }
@@ -130,8 +148,17 @@ int FillOneShard(DaemonProcess& d, RedisCluster& cluster) {
       << d.Log();
   std::printf("[ measured ] shard filled -> memory_high and cluster_shard_near_limit: %lld ms\n",
               static_cast<long long>(Since(start).count()));
-  EXPECT_THAT(d.Log(), HasSubstr("primary 127.0.0.1:" + std::to_string(full)));
-  EXPECT_THAT(d.Log(), HasSubstr("writes to those slots are rejected with OOM"));
+  nlohmann::json alert;
+  EXPECT_TRUE(WaitFor([&] {
+    return !(alert = GroupAlert(hook, "cluster_shard_near_limit")).is_null();
+  })) << d.Log();
+  std::printf("[ measured ] shard filled -> webhook alert for the group: %lld ms\n",
+              static_cast<long long>(Since(start).count()));
+  const std::string summary = alert.is_null() ? "" : alert.value("summary", "");
+  EXPECT_THAT(summary, HasSubstr("shard " + shard + " (slots "));
+  EXPECT_THAT(summary, HasSubstr("primary 127.0.0.1:" + std::to_string(full)));
+  EXPECT_THAT(summary, HasSubstr("writes to those slots are rejected with OOM"));
+  EXPECT_EQ(alert.is_null() ? "" : alert.value("title", ""), "cluster shard near its memory limit");
   for (const auto& [port, node] : Discovered(d)) {
     if (node.shard == shard) continue;
     EXPECT_FALSE(Active(d, port, "memory_high")) << port;
@@ -181,11 +208,13 @@ void FollowPromotion(DaemonProcess& d, RedisCluster& cluster, int seed, int avoi
 TEST(ClusterTest, OneSeedFindsAllNodesNamesAFullShardAndFollowsAPromotion) {
   RedisCluster cluster(3, 1);
   const int seed = cluster.Node(0).Port();
-  DaemonProcess d(Config(seed));
+  HttpReceiver hook;
+  ASSERT_NE(hook.port(), 0) << hook.error();
+  DaemonProcess d(Config(seed, hook));
   ASSERT_GT(d.WaitForPort(), 0) << d.Log();
   ExpectSixNodesInThreeShards(d, cluster);
   if (HasFailure()) return;
-  const int full = FillOneShard(d, cluster);
+  const int full = FillOneShard(d, cluster, hook);
   FollowPromotion(d, cluster, seed, full);
   EXPECT_EQ(d.Stop(), 0) << d.Log();
 }
