@@ -1,7 +1,8 @@
 #include "discovery/cluster_findings.h"
 
-#include <cstdio>
+#include <charconv>
 #include <string>
+#include <system_error>
 #include <utility>
 
 #include "discovery/text_fields.h"
@@ -9,17 +10,19 @@
 namespace memwatch::discovery {
 namespace {
 
-std::string Mib(int64_t bytes) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
-  return buf;
+// `v` with `decimals` digits after the point.
+std::string Fixed(double v, int decimals) {
+  char buf[64];
+  const std::to_chars_result r =
+      std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
+  return r.ec == std::errc() ? std::string(buf, r.ptr) : "?";
 }
 
-std::string Percent(double fraction) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%.0f%%", fraction * 100.0);
-  return buf;
+std::string Mib(int64_t bytes) {
+  return Fixed(static_cast<double>(bytes) / (1024.0 * 1024.0), 1) + " MiB";
 }
+
+std::string Percent(double fraction) { return Fixed(fraction * 100.0, 0) + "%"; }
 
 std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
   std::string out;
