@@ -127,7 +127,8 @@ class ClusterDiscoverer final : public GroupDiscoverer {
   const config::TargetConfig group_;
   const std::function<void()> wake_;
   const SystemClock clock_;
-  std::vector<Endpoint> known_;                                            // the nodes found last
+  std::vector<Endpoint> known_;  // the nodes found last
+  std::vector<DiscoveredNode> last_nodes_;
   std::map<std::string, std::unique_ptr<poller::CommandClient>> clients_;  // by KeyOf
   int retries_ = 0;  // retries asked for in a row
   bool retry_pending_ = false;
@@ -196,7 +197,10 @@ std::vector<discovery::NodeProbe> ClusterDiscoverer::Probe(const discovery::Topo
 void ClusterDiscoverer::RetrySoonIf(bool trouble) {
   retries_ = trouble ? retries_ + 1 : 0;
   retry_pending_ = trouble && retries_ <= kClusterMaxRetries;
-  if (retry_pending_) wake_();
+  if (!retry_pending_) return;
+  // Under mu_, so that no wake follows Stop() (which takes only mu_).
+  const std::lock_guard lock(mu_);
+  if (!stopping_) wake_();
 }
 
 void ClusterDiscoverer::WaitBeforeRetry() {
@@ -228,7 +232,12 @@ GroupDiscovery ClusterDiscoverer::Discover() {
   std::erase_if(clients_, [&keep](const auto& kv) { return !keep.contains(kv.first); });
   bool trouble = false;
   for (const discovery::NodeProbe& p : probes) trouble = trouble || !p.answered;
-  for (const discovery::Shard& s : topology.value().shards) trouble = trouble || !s.primary;
+  for (const discovery::Shard& s : topology.value().shards) {
+    // A failover under way; not a failed primary that lost its slots.
+    trouble = trouble || (!s.primary && (!s.slots.empty() || !s.replicas.empty()));
+  }
+  if (out.nodes != last_nodes_) retries_ = 0;  // a change: follow the next one quickly too
+  last_nodes_ = out.nodes;
   RetrySoonIf(trouble);
   return out;
 }

@@ -11,9 +11,10 @@
 //
 // A node that does not answer, or a shard without a primary (a failover
 // under way), asks for another discovery kClusterRetryDelay after this one
-// began (at once if it took longer), at most
-// kClusterMaxRetries times in a row, so a promotion is followed within
-// seconds rather than at the next interval.
+// began (at once if it took longer), at most kClusterMaxRetries times in a
+// row while the nodes found stay the same, so a promotion is followed
+// within seconds rather than at the next interval, and a node that never
+// answers (NAT) does not keep discovery busy.
 #pragma once
 
 #include <functional>

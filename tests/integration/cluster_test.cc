@@ -4,7 +4,8 @@
 // maxmemory is named (its nodes' memory findings, and the group's
 // cluster_shard_near_limit) while the other shards stay clear; and a
 // primary paused with SIGSTOP is followed: its replica's promotion shows in
-// target_info seconds after the cluster's own switch.
+// target_info seconds after the cluster's own switch; and with its only
+// seed stopped, discovery goes on through the nodes it found.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -26,6 +27,7 @@ namespace memwatch::testing {
 namespace cluster_test {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using Ms = std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
 
@@ -205,7 +207,21 @@ void FollowPromotion(DaemonProcess& d, RedisCluster& cluster, int seed, int avoi
   EXPECT_LT(*seen - *switched, Ms(5000));
 }
 
-TEST(ClusterTest, OneSeedFindsAllNodesNamesAFullShardAndFollowsAPromotion) {
+// (d) The only seed stopped: discovery goes on through the nodes found
+// last, and the stopped node, flagged fail by the cluster, is dropped.
+void SurviveTheSeed(DaemonProcess& d, RedisCluster& cluster) {
+  RedisServer& seed = cluster.Node(0);
+  const int port = seed.Port();
+  seed.Stop();
+  const auto start = Clock::now();
+  EXPECT_TRUE(WaitFor([&] { return Discovered(d).count(port) == 0; }, Ms(20000))) << d.Log();
+  std::printf("[ measured ] seed stopped -> dropped from target_info: %lld ms\n",
+              static_cast<long long>(Since(start).count()));
+  EXPECT_EQ(Discovered(d).size(), 5u);
+  EXPECT_THAT(d.Log(), Not(HasSubstr("discovery failed"))) << d.Log();
+}
+
+TEST(ClusterTest, OneSeedFindsAllNodesNamesAFullShardFollowsAPromotionAndOutlivesTheSeed) {
   RedisCluster cluster(3, 1);
   const int seed = cluster.Node(0).Port();
   HttpReceiver hook;
@@ -216,6 +232,8 @@ TEST(ClusterTest, OneSeedFindsAllNodesNamesAFullShardAndFollowsAPromotion) {
   if (HasFailure()) return;
   const int full = FillOneShard(d, cluster, hook);
   FollowPromotion(d, cluster, seed, full);
+  if (HasFailure()) return;
+  SurviveTheSeed(d, cluster);
   EXPECT_EQ(d.Stop(), 0) << d.Log();
 }
 
