@@ -1,4 +1,20 @@
 // Discovery of a Cluster group (issue 15): see group_discovery.h.
+//
+// Each Discover(): asks the configured seeds, then the nodes found last (so
+// discovery survives a dead seed), in turn, for CLUSTER SHARDS (CLUSTER
+// NODES on 6.x, which does not know SHARDS), each within kClusterTimeout on
+// a connection kept per node; the first answer gives the Topology, whose
+// primaries and replicas become the nodes to poll, labelled with their
+// shard. Then every node is probed (CLUSTER INFO; INFO memory on
+// primaries) for the group's findings: discovery/cluster_findings.h. No
+// seed answering is ok=false (the runner keeps the nodes found last).
+//
+// A node that does not answer, or a shard without a primary (a failover
+// under way), asks for another discovery kClusterRetryDelay after this one
+// began (at once if it took longer), at most kClusterMaxRetries times in a
+// row while the nodes found stay the same, so a promotion is followed
+// within seconds rather than at the next interval, and a node that never
+// answers (NAT) does not keep discovery busy.
 #pragma once
 
 #include <functional>
@@ -6,8 +22,13 @@
 
 #include "app/group_discovery.h"
 #include "config/config.h"
+#include "memwatch/clock.h"
 
 namespace memwatch::app {
+
+inline constexpr Duration kClusterTimeout = std::chrono::seconds(1);
+inline constexpr Duration kClusterRetryDelay = std::chrono::seconds(1);
+inline constexpr int kClusterMaxRetries = 15;
 
 // `group.cluster` must be set.
 std::unique_ptr<GroupDiscoverer> MakeClusterDiscoverer(const config::TargetConfig& group,

@@ -40,10 +40,11 @@ ShardNode::Health HealthOf(const std::string* health) {
   if (health == nullptr) {
     return ShardNode::Health::kUnknown;
   }
-  return *health == "online"    ? ShardNode::Health::kOnline
-         : *health == "failed"  ? ShardNode::Health::kFailed
-         : *health == "loading" ? ShardNode::Health::kLoading
-                                : ShardNode::Health::kUnknown;
+  // Redis 7.0 and Valkey send "fail", though the docs say "failed".
+  return *health == "online"                        ? ShardNode::Health::kOnline
+         : *health == "fail" || *health == "failed" ? ShardNode::Health::kFailed
+         : *health == "loading"                     ? ShardNode::Health::kLoading
+                                                    : ShardNode::Health::kUnknown;
 }
 
 Result<int> PortOf(const RespValue& map) {

@@ -4,7 +4,8 @@
 //   "nodes": an array of maps with "id", "port" and/or "tls-port", "ip",
 //            "endpoint", "hostname" (when announced), "role" ("master" or
 //            "replica"), "replication-offset", "health" ("online",
-//            "failed", "loading").
+//            "fail" as Redis 7.0 sends it or "failed" as its docs say,
+//            "loading").
 // Unknown keys are ignored; "id", "ip", a port and "role" are required.
 //
 // Contract: for any RespValue, returns every shard or an error naming the

@@ -1,5 +1,7 @@
 #include "notify/check_titles.h"
 
+#include <utility>
+
 #include "checks/check_registry.h"
 
 namespace memwatch::notify {
@@ -8,12 +10,23 @@ namespace {
 constexpr std::string_view kRunbook =
     "https://github.com/redis-memwatch/redis-memwatch/blob/main/docs/runbook.md#";
 
+// Findings about a group as a whole (issue 15), raised by its discovery
+// rather than by a check of each node, so not in the check registry.
+constexpr std::pair<std::string_view, std::string_view> kGroupCheckTitles[] = {
+    {"cluster_state", "cluster failed (cluster_state:fail)"},
+    {"cluster_shard_near_limit", "cluster shard near its memory limit"},
+    {"cluster_nodes_unreachable", "cluster nodes unreachable"},
+};
+
 }  // namespace
 
 std::string CheckTitle(std::string_view check) {
   if (check == kTestCheck) return "test notification";
   if (const checks::CheckSpec* spec = checks::FindCheck(check); spec != nullptr) {
     return std::string(spec->title);
+  }
+  for (const auto& [name, title] : kGroupCheckTitles) {
+    if (check == name) return std::string(title);
   }
   std::string title(check);
   for (char& c : title) {

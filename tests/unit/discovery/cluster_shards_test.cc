@@ -52,6 +52,20 @@ TEST(ParseClusterShards, TlsPortAndLoading) {
   EXPECT_EQ(r.value().shards[0].nodes[0].health, ShardNode::Health::kLoading);
 }
 
+// Redis 7.0.15 (cluster.c addNodeDetailsToShardReply) sends "fail"; its
+// docs say "failed".
+TEST(ParseClusterShards, FailAndFailedBothMeanFailed) {
+  for (const char* health : {"fail", "failed"}) {
+    const V node = Node({V::String("id"), V::String("n1"), V::String("port"), V::Integer(7000),
+                         V::String("ip"), V::String("10.0.0.1"), V::String("role"),
+                         V::String("master"), V::String("health"), V::String(health)});
+    const Result<ClusterShards> r =
+        ParseClusterShards(V::Array({Shard(V::Array({}), V::Array({node}))}));
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    EXPECT_EQ(r.value().shards[0].nodes[0].health, ShardNode::Health::kFailed) << health;
+  }
+}
+
 TEST(ParseClusterShards, MalformedRepliesAreErrors) {
   const V slots = V::Array({V::Integer(0), V::Integer(1)});
   const struct {

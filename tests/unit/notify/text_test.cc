@@ -20,6 +20,13 @@ TEST(CheckTitlesTest, ShortHumanTitles) {
   EXPECT_EQ(CheckTitle("brand_new_check"), "brand new check");
 }
 
+TEST(CheckTitlesTest, GroupFindingsHaveTitles) {
+  EXPECT_EQ(CheckTitle("cluster_state"), "cluster failed (cluster_state:fail)");
+  EXPECT_EQ(CheckTitle("cluster_shard_near_limit"), "cluster shard near its memory limit");
+  EXPECT_EQ(CheckTitle("cluster_nodes_unreachable"), "cluster nodes unreachable");
+  EXPECT_EQ(AlertName("cluster_shard_near_limit"), "RedisMemwatchClusterShardNearLimit");
+}
+
 TEST(CheckTitlesTest, TitlesComeFromTheRegistry) {
   for (const checks::CheckSpec& spec : checks::AllChecks()) {
     EXPECT_EQ(CheckTitle(spec.name), spec.title) << spec.name;
