@@ -11,6 +11,7 @@
 #include "discovery/cluster_findings.h"
 #include "discovery/cluster_nodes.h"
 #include "discovery/cluster_shards.h"
+#include "discovery/finding_grace.h"
 #include "discovery/topology.h"
 #include "info/info_parser.h"
 #include "poller/command_client.h"
@@ -129,6 +130,10 @@ class ClusterDiscoverer final : public GroupDiscoverer {
   const SystemClock clock_;
   std::vector<Endpoint> known_;  // the nodes found last
   std::vector<DiscoveredNode> last_nodes_;
+  // A failover's moment of cluster_state:fail, and a paused node until the
+  // cluster flags it, are not news: held for a while.
+  discovery::FindingGrace grace_{{{"cluster_state", kClusterStateGrace},
+                                  {"cluster_nodes_unreachable", kClusterUnreachableGrace}}};
   std::map<std::string, std::unique_ptr<poller::CommandClient>> clients_;  // by KeyOf
   int retries_ = 0;  // retries asked for in a row
   bool retry_pending_ = false;
@@ -218,10 +223,11 @@ GroupDiscovery ClusterDiscoverer::Discover() {
     return {.ok = false, .message = topology.status().message(), .nodes = {}, .findings = {}};
   }
   const std::vector<discovery::NodeProbe> probes = Probe(topology.value());
-  GroupDiscovery out{.ok = true,
-                     .message = "",
-                     .nodes = NodesOf(topology.value()),
-                     .findings = discovery::ClusterFindings(topology.value(), probes)};
+  GroupDiscovery out{
+      .ok = true,
+      .message = "",
+      .nodes = NodesOf(topology.value()),
+      .findings = grace_.Filter(discovery::ClusterFindings(topology.value(), probes), last_start_)};
   known_.clear();
   std::map<std::string, bool> keep;
   for (const DiscoveredNode& n : out.nodes) {
@@ -230,7 +236,7 @@ GroupDiscovery ClusterDiscoverer::Discover() {
   }
   for (const Endpoint& e : group_.cluster->seeds) keep[KeyOf(e)] = true;
   std::erase_if(clients_, [&keep](const auto& kv) { return !keep.contains(kv.first); });
-  bool trouble = false;
+  bool trouble = grace_.waiting();
   for (const discovery::NodeProbe& p : probes) trouble = trouble || !p.answered;
   for (const discovery::Shard& s : topology.value().shards) {
     // A failover under way; not a failed primary that lost its slots.

@@ -29,6 +29,12 @@ namespace memwatch::app {
 inline constexpr Duration kClusterTimeout = std::chrono::seconds(1);
 inline constexpr Duration kClusterRetryDelay = std::chrono::seconds(1);
 inline constexpr int kClusterMaxRetries = 15;
+// How long findings must last before they are reported: cluster_state:fail
+// longer than a failover's promotion (1-2 s after the primary is flagged),
+// an unreachable node longer than the default cluster-node-timeout (15 s),
+// before which a stopped node is not flagged failed (and skipped).
+inline constexpr Duration kClusterStateGrace = std::chrono::seconds(5);
+inline constexpr Duration kClusterUnreachableGrace = std::chrono::seconds(20);
 
 // `group.cluster` must be set.
 std::unique_ptr<GroupDiscoverer> MakeClusterDiscoverer(const config::TargetConfig& group,
