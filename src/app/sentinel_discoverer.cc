@@ -10,6 +10,7 @@
 #include "app/sentinel_subscription.h"
 #include "discovery/group_state.h"
 #include "discovery/sentinel_findings.h"
+#include "discovery/sentinel_nodes.h"
 #include "discovery/sentinel_view.h"
 #include "memwatch/clock.h"
 #include "poller/command_client.h"
@@ -18,6 +19,9 @@ namespace memwatch::app {
 namespace {
 
 constexpr Duration kSentinelTimeout = std::chrono::seconds(1);
+// How long a replica (or former primary) reported down stays polled: see
+// sentinel_nodes.h.
+constexpr Duration kDownReplicaHold = std::chrono::seconds(60);
 
 std::vector<poller::PollTarget> SentinelTargets(const config::TargetConfig& group) {
   std::vector<poller::PollTarget> out;
@@ -89,7 +93,8 @@ class SentinelDiscoverer final : public GroupDiscoverer {
         master_name_(group.sentinel->master_name),
         wake_(std::move(wake)),
         state_(group.sentinel->master_name),
-        findings_(group.name, discovery::SentinelFindingOptions{}) {
+        findings_(group.name, discovery::SentinelFindingOptions{}),
+        nodes_(kDownReplicaHold) {
     for (const poller::PollTarget& t : SentinelTargets(group)) {
       clients_.push_back(
           std::make_unique<poller::CommandClient>(t, poller::CommandClientOptions{}, clock_));
@@ -127,6 +132,7 @@ class SentinelDiscoverer final : public GroupDiscoverer {
   std::vector<std::unique_ptr<poller::CommandClient>> clients_;
   discovery::GroupState state_;
   discovery::SentinelFindings findings_;
+  discovery::SentinelNodes nodes_;
   // From the subscription's threads:
   std::mutex mu_;
   std::vector<discovery::SwitchMaster> switches_;  // guarded by mu_
@@ -181,9 +187,8 @@ GroupDiscovery SentinelDiscoverer::Discover() {
   }
   out.ok = true;
   out.nodes.push_back({.endpoint = EndpointOf(*view.primary), .role = "primary", .shard = ""});
-  for (const discovery::ReplicaView& r : view.replicas) {
-    if (!r.down)
-      out.nodes.push_back({.endpoint = EndpointOf(r.address), .role = "replica", .shard = ""});
+  for (const discovery::NodeAddress& r : nodes_.Replicas(view, now)) {
+    out.nodes.push_back({.endpoint = EndpointOf(r), .role = "replica", .shard = ""});
   }
   return out;
 }
