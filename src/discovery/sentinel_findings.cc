@@ -8,9 +8,10 @@ namespace memwatch::discovery {
 std::string ClockTimeUtc(WallTime wall) {
   const std::time_t t = std::chrono::system_clock::to_time_t(wall);
   std::tm tm{};
-  gmtime_r(&t, &tm);
   char buf[16];
-  std::strftime(buf, sizeof buf, "%H:%M:%S", &tm);
+  if (gmtime_r(&t, &tm) == nullptr || std::strftime(buf, sizeof buf, "%H:%M:%S", &tm) == 0) {
+    return "an unknown time";
+  }
   return std::string(buf) + " UTC";
 }
 
