@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -119,11 +120,14 @@ struct Alert {
   std::string target, check, status, severity, summary;
 };
 
+// The alerts of every notification received, each notification once (a
+// delivery retried after a slow answer arrives twice with the same id).
 std::vector<Alert> Alerts(const HttpReceiver& hook) {
   std::vector<Alert> out;
+  std::set<std::string> ids;
   for (const HttpReceiver::Request& r : hook.Requests()) {
     const Json body = Json::parse(r.body, nullptr, false);
-    if (body.is_discarded()) continue;
+    if (body.is_discarded() || !ids.insert(body.value("id", "")).second) continue;
     for (const Json& a : body["alerts"]) {
       out.push_back({body["target"], a["check"], a["status"], a["severity"], a["summary"]});
     }
