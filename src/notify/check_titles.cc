@@ -22,6 +22,11 @@ constexpr std::pair<std::string_view, std::string_view> kGroupCheckTitles[] = {
 
 std::string CheckTitle(std::string_view check) {
   if (check == kTestCheck) return "test notification";
+  // A Sentinel group's findings (discovery/sentinel_findings.h): about the
+  // group, not a node, so not in the check registry.
+  if (check == "failover") return "primary failed over";
+  if (check == "sentinel_quorum") return "sentinels short of quorum";
+  if (check == "sentinels_disagree") return "sentinels disagree on the primary";
   if (const checks::CheckSpec* spec = checks::FindCheck(check); spec != nullptr) {
     return std::string(spec->title);
   }
