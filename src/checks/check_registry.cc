@@ -276,6 +276,39 @@ const CheckSpec* FindCheck(std::string_view name) {
   return nullptr;
 }
 
+namespace {
+
+constexpr GroupCheckSpec kGroupChecks[] = {
+    {"failover", "primary failed over"},
+    {"sentinel_quorum", "sentinels short of quorum"},
+    {"sentinels_disagree", "sentinels disagree on the primary"},
+    {"cluster_state", "cluster failed (cluster_state:fail)"},
+    {"cluster_shard_near_limit", "cluster shard near its memory limit"},
+    {"cluster_nodes_unreachable", "cluster nodes unreachable"},
+};
+
+}  // namespace
+
+std::span<const GroupCheckSpec> GroupChecks() { return kGroupChecks; }
+
+const GroupCheckSpec* FindGroupCheck(std::string_view name) {
+  for (const GroupCheckSpec& c : kGroupChecks) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+std::vector<std::string_view> AlertableCheckNames() {
+  std::vector<std::string_view> names;
+  for (const CheckSpec& c : AllChecks()) names.push_back(c.name);
+  for (const GroupCheckSpec& c : kGroupChecks) names.push_back(c.name);
+  return names;
+}
+
+bool IsAlertableCheck(std::string_view name) {
+  return FindCheck(name) != nullptr || FindGroupCheck(name) != nullptr;
+}
+
 const ParamSpec* FindParam(const CheckSpec& check, std::string_view key) {
   for (const ParamSpec& p : check.params) {
     if (p.key == key) return &p;

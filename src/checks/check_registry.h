@@ -26,6 +26,22 @@ std::span<const CheckSpec> AllChecks();
 const CheckSpec* FindCheck(std::string_view name);
 const ParamSpec* FindParam(const CheckSpec& check, std::string_view key);
 
+// The findings about a group as a whole (issue 15: a Sentinel group, a
+// cluster), raised by its discovery rather than by a check of each node.
+// Not under `checks:` (nothing to tune per node), but alerting.for and
+// receivers' `checks` filters take their names like any check's.
+struct GroupCheckSpec {
+  std::string_view name;
+  std::string_view title;  // for messages, as CheckSpec::title
+};
+std::span<const GroupCheckSpec> GroupChecks();
+const GroupCheckSpec* FindGroupCheck(std::string_view name);
+
+// What alerting.for and receivers' `checks` take: every check, then every
+// group check.
+std::vector<std::string_view> AlertableCheckNames();
+bool IsAlertableCheck(std::string_view name);
+
 // One fresh instance of every check, in AllChecks() order.
 std::vector<std::unique_ptr<Check>> NewAllChecks();
 

@@ -35,10 +35,9 @@ void ReadExternalUrl(Walker& w, const Value& v, AlertingSpec& a) {
 
 void ReadFor(Walker& w, const Value& v, AlertingSpec& a) {
   if (v.node.IsNull()) return;
-  std::vector<std::string_view> names;
-  for (const checks::CheckSpec& c : checks::AllChecks()) names.push_back(c.name);
+  const std::vector<std::string_view> names = checks::AlertableCheckNames();
   w.ForEachEntry(v, [&](const Entry& entry) {
-    if (checks::FindCheck(entry.key) == nullptr) {
+    if (!checks::IsAlertableCheck(entry.key)) {
       w.UnknownKey(entry, names, "check");
       return;
     }

@@ -72,12 +72,11 @@ void ReadTargets(Walker& w, const Value& v, ReceiverSpec& r) {
 }
 
 void ReadChecks(Walker& w, const Value& v, ReceiverSpec& r) {
-  std::vector<std::string_view> names;
-  for (const checks::CheckSpec& c : checks::AllChecks()) names.push_back(c.name);
+  const std::vector<std::string_view> names = checks::AlertableCheckNames();
   w.ForEachOneOrMore(v, "a check name", [&](const Value& item) {
     std::optional<std::string> name = w.String(item);
     if (!name) return;
-    if (checks::FindCheck(*name) == nullptr) {
+    if (!checks::IsAlertableCheck(*name)) {
       w.UnknownName(item.mark, item.path, *name, names, "check");
       return;
     }

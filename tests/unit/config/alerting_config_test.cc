@@ -69,6 +69,16 @@ TEST(AlertingConfigTest, EveryKey) {
   EXPECT_EQ(a.default_for, seconds(90));
 }
 
+TEST(AlertingConfigTest, GroupChecksCanBeNamedInForAndRoutes) {
+  const LoadResult r = Load(std::string(kTarget) +
+                            "alerting:\n  for: {failover: 1m, cluster_state: 10s}\n"
+                            "receivers:\n  - name: ops\n    type: webhook\n"
+                            "    url: http://127.0.0.1:1/hook\n"
+                            "    checks: [sentinel_quorum, cluster_shard_near_limit]\n");
+  ASSERT_TRUE(r.ok()) << r.errors[0].ToString();
+  EXPECT_EQ(r.config->alerting.for_by_check.at("failover"), std::chrono::minutes(1));
+}
+
 TEST(AlertingConfigTest, EmptyBlocksKeepTheDefaults) {
   const LoadResult r = Load(std::string(kTarget) + "alerting:\nreceivers:\n");
   ASSERT_TRUE(r.ok()) << AllErrors(r);
@@ -187,7 +197,9 @@ TEST(AlertingErrorsTest, ForNamesKnownChecks) {
                           "oom_rejections, command_timeouts, time_to_full, no_ttl_growth, "
                           "protected_keys_evictable, protected_key_evicted, "
                           "fragmentation, replication_buffers, persistence_failing, "
-                          "tls_certificate_expiring, target_down"));
+                          "tls_certificate_expiring, target_down, failover, sentinel_quorum, "
+                          "sentinels_disagree, cluster_state, cluster_shard_near_limit, "
+                          "cluster_nodes_unreachable"));
 }
 
 TEST(AlertingErrorsTest, ExternalUrl) {
@@ -237,7 +249,8 @@ TEST(AlertingErrorsTest, EverySectionIsReportedAtOnce) {
           "evicting, oom_rejections, command_timeouts, time_to_full, no_ttl_growth, "
           "protected_keys_evictable, protected_key_evicted, "
           "fragmentation, replication_buffers, persistence_failing, tls_certificate_expiring, "
-          "target_down",
+          "target_down, failover, sentinel_quorum, sentinels_disagree, cluster_state, "
+          "cluster_shard_near_limit, cluster_nodes_unreachable",
           "memwatch.yaml:10:5: receivers[0].webhook_url: missing; a slack receiver needs "
           "webhook_url (or webhook_url_file), the incoming-webhook URL",
           "memwatch.yaml:12:15: receivers[0].targets[0]: unknown target 'coupon'; expected one "
