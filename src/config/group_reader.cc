@@ -73,9 +73,7 @@ constexpr Field<SentinelSpec> kSentinelFields[] = {
     {"interval", ReadSentinelInterval},  // default kDefaultDiscoveryInterval
 };
 
-void ReadSeeds(Walker& w, const Value& v, ClusterSpec& c) {
-  ReadNodeAddresses(w, v, c.seeds);
-}
+void ReadSeeds(Walker& w, const Value& v, ClusterSpec& c) { ReadNodeAddresses(w, v, c.seeds); }
 
 void ReadClusterInterval(Walker& w, const Value& v, ClusterSpec& c) {
   c.interval = w.PositiveDuration(v);

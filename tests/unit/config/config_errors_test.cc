@@ -93,7 +93,8 @@ TEST(UnknownKeyTest, InTarget) {
       "    adress: h:1\n");
   EXPECT_THAT(Strings(r),
               ElementsAre("memwatch.yaml:2:5: targets[0].address: missing; expected host:port, "
-                          "[ipv6]:port, unix:/path/redis.sock or redis://host:port, or a sentinel: or cluster: block",
+                          "[ipv6]:port, unix:/path/redis.sock or redis://host:port, or a sentinel: "
+                          "or cluster: block",
                           "memwatch.yaml:3:5: targets[0].adress: unknown key 'adress'; did you "
                           "mean 'address'?"));
 }
@@ -331,7 +332,8 @@ TEST(TargetsTest, MissingNameAndAddress) {
               ElementsAre("memwatch.yaml:2:5: targets[0].name: missing; every target needs a "
                           "unique name such as coupon-redis",
                           "memwatch.yaml:2:5: targets[0].address: missing; expected host:port, "
-                          "[ipv6]:port, unix:/path/redis.sock or redis://host:port, or a sentinel: or cluster: block"));
+                          "[ipv6]:port, unix:/path/redis.sock or redis://host:port, or a sentinel: "
+                          "or cluster: block"));
 }
 
 TEST(TargetsTest, EmptyFile) {
