@@ -14,6 +14,7 @@
 #include "config/checks_reader.h"
 #include "config/file_reader.h"
 #include "config/keyspace_reader.h"
+#include "config/password_file.h"
 #include "config/receivers_reader.h"
 #include "config/target_defaults.h"
 #include "config/target_spec.h"
@@ -231,13 +232,7 @@ void ResolvePassword(Walker& w, const TargetSpec& spec, TargetConfig& out) {
   } else if (spec.password) {
     out.password = spec.password->value;
   } else if (spec.password_file) {
-    const std::string path = ResolveConfigPath(spec.password_file->value, w.file());
-    Result<Secret> secret = ReadSecretFile(path, "a password");
-    if (!secret.ok()) {
-      w.Error(spec.password_file->at, secret.status().message());
-      return;
-    }
-    out.password = std::move(secret).value();
+    out.password = ReadPasswordFile(w, *spec.password_file);
   }
 }
 

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "config/file_reader.h"
+#include "config/password_file.h"
 
 namespace memwatch::config {
 namespace {
@@ -106,13 +106,7 @@ std::optional<SentinelGroup> BuildSentinelGroup(Walker& w, const SentinelSpec& s
   } else if (spec.password) {
     out.password = spec.password->value;
   } else if (spec.password_file) {
-    const std::string path = ResolveConfigPath(spec.password_file->value, w.file());
-    Result<Secret> secret = ReadSecretFile(path, "a password");
-    if (!secret.ok()) {
-      w.Error(spec.password_file->at, secret.status().message());
-    } else {
-      out.password = std::move(secret).value();
-    }
+    out.password = ReadPasswordFile(w, *spec.password_file);
   }
   if (spec.tls && !spec.tls->disabled) out.tls = spec.tls->settings;
   if (spec.interval) out.interval = *spec.interval;

@@ -8,14 +8,12 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
-#include <thread>
 
 #include "harness/redis_server.h"
+#include "harness/wait_for.h"
 
 namespace memwatch::testing {
 namespace {
-
-using std::chrono::steady_clock;
 
 std::string ServerBinary() {
   const char* path = std::getenv("MEMWATCH_REDIS_SERVER");  // NOLINT(concurrency-mt-unsafe)
@@ -79,13 +77,15 @@ std::string SentinelProcess::Start(int primary_port) {
   } catch (const std::runtime_error& e) {
     return e.what();
   }
-  const auto deadline = steady_clock::now() + std::chrono::seconds(10);
-  while (steady_clock::now() < deadline) {
-    if (!process_->Running()) return "sentinel exited at start";
-    if (PrimaryAddress() == "127.0.0.1:" + std::to_string(primary_port)) return "";
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // poll interval
-  }
-  return "sentinel not answering";
+  bool exited = false;
+  const bool up = WaitFor(
+      [&] {
+        exited = !process_->Running();
+        return exited || PrimaryAddress() == "127.0.0.1:" + std::to_string(primary_port);
+      },
+      std::chrono::seconds(10));
+  if (exited) return "sentinel exited at start";
+  return up ? "" : "sentinel not answering";
 }
 
 void SentinelProcess::Kill() {
