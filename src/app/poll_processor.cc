@@ -73,6 +73,8 @@ PollEffects PollProcessor::Reconfigure(const config::Config& config) {
       t.endpoint = tc.endpoint;
       t.memory_limit = tc.memory_limit;
       t.tls_insecure = InsecureOf(tc);
+      t.data_set_group = DataSetGroupOf(tc);
+      t.group_primary = tc.role == "primary";
       t.monitor->Reconfigure(InfoOf(tc), SettingsOf(config, tc));
       if (!t.seen) ++pending_first_;
       if (t.fast && fast_interval_changed) effects.intervals.emplace_back(t.name, fast_interval_);
@@ -84,6 +86,8 @@ PollEffects PollProcessor::Reconfigure(const config::Config& config) {
       t.endpoint = tc.endpoint;
       t.memory_limit = tc.memory_limit;
       t.tls_insecure = InsecureOf(tc);
+      t.data_set_group = DataSetGroupOf(tc);
+      t.group_primary = tc.role == "primary";
       t.monitor = std::make_unique<checks::TargetMonitor>(InfoOf(tc), SettingsOf(config, tc));
       ++pending_first_;
       targets_.push_back(std::move(t));
@@ -96,6 +100,11 @@ PollEffects PollProcessor::Reconfigure(const config::Config& config) {
   store_->SetRefreshSeconds(std::chrono::duration<double>(config.interval).count());
   container_limits_.Retain(names);
   RebuildWatched(config);
+  data_sets_.Reconfigure(config);
+  std::erase_if(data_set_active_, [this](const auto& kv) {
+    return std::none_of(targets_.begin(), targets_.end(),
+                        [&kv](const Target& t) { return t.data_set_group == kv.first; });
+  });
   return effects;
 }
 
@@ -220,9 +229,16 @@ PollEffects PollProcessor::Process(const poller::PollResult& r, WallTime wall_no
 
   std::vector<Finding> findings = t.monitor->Observe(obs);
   LogChanges(t.name, t.active, findings);
+  std::vector<Finding> alerted = findings;
+  if (!t.data_set_group.empty()) {
+    std::erase_if(alerted, [](const Finding& f) { return IsDataSetCheck(f.check); });
+  }
   // The caller hands these over after the store below is updated: at most
   // a scrape's hold of the store's lock (one family or batch of targets).
-  effects.notifications = alerts_.Evaluate(t.name, findings, r.finished, wall_now);
+  effects.notifications = alerts_.Evaluate(t.name, alerted, r.finished, wall_now);
+  if (snapshot && t.group_primary && !t.data_set_group.empty()) {
+    ObserveDataSet(t, obs, wall_now, &effects);
+  }
   if (snapshot) {
     update.limit = checks::ComputeEffectiveLimit(
         *snapshot, checks::ContainerLimitOf(t.memory_limit, obs.cgroup_limit));
@@ -243,9 +259,28 @@ PollEffects PollProcessor::ProcessGroup(const std::string& name, std::vector<Fin
   PollEffects effects;
   std::vector<Finding>& active = group_active_[name];
   LogChanges(name, active, findings);
-  effects.notifications = alerts_.Evaluate(name, findings, now, wall_now);
   active = std::move(findings);
+  effects.notifications = EvaluateGroup(name, now, wall_now);
   return effects;
+}
+
+void PollProcessor::ObserveDataSet(const Target& t, const checks::Observation& obs,
+                                   WallTime wall_now, PollEffects* effects) {
+  std::vector<Finding> next = data_sets_.Observe(t.data_set_group, t.display_address, obs);
+  std::vector<Finding>& active = data_set_active_[t.data_set_group];
+  LogChanges(t.data_set_group, active, next);
+  active = std::move(next);
+  for (alerting::Notification& n : EvaluateGroup(t.data_set_group, obs.at, wall_now)) {
+    effects->notifications.push_back(std::move(n));
+  }
+}
+
+std::vector<alerting::Notification> PollProcessor::EvaluateGroup(const std::string& group,
+                                                                 MonoTime now, WallTime wall_now) {
+  std::vector<Finding> all = group_active_[group];
+  const std::vector<Finding>& data_set = data_set_active_[group];
+  all.insert(all.end(), data_set.begin(), data_set.end());
+  return alerts_.Evaluate(group, all, now, wall_now);
 }
 
 void PollProcessor::LogChanges(const std::string& name, const std::vector<Finding>& before_all,

@@ -16,6 +16,7 @@
 #include "alerting/alert_state.h"
 #include "alerting/notification.h"
 #include "app/container_limits.h"
+#include "app/group_data_set.h"
 #include "app/key_family_board.h"
 #include "app/watched_primary.h"
 #include "checks/target_monitor.h"
@@ -88,7 +89,8 @@ class PollProcessor {
 
   // Findings about group `name` as a whole (a Sentinel group's or a
   // cluster's, from its discovery): logged when they change and evaluated
-  // by the alert state machine under the group's name, like a target's.
+  // by the alert state machine under the group's name, like a target's,
+  // with the findings on a Sentinel group's data set (group_data_set.h).
   PollEffects ProcessGroup(const std::string& name, std::vector<Finding> findings, MonoTime now,
                            WallTime wall_now);
 
@@ -113,6 +115,10 @@ class PollProcessor {
     bool parse_warned = false;
     bool fast = false;                     // polled at fast_interval
     std::optional<int64_t> previous_used;  // used_memory at the last successful poll
+    // A Sentinel group's node: the group (DataSetGroupOf) and whether the
+    // sentinels name it the primary, whose polls feed the group's data set.
+    std::string data_set_group;
+    bool group_primary = false;
   };
 
   // targets_ as replicas look their primary up (same order), with each
@@ -126,6 +132,16 @@ class PollProcessor {
   void UpdatePollingMode(Target& t, const Snapshot* snapshot, std::optional<EffectiveLimit> limit,
                          PollEffects* effects);
 
+  // Feeds a poll of `t`, its group's primary, to the group's data set and
+  // appends the group's notifications.
+  void ObserveDataSet(const Target& t, const checks::Observation& obs, WallTime wall_now,
+                      PollEffects* effects);
+
+  // The alert state machine's notifications for group `group`: its
+  // discovery's findings and its data set's.
+  std::vector<alerting::Notification> EvaluateGroup(const std::string& group, MonoTime now,
+                                                    WallTime wall_now);
+
   static void LogChanges(const std::string& name, const std::vector<Finding>& before,
                          const std::vector<Finding>& next);
 
@@ -136,6 +152,8 @@ class PollProcessor {
   std::vector<Target> targets_;  // index = PollResult::target_index
   std::vector<WatchedTarget> watched_;
   std::map<std::string, std::vector<Finding>> group_active_;  // each group's last findings
+  GroupDataSets data_sets_;
+  std::map<std::string, std::vector<Finding>> data_set_active_;  // by group
   ContainerLimits container_limits_;
   size_t pending_first_ = 0;
 };

@@ -165,6 +165,73 @@ TEST(PollProcessorTest, AReplicaIsComparedWithItsWatchedPrimary) {
                         "maxmemory 977 KiB: the replica runs out first)"));
 }
 
+// ---- A Sentinel group's data set across a failover ------------------------
+
+// Sentinel group "orders" with primary `primary` and replica `replica`;
+// time_to_full goes critical within 45 minutes, and only it reaches the
+// receiver.
+config::Config Orders(const std::string& primary, const std::string& replica) {
+  config::Config c = WithWebhook({});
+  for (const auto& [address, role] : {std::pair{primary, "primary"}, {replica, "replica"}}) {
+    config::TargetConfig t;
+    t.name = "orders/" + address;
+    t.display_address = address;
+    t.endpoint.host = "127.0.0.1";
+    t.group = "orders";
+    t.discovered_by = "sentinel";
+    t.role = role;
+    c.targets.push_back(t);
+  }
+  c.checks["time_to_full"].params["critical"] = 45 * 60;
+  c.alerting.receivers[0].min_severity = Severity::kWarning;
+  c.alerting.receivers[0].checks = {"time_to_full"};
+  return c;
+}
+
+// 1 MiB a minute from 30 MiB into a 100 MiB maxmemory: full 70 minutes in,
+// a warning from minute 10, critical from minute 25.
+poller::PollResult Growing(const std::string& address, int at_s) {
+  poller::PollResult r = Full("orders/" + address, 0, 0, at_s * 1000);
+  r.info =
+      "# Memory\r\nused_memory:" + std::to_string((30 * 60 + int64_t{at_s}) * 1024 * 1024 / 60) +
+      "\r\nmaxmemory:104857600\r\nmaxmemory_policy:noeviction\r\n"
+      "# Replication\r\nrole:master\r\n";
+  return r;
+}
+
+// The trend is the group's: the new primary's first polls go on with it
+// (its own history is empty), the alert stays the group's, with no
+// resolved and no second warning, and each message names the node.
+TEST(PollProcessorTest, ASentinelGroupsTimeToFullGoesOnAcrossAFailoverUnderTheGroupsName) {
+  metrics::MetricsStore store("test");
+  PollProcessor processor(Orders("127.0.0.1:6380", "127.0.0.1:6381"), &store);
+  Recorded rec;
+  for (int at = 0; at <= 1470; at += 10) Process(processor, Growing("127.0.0.1:6380", at), &rec);
+  ASSERT_EQ(rec.notifications.size(), 1u);
+  const alerting::Notification warning = rec.notifications[0];
+  EXPECT_EQ(warning.target, "orders");  // not the node's: it would repeat per node
+  ASSERT_EQ(warning.alerts.size(), 1u);
+  EXPECT_EQ(warning.alerts[0].severity, Severity::kWarning);
+  EXPECT_THAT(warning.alerts[0].summary, HasSubstr("measured on the primary, 127.0.0.1:6380"));
+
+  processor.Reconfigure(Orders("127.0.0.1:6381", "127.0.0.1:6380"));  // a failover
+  rec.notifications.clear();
+  for (int at = 1480; at <= 1510; at += 10) Process(processor, Growing("127.0.0.1:6381", at), &rec);
+  // The old primary, now a replica, feeds nothing and alerts nothing.
+  Process(processor, Growing("127.0.0.1:6380", 1515), &rec);
+  ASSERT_EQ(rec.notifications.size(), 1u);
+  const alerting::Notification& critical = rec.notifications[0];
+  EXPECT_EQ(critical.target, "orders");
+  ASSERT_EQ(critical.alerts.size(), 1u);
+  EXPECT_FALSE(critical.alerts[0].resolved);
+  EXPECT_EQ(critical.alerts[0].severity, Severity::kCritical);
+  EXPECT_THAT(critical.alerts[0].summary, HasSubstr("measured on the primary, 127.0.0.1:6381"));
+  EXPECT_EQ(critical.alerts[0].started_at, warning.alerts[0].started_at);
+  // Each node's own forecast is still in its metrics.
+  EXPECT_THAT(Text(store),
+              HasSubstr("redis_memwatch_time_to_full_seconds{target=\"orders/127.0.0.1:6380\"}"));
+}
+
 }  // namespace poll_processor_test
 }  // namespace memwatch::app
 
