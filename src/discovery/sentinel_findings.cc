@@ -28,6 +28,8 @@ int HealthySentinels(int answered, const std::vector<std::vector<SentinelInstanc
 void SentinelFindings::OnFailover(const FailoverEvent& event, WallTime wall) {
   last_failover_ = event;
   last_failover_wall_ = wall;
+  std::erase_if(failovers_, [&](MonoTime at) { return event.at - at >= options_.failover_hold; });
+  failovers_.push_back(event.at);
 }
 
 std::vector<Finding> SentinelFindings::Update(const GroupView& view, int healthy_sentinels,
@@ -52,6 +54,21 @@ std::optional<Finding> SentinelFindings::Failover(MonoTime now) const {
   f.fix = "Find out why " + from +
           " failed over (its log, the sentinels' logs: +sdown, +odown, +switch-master); "
           "clients that cache the primary must follow the sentinels.";
+  if (failovers_.size() < 2) return f;
+  const std::string count = std::to_string(failovers_.size());
+  const std::string window =
+      std::to_string(
+          std::chrono::duration_cast<std::chrono::minutes>(options_.failover_hold).count()) +
+      " minutes";
+  f.severity = Severity::kCritical;
+  f.summary = group_ + ": " + count + " failovers within " + window +
+              "; the last: " + f.summary.substr(group_.size() + 2);
+  f.evidence.push_back({"failovers within " + window, count});
+  f.fix +=
+      "\nFailovers in a row mean the sentinels keep losing the primary: compare "
+      "down-after-milliseconds with the primary's pauses (fork for BGSAVE or AOF rewrite, slow "
+      "commands in SLOWLOG, the host's swap) and check the network between the sentinels and the "
+      "nodes. Every switch loses the writes not yet replicated.";
   return f;
 }
 

@@ -7,6 +7,10 @@
 //                                switch, so that the alert state machine sends
 //                                one notification (and one resolved) per
 //                                failover, not one per round.
+//                     critical  a failover within `failover_hold` of the one
+//                                before: the group is flapping (and writes
+//                                are lost at each switch); one more
+//                                notification, naming how many.
 //   sentinel_quorum   critical  fewer sentinels healthy than a failover needs
 //                     warning   exactly as many: losing one more loses it
 //   sentinels_disagree warning  the sentinels have named different primaries
@@ -59,6 +63,9 @@ class SentinelFindings {
   SentinelFindingOptions options_;
   std::optional<FailoverEvent> last_failover_;
   WallTime last_failover_wall_;
+  // The failovers within failover_hold before the last one, that one
+  // included, oldest first.
+  std::vector<MonoTime> failovers_;
   std::optional<MonoTime> disagree_since_;
 };
 

@@ -52,6 +52,30 @@ TEST(SentinelFindingsTest, AFailoverIsOneFindingHeldForTheHold) {
   EXPECT_TRUE(s.Update(Healthy(), 3, kT0 + seconds(5) + minutes(10)).empty());
 }
 
+// A second failover within the hold of the first is news again: the
+// finding turns critical (one more notification) and stays so for the
+// hold of the last; one past the hold starts over as a warning.
+TEST(SentinelFindingsTest, FailoversInARowAreCritical) {
+  SentinelFindings s("orders", {.failover_hold = minutes(10), .disagree_grace = seconds(30)});
+  const WallTime wall = std::chrono::system_clock::from_time_t(1796652131);  // 14:02:11
+  s.OnFailover({kA, kB, kT0}, wall);
+  EXPECT_EQ(s.Update(Healthy(), 3, kT0)[0].severity, Severity::kWarning);
+  s.OnFailover({kB, kA, kT0 + minutes(4)}, wall + minutes(4));
+  GroupView back = Healthy();
+  back.primary = kA;
+  std::vector<Finding> now = s.Update(back, 3, kT0 + minutes(4));
+  ASSERT_EQ(now.size(), 1u);
+  EXPECT_EQ(now[0].severity, Severity::kCritical);
+  EXPECT_EQ(now[0].summary,
+            "orders: 2 failovers within 10 minutes; the last: 10.0.0.2:6379 failed, "
+            "10.0.0.1:6379 promoted at 14:06:11 UTC");
+  // Still critical after the first's hold ended: the hold is the last one's.
+  EXPECT_EQ(s.Update(back, 3, kT0 + minutes(12))[0].severity, Severity::kCritical);
+  EXPECT_TRUE(s.Update(back, 3, kT0 + minutes(14)).empty());
+  s.OnFailover({kA, kB, kT0 + minutes(30)}, wall + minutes(30));
+  EXPECT_EQ(s.Update(Healthy(), 3, kT0 + minutes(30))[0].severity, Severity::kWarning);
+}
+
 TEST(SentinelFindingsTest, QuorumAtRiskIsAWarningAndLostCritical) {
   SentinelFindings s("orders", {});
   EXPECT_EQ(Find(s.Update(Healthy(), 3, kT0), "sentinel_quorum"), nullptr);
