@@ -259,6 +259,7 @@ PollEffects PollProcessor::ProcessGroup(const std::string& name, std::vector<Fin
   PollEffects effects;
   std::vector<Finding>& active = group_active_[name];
   LogChanges(name, active, findings);
+  store_->RecordGroupFindings(name, findings);
   active = std::move(findings);
   effects.notifications = EvaluateGroup(name, now, wall_now);
   return effects;

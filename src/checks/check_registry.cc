@@ -279,12 +279,12 @@ const CheckSpec* FindCheck(std::string_view name) {
 namespace {
 
 constexpr GroupCheckSpec kGroupChecks[] = {
-    {"failover", "primary failed over"},
-    {"sentinel_quorum", "sentinels short of quorum"},
-    {"sentinels_disagree", "sentinels disagree on the primary"},
-    {"cluster_state", "cluster failed (cluster_state:fail)"},
-    {"cluster_shard_near_limit", "cluster shard near its memory limit"},
-    {"cluster_nodes_unreachable", "cluster nodes unreachable"},
+    {"failover", "primary failed over", "sentinel", kWarnCrit},
+    {"sentinel_quorum", "sentinels short of quorum", "sentinel", kWarnCrit},
+    {"sentinels_disagree", "sentinels disagree on the primary", "sentinel", kWarn},
+    {"cluster_state", "cluster failed (cluster_state:fail)", "cluster", kCrit},
+    {"cluster_shard_near_limit", "cluster shard near its memory limit", "cluster", kWarn},
+    {"cluster_nodes_unreachable", "cluster nodes unreachable", "cluster", kWarn},
 };
 
 }  // namespace

@@ -32,7 +32,9 @@ const ParamSpec* FindParam(const CheckSpec& check, std::string_view key);
 // receivers' `checks` filters take their names like any check's.
 struct GroupCheckSpec {
   std::string_view name;
-  std::string_view title;  // for messages, as CheckSpec::title
+  std::string_view title;          // for messages, as CheckSpec::title
+  std::string_view discovered_by;  // the groups that raise it: "sentinel" or "cluster"
+  std::span<const Severity> severities;
 };
 std::span<const GroupCheckSpec> GroupChecks();
 const GroupCheckSpec* FindGroupCheck(std::string_view name);

@@ -38,6 +38,9 @@ inline constexpr std::string_view kAofLastWriteStatus = "redis_aof_last_write_st
 
 // Our own.
 inline constexpr std::string_view kFinding = "redis_memwatch_finding";  // {check,severity}
+// A Sentinel group's or a cluster's own findings (from its discovery).
+inline constexpr std::string_view kGroupFinding =
+    "redis_memwatch_group_finding";  // {group,check,severity}
 inline constexpr std::string_view kProbeDuration = "redis_memwatch_probe_duration_seconds";
 inline constexpr std::string_view kPollErrors = "redis_memwatch_poll_errors_total";  // {reason}
 inline constexpr std::string_view kPollLag = "redis_memwatch_poll_lag_seconds";

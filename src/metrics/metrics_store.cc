@@ -1,5 +1,6 @@
 #include "metrics/metrics_store.h"
 
+#include <algorithm>
 #include <iterator>
 
 #include "checks/check_registry.h"
@@ -193,6 +194,36 @@ void MetricsStore::SetTargetPlacements(
     std::map<std::string, TargetPlacement, std::less<>> placements) {
   std::lock_guard lock(mu_);
   placements_ = std::move(placements);
+  std::erase_if(group_findings_, [this](const auto& kv) {
+    return std::none_of(placements_.begin(), placements_.end(),
+                        [&kv](const auto& p) { return p.second.group == kv.first; });
+  });
+}
+
+void MetricsStore::RecordGroupFindings(const std::string& group, std::vector<Finding> findings) {
+  std::lock_guard lock(mu_);
+  group_findings_[group] = std::move(findings);
+}
+
+void MetricsStore::WriteGroupFindings(TextWriter* w) const {
+  std::map<std::string, std::string> groups;  // group -> discovered_by
+  for (const auto& [target, p] : placements_) {
+    if (!p.group.empty()) groups.emplace(p.group, p.discovered_by);
+  }
+  for (const auto& [group, kind] : groups) {
+    auto found = group_findings_.find(group);
+    for (const checks::GroupCheckSpec& c : checks::GroupChecks()) {
+      if (c.discovered_by != kind) continue;
+      for (Severity sev : c.severities) {
+        const bool active =
+            found != group_findings_.end() &&
+            std::any_of(found->second.begin(), found->second.end(),
+                        [&](const Finding& f) { return f.check == c.name && f.severity == sev; });
+        w->Sample({{"group", group}, {"check", c.name}, {"severity", SeverityName(sev)}},
+                  active ? 1 : 0);
+      }
+    }
+  }
 }
 
 void MetricsStore::WriteText(const ChunkSink& sink, size_t chunk_bytes) const {
@@ -377,6 +408,10 @@ void MetricsStore::WriteTo(TextWriter* w) const {
                  }
                }
              });
+  family(kGroupFinding,
+         "1 while the group's finding is active at this severity, else 0. Every group check of "
+         "the group's kind (sentinel, cluster) has a series per group and severity.",
+         MetricType::kGauge, [&] { WriteGroupFindings(w); });
   // Keyspace sampling: only for targets whose sampler runs; the prefix
   // families only once a cycle completed.
   auto prefix_family = [&](std::string_view name, std::string_view help, auto&& value) {

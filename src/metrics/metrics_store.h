@@ -101,6 +101,10 @@ class MetricsStore {
   // Replaces the placement of every target (by name); a target with none
   // exports no target_info.
   void SetTargetPlacements(std::map<std::string, TargetPlacement, std::less<>> placements);
+  // The findings of group `group` as a whole after its last discovery
+  // (checks::GroupChecks()), exported as redis_memwatch_group_finding for
+  // the groups the placements name; a group gone from them is forgotten.
+  void RecordGroupFindings(const std::string& group, std::vector<Finding> findings);
   // Exports the alert-delivery families from `n` (not owned; must outlive
   // every scrape), or none for nullptr.
   void SetNotificationMetrics(const NotificationMetrics* n) { notifications_ = n; }
@@ -148,15 +152,18 @@ class MetricsStore {
   };
 
   void WriteTo(TextWriter* w) const;
+  // The redis_memwatch_group_finding series; mu_ held.
+  void WriteGroupFindings(TextWriter* w) const;
 
   const std::string version_;
   mutable std::mutex mu_;
-  std::map<std::string, TargetState, std::less<>> targets_;         // guarded by mu_
-  Histogram lag_;                                                   // guarded by mu_
-  bool reload_ok_ = true;                                           // guarded by mu_
-  double reload_success_wall_ = 0;                                  // guarded by mu_
-  std::vector<TargetsFileStatus> targets_files_;                    // guarded by mu_
-  std::map<std::string, TargetPlacement, std::less<>> placements_;  // guarded by mu_
+  std::map<std::string, TargetState, std::less<>> targets_;                  // guarded by mu_
+  Histogram lag_;                                                            // guarded by mu_
+  bool reload_ok_ = true;                                                    // guarded by mu_
+  double reload_success_wall_ = 0;                                           // guarded by mu_
+  std::vector<TargetsFileStatus> targets_files_;                             // guarded by mu_
+  std::map<std::string, TargetPlacement, std::less<>> placements_;           // guarded by mu_
+  std::map<std::string, std::vector<Finding>, std::less<>> group_findings_;  // guarded by mu_
   std::atomic<const NotificationMetrics*> notifications_{nullptr};
   std::atomic<double> refresh_seconds_{1.0};
 };

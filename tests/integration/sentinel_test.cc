@@ -203,6 +203,11 @@ TEST(SentinelTest, DiscoversNodesAndFollowsAFailoverWithOneNotification) {
   // One failover notification, under the group's name.
   ASSERT_TRUE(WaitFor([&] { return Count(Alerts(hook), "orders", "failover", "firing") > 0; }))
       << Dump(Alerts(hook)) << d.Log();
+  // ... and on the group's finding series, for Prometheus rules.
+  EXPECT_EQ(d.Value("redis_memwatch_group_finding{group=\"orders\",check=\"failover\","
+                    "severity=\"warning\"}"),
+            1)
+      << d.Metrics();
   // The old primary stays polled, as a replica, through the seconds (up to
   // ~15) the sentinels take to reconfigure it.
   EXPECT_EQ(RoleOf(d.Metrics(), was), "replica") << d.Metrics();

@@ -109,6 +109,39 @@ TEST(MetricsStoreTest, EveryCheckHasASeriesPerSeverityFromTheFirstPoll) {
                               "severity=\"warning\"} 0"));
 }
 
+// A group's findings: a series per group check of its kind and severity,
+// at 0 before any finding, 1 for the active one; a group whose nodes are
+// gone from the placements is forgotten.
+TEST(MetricsStoreTest, GroupFindingsHaveASeriesPerCheckOfTheGroupsKind) {
+  MetricsStore store("test");
+  store.SetTargetPlacements({{"orders/127.0.0.1:6380", {"orders", "", "sentinel", "primary"}},
+                             {"sessions/127.0.0.1:7000", {"sessions", "0-5460", "cluster", ""}},
+                             {"cache", {"", "", "config", ""}}});
+  std::string text = Text(store);
+  EXPECT_THAT(text, HasSubstr("redis_memwatch_group_finding{group=\"orders\",check=\"failover\","
+                              "severity=\"critical\"} 0\n"));
+  EXPECT_THAT(text, HasSubstr("redis_memwatch_group_finding{group=\"sessions\",check=\"cluster_"
+                              "state\",severity=\"critical\"} 0\n"));
+  EXPECT_THAT(text, Not(HasSubstr("group=\"orders\",check=\"cluster_state\"")));
+  EXPECT_THAT(text, Not(HasSubstr("group=\"sessions\",check=\"failover\"")));
+  EXPECT_THAT(text, Not(HasSubstr("group=\"\"")));
+
+  Finding failover;
+  failover.check = "failover";
+  failover.severity = Severity::kWarning;
+  store.RecordGroupFindings("orders", {failover});
+  text = Text(store);
+  EXPECT_THAT(text, HasSubstr("redis_memwatch_group_finding{group=\"orders\",check=\"failover\","
+                              "severity=\"warning\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("redis_memwatch_group_finding{group=\"orders\",check=\"failover\","
+                              "severity=\"critical\"} 0\n"));
+
+  store.SetTargetPlacements({{"cache", {"", "", "config", ""}}});
+  store.SetTargetPlacements({{"orders/127.0.0.1:6380", {"orders", "", "sentinel", "primary"}}});
+  EXPECT_THAT(Text(store), HasSubstr("redis_memwatch_group_finding{group=\"orders\",check=\""
+                                     "failover\",severity=\"warning\"} 0\n"));
+}
+
 TEST(MetricsStoreTest, ADownTargetExportsUpZeroAndNoStaleValues) {
   MetricsStore store("v");
   store.SetTargets({"a"});
