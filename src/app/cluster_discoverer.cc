@@ -2,12 +2,14 @@
 
 #include <condition_variable>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "app/resp_of_reply.h"
+#include "checks/key_family_text.h"
 #include "discovery/cluster_findings.h"
 #include "discovery/cluster_nodes.h"
 #include "discovery/cluster_shards.h"
@@ -94,14 +96,33 @@ void ReadProbe(const std::vector<Reply>& replies, discovery::NodeProbe* probe) {
   }
 }
 
+// For cluster_shard_near_limit: what weighs most on each shard's primary
+// (ToString of its address -> DescribeHeaviest), from the sample `board`
+// has for the primary's target (the replica's that stands in for it).
+std::map<std::string, std::string> HeaviestByPrimary(const KeyFamilyBoard& board,
+                                                     const std::string& group,
+                                                     const discovery::Topology& topology) {
+  std::map<std::string, std::string> out;
+  for (const discovery::Shard& s : topology.shards) {
+    if (!s.primary) continue;
+    const std::shared_ptr<const KeyFamilies> families =
+        board.Get(NodeTargetName(group, EndpointOf(s.primary->address)));
+    if (families == nullptr || families->by_bytes.empty()) continue;
+    std::string heaviest = checks::DescribeHeaviest(*families);
+    if (!heaviest.empty()) out[discovery::ToString(s.primary->address)] = std::move(heaviest);
+  }
+  return out;
+}
+
 }  // namespace
 
 namespace {
 
 class ClusterDiscoverer final : public GroupDiscoverer {
  public:
-  ClusterDiscoverer(config::TargetConfig group, std::function<void()> wake)
-      : group_(std::move(group)), wake_(std::move(wake)) {}
+  ClusterDiscoverer(config::TargetConfig group, std::function<void()> wake,
+                    const KeyFamilyBoard* families)
+      : group_(std::move(group)), wake_(std::move(wake)), families_(families) {}
 
   GroupDiscovery Discover() override;
 
@@ -127,6 +148,7 @@ class ClusterDiscoverer final : public GroupDiscoverer {
 
   const config::TargetConfig group_;
   const std::function<void()> wake_;
+  const KeyFamilyBoard* const families_;  // null: findings without key prefixes
   const SystemClock clock_;
   std::vector<Endpoint> known_;  // the nodes found last
   std::vector<DiscoveredNode> last_nodes_;
@@ -223,11 +245,16 @@ GroupDiscovery ClusterDiscoverer::Discover() {
     return {.ok = false, .message = topology.status().message(), .nodes = {}, .findings = {}};
   }
   const std::vector<discovery::NodeProbe> probes = Probe(topology.value());
+  discovery::ClusterFindingOptions options;
+  if (families_ != nullptr) {
+    options.heaviest_by_primary = HeaviestByPrimary(*families_, group_.name, topology.value());
+  }
   GroupDiscovery out{
       .ok = true,
       .message = "",
       .nodes = NodesOf(topology.value()),
-      .findings = grace_.Filter(discovery::ClusterFindings(topology.value(), probes), last_start_)};
+      .findings = grace_.Filter(discovery::ClusterFindings(topology.value(), probes, options),
+                                last_start_)};
   known_.clear();
   std::map<std::string, bool> keep;
   for (const DiscoveredNode& n : out.nodes) {
@@ -251,8 +278,9 @@ GroupDiscovery ClusterDiscoverer::Discover() {
 }  // namespace
 
 std::unique_ptr<GroupDiscoverer> MakeClusterDiscoverer(const config::TargetConfig& group,
-                                                       std::function<void()> wake) {
-  return std::make_unique<ClusterDiscoverer>(group, std::move(wake));
+                                                       std::function<void()> wake,
+                                                       const KeyFamilyBoard* families) {
+  return std::make_unique<ClusterDiscoverer>(group, std::move(wake), families);
 }
 
 }  // namespace memwatch::app

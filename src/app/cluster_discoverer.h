@@ -6,8 +6,11 @@
 // a connection kept per node; the first answer gives the Topology, whose
 // primaries and replicas become the nodes to poll, labelled with their
 // shard. Then every node is probed (CLUSTER INFO; INFO memory on
-// primaries) for the group's findings: discovery/cluster_findings.h. No
-// seed answering is ok=false (the runner keeps the nodes found last).
+// primaries) for the group's findings: discovery/cluster_findings.h;
+// cluster_shard_near_limit names what weighs most on a shard from the
+// keyspace sample of its primary (or of the replica standing in for it) on
+// the KeyFamilyBoard, when one is given. No seed answering is ok=false
+// (the runner keeps the nodes found last).
 //
 // A node that does not answer, or a shard without a primary (a failover
 // under way), asks for another discovery kClusterRetryDelay after this one
@@ -21,6 +24,7 @@
 #include <memory>
 
 #include "app/group_discovery.h"
+#include "app/key_family_board.h"
 #include "config/config.h"
 #include "memwatch/clock.h"
 
@@ -36,8 +40,10 @@ inline constexpr int kClusterMaxRetries = 15;
 inline constexpr Duration kClusterStateGrace = std::chrono::seconds(5);
 inline constexpr Duration kClusterUnreachableGrace = std::chrono::seconds(20);
 
-// `group.cluster` must be set.
+// `group.cluster` must be set. `families`, when not null, must outlive the
+// discoverer.
 std::unique_ptr<GroupDiscoverer> MakeClusterDiscoverer(const config::TargetConfig& group,
-                                                       std::function<void()> wake);
+                                                       std::function<void()> wake,
+                                                       const KeyFamilyBoard* families = nullptr);
 
 }  // namespace memwatch::app

@@ -68,7 +68,9 @@ Daemon::Daemon(config::Config config, std::string config_path, DaemonDeps deps)
       polling_(reloader_.running(), &store_, &delivery_, deps.clock, deps.id_nonce),
       files_watch_([this] { OnTargetsFilesChanged(); }),
       discovery_(
-          MakeGroupDiscoverer,
+          [this](const config::TargetConfig& group, std::function<void()> wake) {
+            return MakeGroupDiscoverer(group, std::move(wake), &families_);
+          },
           [this](const std::string& group, std::vector<DiscoveredNode> nodes) {
             OnDiscovered(group, std::move(nodes));
           },

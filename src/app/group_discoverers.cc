@@ -7,9 +7,10 @@
 namespace memwatch::app {
 
 std::unique_ptr<GroupDiscoverer> MakeGroupDiscoverer(const config::TargetConfig& group,
-                                                     std::function<void()> wake) {
+                                                     std::function<void()> wake,
+                                                     const KeyFamilyBoard* families) {
   if (group.sentinel) return MakeSentinelDiscoverer(group, std::move(wake));
-  return MakeClusterDiscoverer(group, std::move(wake));
+  return MakeClusterDiscoverer(group, std::move(wake), families);
 }
 
 }  // namespace memwatch::app

@@ -51,9 +51,14 @@ class GroupDiscoverer {
 using DiscovererFactory = std::function<std::unique_ptr<GroupDiscoverer>(
     const config::TargetConfig& group, std::function<void()> wake)>;
 
+class KeyFamilyBoard;
+
 // The daemon's: SentinelDiscoverer or ClusterDiscoverer by the group's kind.
+// `families` (not null: it must outlive the discoverer) lets a cluster's
+// findings name the key prefixes the keyspace sampler found heaviest.
 std::unique_ptr<GroupDiscoverer> MakeGroupDiscoverer(const config::TargetConfig& group,
-                                                     std::function<void()> wake);
+                                                     std::function<void()> wake,
+                                                     const KeyFamilyBoard* families = nullptr);
 
 // "orders/10.0.0.2:6379" ("orders/[::1]:6379"): a discovered node's target
 // name.

@@ -1,7 +1,9 @@
 #include "app/keyspace_sampling.h"
 
 #include <algorithm>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 
@@ -23,8 +25,12 @@ std::map<std::string, KeyspaceSampling::Spec> KeyspaceSampling::SpecsOf(
   std::map<std::string, Spec> out;
   const std::vector<poller::PollTarget> targets = PollProcessor::PollTargets(config);
   for (size_t i = 0; i < targets.size() && i < config.targets.size(); ++i) {
-    out[targets[i].name] = Spec{targets[i], config.targets[i].keyspace,
-                                std::max(config.timeout, kMinSamplerCommandTimeout), "", ""};
+    out[targets[i].name] = Spec{targets[i],
+                                config.targets[i].keyspace,
+                                std::max(config.timeout, kMinSamplerCommandTimeout),
+                                "",
+                                "",
+                                config.targets[i].discovered_by == "cluster"};
   }
   for (const auto& [primary, replica] : SamplingStandIns(config)) {
     out[primary].stand_in = replica;
@@ -130,11 +136,12 @@ void KeyspaceSampling::TickOne(const std::string& name, Entry& e, const PollHeal
     e.sampler = std::make_unique<TargetSampler>(e.spec.settings, e.spec.command_timeout);
   }
   // Fails at once when stopping, so Stop waits for at most one pipeline.
-  const PipelineFn pipeline = [this, &e](const std::vector<Argv>& commands,
-                                         MonoTime deadline) -> Result<std::vector<poller::Reply>> {
+  PipelineFn pipeline = [this, &e](const std::vector<Argv>& commands,
+                                   MonoTime deadline) -> Result<std::vector<poller::Reply>> {
     if (Stopping()) return Status::Error("stopping");
     return e.client->Pipeline(commands, deadline);
   };
+  if (e.spec.cluster_node) pipeline = WithReadOnly(std::move(pipeline));
   Status s = e.sampler->Tick(pipeline, *clock_, kScanInterval, health);
   if (s.ok()) {
     if (!e.last_error.empty()) spdlog::info("{}: keyspace sampling works again", name);

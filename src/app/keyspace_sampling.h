@@ -72,6 +72,9 @@ class KeyspaceSampling {
     // primary this replica stands in for; "" for neither.
     std::string stand_in;
     std::string stands_in_for;
+    // A node of a Redis Cluster: each pipeline starts with READONLY, without
+    // which a replica answers TYPE, TTL and MEMORY USAGE with MOVED.
+    bool cluster_node = false;
     bool operator==(const Spec&) const = default;
   };
   struct Entry {

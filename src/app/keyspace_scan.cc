@@ -292,4 +292,21 @@ Result<KeyspaceScanResult> RunKeyspaceScan(const PipelineFn& pipeline, const Clo
   return result;
 }
 
+PipelineFn WithReadOnly(PipelineFn pipeline) {
+  return [inner = std::move(pipeline)](const std::vector<Argv>& commands,
+                                       MonoTime deadline) -> Result<std::vector<poller::Reply>> {
+    if (commands.empty()) return inner(commands, deadline);
+    std::vector<Argv> with_readonly;
+    with_readonly.reserve(commands.size() + 1);
+    with_readonly.push_back({"READONLY"});
+    with_readonly.insert(with_readonly.end(), commands.begin(), commands.end());
+    Result<std::vector<poller::Reply>> r = inner(with_readonly, deadline);
+    if (!r.ok()) return r;
+    std::vector<poller::Reply> replies = std::move(r).value();
+    if (replies.empty()) return Status::Error("READONLY: no reply");
+    replies.erase(replies.begin());
+    return replies;
+  };
+}
+
 }  // namespace memwatch::app

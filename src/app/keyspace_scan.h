@@ -106,6 +106,13 @@ Result<SampleStepResult> SampleStep(const PipelineFn& pipeline, const Clock& clo
 // INFO commandstats, as SamplingUsecFromCommandstats reads it.
 Result<uint64_t> ReadSamplingUsec(const PipelineFn& pipeline, MonoTime deadline);
 
+// `pipeline` with READONLY sent first in every pipeline (the connection may
+// be a new one) and its reply dropped, so the replies match the commands: a
+// Redis Cluster replica answers TYPE, TTL and MEMORY USAGE with MOVED to
+// its primary on a connection that did not send it (a primary ignores it).
+// An empty pipeline is passed on as it is.
+PipelineFn WithReadOnly(PipelineFn pipeline);
+
 // --- Pure conversions, exposed for the unit tests. ---
 
 // `SCAN cursor COUNT count`.

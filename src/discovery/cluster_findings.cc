@@ -69,6 +69,38 @@ std::vector<ShardUse> ShardUses(const Topology& topology, const std::vector<Node
   return out;
 }
 
+// What weighs most on the shard whose primary is `primary`, or null when
+// not known.
+const std::string* HeaviestOf(const ClusterFindingOptions& options, const std::string& primary) {
+  const auto it = options.heaviest_by_primary.find(primary);
+  return it == options.heaviest_by_primary.end() || it->second.empty() ? nullptr : &it->second;
+}
+
+// "shard 0-5460 (slots 0-5460, primary 10.0.0.1:7001, 95% of maxmemory[;
+// weighing most: `{fill}:*` about ...])".
+std::string ShardText(const ShardUse& u, const std::string* heaviest) {
+  std::string text = "shard " + u.shard->label + " (slots " + SlotsText(u.shard->slots) +
+                     ", primary " + u.primary + ", " + Percent(u.fraction()) + " of maxmemory";
+  if (heaviest != nullptr) text += "; weighing most: " + *heaviest;
+  return text + ")";
+}
+
+// The fix: the heaviest key prefixes or hash tags first, those named when
+// the keyspace sample knows them, else found by hand.
+std::string ShardNearLimitFix(bool heaviest_known) {
+  std::string fix =
+      heaviest_known
+          ? "The data is unevenly spread over the slots: the key prefixes or hash tags ({...}) "
+            "named above weigh most on that shard (from the keyspace sample); confirm on its "
+            "primary with redis-cli -p PORT --bigkeys or MEMORY USAGE key."
+          : "The data is unevenly spread over the slots: find the hash tags ({...}) or keys that "
+            "weigh most on that shard (redis-cli -p PORT --bigkeys, MEMORY USAGE key).";
+  return fix +
+         "\nMove slots to emptier shards: `redis-cli --cluster rebalance HOST:PORT` (or "
+         "`--cluster reshard`), split an oversized hash tag across several tags, or raise that "
+         "shard's maxmemory.";
+}
+
 }  // namespace
 
 std::optional<std::string> InfoField(std::string_view text, std::string_view key) {
@@ -121,22 +153,24 @@ std::optional<Finding> ShardNearLimitFinding(const Topology& topology,
   f.check = std::string(kClusterShardNearLimitCheck);
   f.severity = Severity::kWarning;
   std::vector<std::string> names;
+  bool heaviest_known = false;
   for (const ShardUse* u : near) {
-    names.push_back("shard " + u->shard->label + " (slots " + SlotsText(u->shard->slots) +
-                    ", primary " + u->primary + ", " + Percent(u->fraction()) + " of maxmemory)");
+    const std::string* heaviest = HeaviestOf(options, u->primary);
+    names.push_back(ShardText(*u, heaviest));
     f.evidence.push_back({"shard " + u->shard->label + " used_memory / maxmemory",
                           Mib(u->used) + " / " + Mib(u->limit)});
+    if (heaviest != nullptr) {
+      f.evidence.push_back(
+          {"shard " + u->shard->label + " weighing most (keyspace sample)", *heaviest});
+      heaviest_known = true;
+    }
   }
   f.evidence.push_back({"whole cluster used_memory / maxmemory",
                         Mib(used) + " / " + Mib(limit) + " (" + Percent(whole) + ")"});
   f.summary = Join(names, "; ") + " near its memory limit while the cluster uses " +
               Percent(whole) +
               ": writes to those slots are rejected with OOM while the other shards accept them";
-  f.fix =
-      "The data is unevenly spread over the slots: find the hash tags ({...}) or keys that weigh "
-      "most on that shard (redis-cli -p PORT --bigkeys, MEMORY USAGE key).\nMove slots to "
-      "emptier shards: `redis-cli --cluster rebalance HOST:PORT` (or `--cluster reshard`), split "
-      "an oversized hash tag across several tags, or raise that shard's maxmemory.";
+  f.fix = ShardNearLimitFix(heaviest_known);
   return f;
 }
 

@@ -9,13 +9,16 @@
 //    (used over maxmemory summed across the primaries with a limit) does
 //    not: writes to that shard's slots fail with OOM while the others pass.
 //    A cluster whose every shard is near its limit is left to each node's
-//    memory_high; one finding names every shard near its limit.
+//    memory_high; one finding names every shard near its limit, and for
+//    each the key prefixes or hash tags that weigh most on it when the app
+//    knows them (from the keyspace sample; `heaviest_by_primary`).
 //  - cluster_nodes_unreachable (warning): nodes the cluster announces that
 //    this daemon cannot reach or that do not answer (NAT, firewall, a
 //    paused process).
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,6 +45,11 @@ struct NodeProbe {
 
 struct ClusterFindingOptions {
   double near_limit_fraction = 0.9;  // as memory_high's default warning threshold
+  // A shard primary's address (ToString(NodeAddress)) -> what weighs most
+  // on it, as text ("`{fill}:*` about 80.0 MiB (99% of keys)"), named by
+  // cluster_shard_near_limit when that shard is near its limit. Shards
+  // without an entry (or with an empty one) are named without it.
+  std::map<std::string, std::string> heaviest_by_primary;
 };
 
 // The value of `key` in an INFO-style "key:value" text (CLUSTER INFO), or

@@ -2,7 +2,8 @@
 // Cluster and the daemon configured with one seed. It polls all six nodes,
 // labelled with their shards; a shard filled through one hash tag to its
 // maxmemory is named (its nodes' memory findings, and the group's
-// cluster_shard_near_limit) while the other shards stay clear; and a
+// cluster_shard_near_limit, which names `{fill}:*` from the keyspace
+// sample as what weighs most on it) while the other shards stay clear; and a
 // primary paused with SIGSTOP is followed: its replica's promotion shows in
 // target_info seconds after the cluster's own switch; and with its only
 // seed stopped, discovery goes on through the nodes it found.
@@ -70,6 +71,8 @@ std::string Config(int seed, const HttpReceiver& hook) {
          "    cluster: {seeds: ['127.0.0.1:" +
          std::to_string(seed) +
          "'], interval: 1s}\n"
+         // A cycle a second: the shard's sample sees the hash tag within seconds.
+         "keyspace: {interval: 1s}\n"
          "receivers:\n  - name: hook\n    type: webhook\n    url: " +
          hook.Url() + "\n";
 }
@@ -123,20 +126,38 @@ size_t IndexOf(RedisCluster& cluster, int port) {
   return 0;
 }
 
+// Whether the shard's keyspace sample (its replica's, standing in for the
+// primary) has counted the keys of `{fill}` in a complete cycle.
+bool SampledFill(DaemonProcess& d) {
+  return d.Metrics().find("prefix=\"{fill}:*\"") != std::string::npos;
+}
+
 // (b) The shard of the hash tag {fill} filled past its maxmemory: its nodes'
-// memory findings and the group's cluster_shard_near_limit name it; the
-// other shards' nodes stay clear and accept writes. Returns its primary.
+// memory findings and the group's cluster_shard_near_limit name it, the
+// latter with `{fill}:*` as what weighs most; the other shards' nodes stay
+// clear and accept writes. Returns its primary.
 int FillOneShard(DaemonProcess& d, RedisCluster& cluster, const HttpReceiver& hook) {
   for (size_t i = 0; i < cluster.size(); ++i) {
     EXPECT_EQ(cluster.Node(i).Cli({"CONFIG", "SET", "maxmemory", "20mb"}), "OK");
   }
   const int full = cluster.PrimaryPortForKey("{fill}:0");
   const std::string shard = Discovered(d)[full].shard;
-  // One EVAL: Redis checks maxmemory at a script's first write only.
+  // Each EVAL writes ARGV[1] keys from ARGV[3] on; Redis checks maxmemory
+  // at a script's first write only.
   const char* script =
-      "for i = 1, tonumber(ARGV[1]) do "
+      "for i = tonumber(ARGV[3]), tonumber(ARGV[3]) + tonumber(ARGV[1]) - 1 do "
       "redis.call('SET', '{fill}:' .. i, string.rep('x', tonumber(ARGV[2]))) end return 1";
-  EXPECT_EQ(cluster.NodeOnPort(full)->Cli({"EVAL", script, "1", "{fill}:0", "200", "100000"}), "1");
+  // Half first: the sampler backs off within 5 % of the limit, so the
+  // sample that names the hash tag is taken before the shard is full.
+  EXPECT_EQ(cluster.NodeOnPort(full)->Cli({"EVAL", script, "1", "{fill}:0", "100", "100000", "1"}),
+            "1");
+  const auto sampling = Clock::now();
+  EXPECT_TRUE(WaitFor([&] { return SampledFill(d); }, Ms(10000))) << d.Metrics() << d.Log();
+  std::printf("[ measured ] half filled -> {fill}:* in the shard's keyspace sample: %lld ms\n",
+              static_cast<long long>(Since(sampling).count()));
+  EXPECT_EQ(
+      cluster.NodeOnPort(full)->Cli({"EVAL", script, "1", "{fill}:0", "100", "100000", "101"}),
+      "1");
   EXPECT_THAT(cluster.NodeOnPort(full)->Cli({"SET", "{fill}:more", "1"}), HasSubstr("OOM"));
   std::string other_key = "a";
   while (cluster.PrimaryPortForKey(other_key) == full) other_key += "a";
@@ -160,6 +181,7 @@ int FillOneShard(DaemonProcess& d, RedisCluster& cluster, const HttpReceiver& ho
   EXPECT_THAT(summary, HasSubstr("shard " + shard + " (slots "));
   EXPECT_THAT(summary, HasSubstr("primary 127.0.0.1:" + std::to_string(full)));
   EXPECT_THAT(summary, HasSubstr("writes to those slots are rejected with OOM"));
+  EXPECT_THAT(summary, HasSubstr("; weighing most: `{fill}:*` about "));
   EXPECT_EQ(alert.is_null() ? "" : alert.value("title", ""), "cluster shard near its memory limit");
   for (const auto& [port, node] : Discovered(d)) {
     if (node.shard == shard) continue;

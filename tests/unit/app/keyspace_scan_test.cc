@@ -129,6 +129,33 @@ TEST(KeyspaceScanTest, SamplingUsecFromCommandstats) {
   EXPECT_EQ(SamplingUsecFromCommandstats("cmdstat_scan:usec=x\ncmdstat_ttl"), 0u);
 }
 
+TEST(KeyspaceScanTest, WithReadOnlySendsReadOnlyFirstAndDropsItsReply) {
+  std::vector<std::vector<Argv>> sent;
+  Result<std::vector<Reply>> answer = std::vector<Reply>{};
+  const PipelineFn inner = [&](const std::vector<Argv>& commands, MonoTime) {
+    sent.push_back(commands);
+    return answer;
+  };
+  const PipelineFn readonly = WithReadOnly(inner);
+  answer = std::vector<Reply>{fake_keyspace::StatusReply("OK"), fake_keyspace::Str("string"),
+                              fake_keyspace::Int(-1)};
+  Result<std::vector<Reply>> r = readonly({{"TYPE", "k"}, {"TTL", "k"}}, MonoTime{});
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r.value().size(), 2u);
+  EXPECT_EQ(r.value()[0].text, "string");
+  EXPECT_EQ(r.value()[1].integer, -1);
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0], (std::vector<Argv>{{"READONLY"}, {"TYPE", "k"}, {"TTL", "k"}}));
+  // An empty pipeline stays empty; a failure passes through.
+  answer = std::vector<Reply>{};
+  EXPECT_TRUE(readonly({}, MonoTime{}).ok());
+  EXPECT_TRUE(sent.back().empty());
+  answer = Status::Error("connection lost");
+  r = readonly({{"TYPE", "k"}}, MonoTime{});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(), "connection lost");
+}
+
 // --- The loop ---
 
 using fake_keyspace::FakeClock;

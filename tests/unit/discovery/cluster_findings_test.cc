@@ -1,5 +1,6 @@
 // ClusterFindings: a failed cluster_state, one shard near its limit while
-// the cluster is not (and not when all are), unreachable nodes named.
+// the cluster is not (and not when all are), with what weighs most on it
+// when known, unreachable nodes named.
 #include "discovery/cluster_findings.h"
 
 #include <gmock/gmock.h>
@@ -12,6 +13,7 @@ namespace memwatch::discovery {
 namespace cluster_findings_test {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr int64_t kMb = 1024 * 1024;
 
@@ -65,6 +67,46 @@ TEST(ClusterFindings, OneShardNearItsLimitIsNamedWithSlotsAndPrimary) {
   ASSERT_EQ(f[0].evidence.size(), 2u);
   EXPECT_EQ(f[0].evidence[0].value, "95.0 MiB / 100.0 MiB");
   EXPECT_FALSE(f[0].fix.empty());
+}
+
+TEST(ClusterFindings, ShardNearItsLimitNamesWhatWeighsMostOnItWhenKnown) {
+  ClusterFindingOptions options;
+  options.heaviest_by_primary = {
+      {"10.0.0.1:7002", "`{fill}:*` about 80.0 MiB (99% of keys)"},
+      {"10.0.0.1:7001", "`cache:*` about 5.0 MiB (100% of keys)"},  // not near its limit
+  };
+  const std::optional<Finding> f =
+      ShardNearLimitFinding(ThreeShards(), Probes(10, 95, 20), options);
+  ASSERT_TRUE(f.has_value());
+  EXPECT_THAT(f->summary, HasSubstr("shard 5461-10922 (slots 5461-10922, primary 10.0.0.1:7002, "
+                                    "95% of maxmemory; weighing most: `{fill}:*` about 80.0 MiB "
+                                    "(99% of keys)) near its memory limit"));
+  EXPECT_THAT(f->summary, Not(HasSubstr("cache:*")));
+  EXPECT_EQ(f->evidence,
+            (std::vector<Evidence>{
+                {"shard 5461-10922 used_memory / maxmemory", "95.0 MiB / 100.0 MiB"},
+                {"shard 5461-10922 weighing most (keyspace sample)",
+                 "`{fill}:*` about 80.0 MiB (99% of keys)"},
+                {"whole cluster used_memory / maxmemory", "125.0 MiB / 300.0 MiB (42%)"}}));
+  EXPECT_THAT(f->fix, HasSubstr("named above weigh most on that shard"));
+  EXPECT_THAT(f->fix, HasSubstr("--cluster rebalance"));
+}
+
+TEST(ClusterFindings, ShardNearItsLimitWithoutWhatWeighsMostIsNamedAsBefore) {
+  const std::optional<Finding> plain = ShardNearLimitFinding(ThreeShards(), Probes(10, 95, 20), {});
+  ClusterFindingOptions options;
+  // Another shard's primary, and an empty text: neither changes the finding.
+  options.heaviest_by_primary = {{"10.0.0.1:7001", "`cache:*` about 5.0 MiB (100% of keys)"},
+                                 {"10.0.0.1:7002", ""}};
+  const std::optional<Finding> f =
+      ShardNearLimitFinding(ThreeShards(), Probes(10, 95, 20), options);
+  ASSERT_TRUE(plain.has_value());
+  ASSERT_TRUE(f.has_value());
+  EXPECT_EQ(f->summary, plain->summary);
+  EXPECT_EQ(f->evidence, plain->evidence);
+  EXPECT_EQ(f->fix, plain->fix);
+  EXPECT_THAT(f->summary, Not(HasSubstr("weighing most")));
+  EXPECT_THAT(f->fix, HasSubstr("find the hash tags ({...}) or keys that weigh most"));
 }
 
 TEST(ClusterFindings, ThresholdIsInclusiveAndConfigurable) {
