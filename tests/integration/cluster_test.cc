@@ -183,6 +183,10 @@ int FillOneShard(DaemonProcess& d, RedisCluster& cluster, const HttpReceiver& ho
   EXPECT_THAT(summary, HasSubstr("writes to those slots are rejected with OOM"));
   EXPECT_THAT(summary, HasSubstr("; weighing most: `{fill}:*` about "));
   EXPECT_EQ(alert.is_null() ? "" : alert.value("title", ""), "cluster shard near its memory limit");
+  // The group's finding series, for Prometheus rules; the cluster is up.
+  const std::string series = "redis_memwatch_group_finding{group=\"shop\",check=\"";
+  EXPECT_EQ(d.Value(series + "cluster_shard_near_limit\",severity=\"warning\"}"), 1) << d.Metrics();
+  EXPECT_EQ(d.Value(series + "cluster_state\",severity=\"critical\"}"), 0) << d.Metrics();
   for (const auto& [port, node] : Discovered(d)) {
     if (node.shard == shard) continue;
     EXPECT_FALSE(Active(d, port, "memory_high")) << port;
