@@ -31,6 +31,7 @@ std::span<const std::string_view> AllMetricNames() {
       kRdbLastBgsaveStatus,
       kAofLastWriteStatus,
       kFinding,
+      kGroupFinding,
       kProbeDuration,
       kPollErrors,
       kPollLag,

@@ -5,7 +5,8 @@
 #   3. Consistency (python3):
 #      - every check in src/checks/check_registry.cc has, for each severity it can
 #        raise, an alert on redis_memwatch_finding{check,severity} with that
-#        severity label, and a `## <check>` section in docs/runbook.md;
+#        severity label, and a `## <check>` section in docs/runbook.md; every
+#        group check (kGroupChecks) the same on redis_memwatch_group_finding;
 #      - every alert has severity, summary, description and runbook_url, and
 #        every runbook_url anchor is a heading of docs/runbook.md;
 #      - every alert (name and severity) fires in some unit test, and every
@@ -81,6 +82,30 @@ def checks_from_spec(path):
     return checks
 
 
+def group_checks_from_spec(path):
+    """Returns {check: [severity, ...]} from the kGroupChecks table of check_registry.cc."""
+    text = open(path, encoding="utf-8").read()
+    sev_sets = {}
+    for name, body in re.findall(r"constexpr std::array (k\w+)\{([^}]*)\};", text):
+        sevs = re.findall(r"Severity::k(\w+)", body)
+        if sevs:
+            sev_sets[name] = [s.lower() for s in sevs]
+    table = re.search(r"kGroupChecks\[\] = \{(.*?)\n\};", text, re.S)
+    if not table:
+        problem(f"{path}: cannot find the kGroupChecks table")
+        return {}
+    checks = {}
+    # {"name", "title", "kind", kSeverities}: one row per group check.
+    for name, sev_set in re.findall(r'\{"([a-z_]+)",.*?,\s*(k\w+)\}', table.group(1), re.S):
+        if sev_set not in sev_sets:
+            problem(f"{path}: group check {name}: unknown severity set {sev_set}")
+            continue
+        checks[name] = sev_sets[sev_set]
+    if not checks:
+        problem(f"{path}: no group checks found in kGroupChecks")
+    return checks
+
+
 def github_anchors(path):
     """The anchors GitHub gives the headings of a markdown file."""
     anchors, seen, fenced = set(), {}, False
@@ -99,11 +124,13 @@ def github_anchors(path):
 
 
 checks = checks_from_spec(spec_path)
+group_checks = group_checks_from_spec(spec_path)
 anchors = github_anchors(runbook_path)
 doc = yaml.safe_load(open(rules_path, encoding="utf-8"))
 
 alerts = []  # (alertname, severity)
 finding_alerts = {}  # (check, severity) -> alertname
+group_alerts = {}  # (group check, severity) -> alertname
 for group in doc.get("groups", []):
     for rule in group.get("rules", []):
         name = rule.get("alert")
@@ -126,7 +153,22 @@ for group in doc.get("groups", []):
         elif anchor not in anchors:
             problem(f"{where}: runbook_url anchor #{anchor} is not a heading of {runbook_path}")
         expr = rule.get("expr", "")
-        if "redis_memwatch_finding" in expr:
+        if "redis_memwatch_group_finding" in expr:
+            m = re.search(r'check="([a-z_]+)"\s*,\s*severity="([a-z]+)"', expr)
+            if not m:
+                problem(f"{where}: selects redis_memwatch_group_finding without check=\"...\",severity=\"...\"")
+                continue
+            check, expr_sev = m.groups()
+            if expr_sev != sev:
+                problem(f"{where}: selects severity={expr_sev} but is labelled severity={sev}")
+            if anchor is not None and anchor != check:
+                problem(f"{where}: runbook_url anchor #{anchor} should be #{check}")
+            if "$labels.group" not in str(ann.get("summary", "")):
+                problem(f"{where}: summary does not name {{{{ $labels.group }}}}")
+            if (check, expr_sev) in group_alerts:
+                problem(f"{where}: a second alert for group check {check} severity {expr_sev}")
+            group_alerts[(check, expr_sev)] = name
+        elif "redis_memwatch_finding" in expr:
             m = re.search(r'check="([a-z_]+)"\s*,\s*severity="([a-z]+)"', expr)
             if not m:
                 problem(f"{where}: selects redis_memwatch_finding without check=\"...\",severity=\"...\"")
@@ -156,6 +198,18 @@ for check, sev in finding_alerts:
     elif check not in checks:
         problem(f"{rules_path}: alert for unknown check {check}")
 
+for check, sevs in group_checks.items():
+    for sev in sevs:
+        if (check, sev) not in group_alerts:
+            problem(f"group check {check} can raise {sev}, but {rules_path} has no alert for it")
+    if check not in anchors:
+        problem(f"group check {check} has no '## {check}' section in {runbook_path}")
+for check, sev in group_alerts:
+    if check not in group_checks:
+        problem(f"{rules_path}: alert for unknown group check {check}")
+    elif sev not in group_checks[check]:
+        problem(f"{rules_path}: alert for {check} {sev}, a severity that group check never raises")
+
 fired, silent = set(), set()
 for path in test_paths:
     for test in (yaml.safe_load(open(path, encoding="utf-8")) or {}).get("tests", []) or []:
@@ -174,7 +228,8 @@ for name in sorted({n for n, _ in alerts}):
 
 for p in problems:
     print(f"FAILED: {p}", file=sys.stderr)
-print(f"{len(alerts)} alerts, {len(checks)} checks, {len(anchors)} runbook headings, "
+print(f"{len(alerts)} alerts, {len(checks)} checks, {len(group_checks)} group checks, "
+      f"{len(anchors)} runbook headings, "
       f"{len(test_paths)} test files: {'FAILED' if problems else 'OK'}")
 sys.exit(1 if problems else 0)
 PY
