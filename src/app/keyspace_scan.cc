@@ -304,7 +304,17 @@ PipelineFn WithReadOnly(PipelineFn pipeline) {
     if (!r.ok()) return r;
     std::vector<poller::Reply> replies = std::move(r).value();
     if (replies.empty()) return Status::Error("READONLY: no reply");
+    const poller::Reply readonly = std::move(replies.front());
     replies.erase(replies.begin());
+    if (readonly.type != poller::Reply::Type::kError) return replies;
+    // A primary needs no READONLY; a replica without it redirects: say why.
+    for (const poller::Reply& reply : replies) {
+      if (reply.type == poller::Reply::Type::kError && reply.text.starts_with("MOVED")) {
+        return Status::Error("the replica redirects keyed reads (" + reply.text +
+                             ") because it refused READONLY (" + readonly.text +
+                             "): the monitoring user needs +readonly on cluster nodes");
+      }
+    }
     return replies;
   };
 }

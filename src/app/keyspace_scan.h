@@ -110,7 +110,9 @@ Result<uint64_t> ReadSamplingUsec(const PipelineFn& pipeline, MonoTime deadline)
 // be a new one) and its reply dropped, so the replies match the commands: a
 // Redis Cluster replica answers TYPE, TTL and MEMORY USAGE with MOVED to
 // its primary on a connection that did not send it (a primary ignores it).
-// An empty pipeline is passed on as it is.
+// An empty pipeline is passed on as it is. READONLY refused (an ACL without
+// +readonly) is ignored unless a reply is then MOVED: that fails with an
+// error that says so.
 PipelineFn WithReadOnly(PipelineFn pipeline);
 
 // --- Pure conversions, exposed for the unit tests. ---

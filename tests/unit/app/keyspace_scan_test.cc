@@ -156,6 +156,27 @@ TEST(KeyspaceScanTest, WithReadOnlySendsReadOnlyFirstAndDropsItsReply) {
   EXPECT_EQ(r.status().message(), "connection lost");
 }
 
+// READONLY refused (no +readonly in the user's ACL) is harmless on a
+// primary; on a replica the MOVED that follows fails with the reason.
+TEST(KeyspaceScanTest, WithReadOnlyRefusedSaysSoOnlyWhenAReplyIsRedirected) {
+  Result<std::vector<Reply>> answer = std::vector<Reply>{};
+  const PipelineFn readonly = WithReadOnly(
+      [&](const std::vector<Argv>& /*commands*/, MonoTime /*deadline*/) { return answer; });
+  const Reply refused =
+      fake_keyspace::Err("NOPERM this user has no permissions to run the 'readonly' command");
+  answer = std::vector<Reply>{refused, fake_keyspace::Str("string")};
+  Result<std::vector<Reply>> r = readonly({{"TYPE", "k"}}, MonoTime{});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.value()[0].text, "string");
+  answer = std::vector<Reply>{refused, fake_keyspace::Err("MOVED 6364 127.0.0.1:7000")};
+  r = readonly({{"TYPE", "k"}}, MonoTime{});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(),
+            "the replica redirects keyed reads (MOVED 6364 127.0.0.1:7000) because it refused "
+            "READONLY (NOPERM this user has no permissions to run the 'readonly' command): the "
+            "monitoring user needs +readonly on cluster nodes");
+}
+
 // --- The loop ---
 
 using fake_keyspace::FakeClock;
