@@ -58,51 +58,35 @@ def problem(msg):
     problems.append(msg)
 
 
-def checks_from_spec(path):
-    """Returns {check: [severity, ...]} from the kChecks table of check_registry.cc."""
+# The rows of check_registry.cc's tables: kChecks rows are
+# {.name = "name", ..., .severities = kSeverities, ...}; kGroupChecks rows are
+# {"name", "title", "kind", kSeverities}.
+ROW_PATTERNS = {
+    "kChecks": r'\.name = "([a-z_]+)",.*?\.severities = (k\w+)',
+    "kGroupChecks": r'\{"([a-z_]+)",.*?,\s*(k\w+)\}',
+}
+
+
+def checks_from_spec(path, table_name):
+    """Returns {check: [severity, ...]} from table `table_name` of check_registry.cc."""
     text = open(path, encoding="utf-8").read()
     sev_sets = {}
     for name, body in re.findall(r"constexpr std::array (k\w+)\{([^}]*)\};", text):
         sevs = re.findall(r"Severity::k(\w+)", body)
         if sevs:
             sev_sets[name] = [s.lower() for s in sevs]
-    table = re.search(r"kChecks\[\] = \{(.*?)\n\};", text, re.S)
+    table = re.search(table_name + r"\[\] = \{(.*?)\n\};", text, re.S)
     if not table:
-        problem(f"{path}: cannot find the kChecks table")
+        problem(f"{path}: cannot find the {table_name} table")
         return {}
     checks = {}
-    # {.name = "name", ..., .severities = kSeverities, ...}: one row per check.
-    for name, sev_set in re.findall(r'\.name = "([a-z_]+)",.*?\.severities = (k\w+)', table.group(1), re.S):
+    for name, sev_set in re.findall(ROW_PATTERNS[table_name], table.group(1), re.S):
         if sev_set not in sev_sets:
-            problem(f"{path}: check {name}: unknown severity set {sev_set}")
+            problem(f"{path}: {table_name} row {name}: unknown severity set {sev_set}")
             continue
         checks[name] = sev_sets[sev_set]
     if not checks:
-        problem(f"{path}: no checks found in kChecks")
-    return checks
-
-
-def group_checks_from_spec(path):
-    """Returns {check: [severity, ...]} from the kGroupChecks table of check_registry.cc."""
-    text = open(path, encoding="utf-8").read()
-    sev_sets = {}
-    for name, body in re.findall(r"constexpr std::array (k\w+)\{([^}]*)\};", text):
-        sevs = re.findall(r"Severity::k(\w+)", body)
-        if sevs:
-            sev_sets[name] = [s.lower() for s in sevs]
-    table = re.search(r"kGroupChecks\[\] = \{(.*?)\n\};", text, re.S)
-    if not table:
-        problem(f"{path}: cannot find the kGroupChecks table")
-        return {}
-    checks = {}
-    # {"name", "title", "kind", kSeverities}: one row per group check.
-    for name, sev_set in re.findall(r'\{"([a-z_]+)",.*?,\s*(k\w+)\}', table.group(1), re.S):
-        if sev_set not in sev_sets:
-            problem(f"{path}: group check {name}: unknown severity set {sev_set}")
-            continue
-        checks[name] = sev_sets[sev_set]
-    if not checks:
-        problem(f"{path}: no group checks found in kGroupChecks")
+        problem(f"{path}: no checks found in {table_name}")
     return checks
 
 
@@ -123,14 +107,20 @@ def github_anchors(path):
     return anchors
 
 
-checks = checks_from_spec(spec_path)
-group_checks = group_checks_from_spec(spec_path)
+checks = checks_from_spec(spec_path, "kChecks")
+group_checks = checks_from_spec(spec_path, "kGroupChecks")
 anchors = github_anchors(runbook_path)
 doc = yaml.safe_load(open(rules_path, encoding="utf-8"))
 
 alerts = []  # (alertname, severity)
 finding_alerts = {}  # (check, severity) -> alertname
 group_alerts = {}  # (group check, severity) -> alertname
+# The finding series alerts select, the label their summaries name, and
+# where their alerts are collected.
+FINDING_SERIES = [
+    ("redis_memwatch_finding", "target", finding_alerts),
+    ("redis_memwatch_group_finding", "group", group_alerts),
+]
 for group in doc.get("groups", []):
     for rule in group.get("rules", []):
         name = rule.get("alert")
@@ -153,62 +143,39 @@ for group in doc.get("groups", []):
         elif anchor not in anchors:
             problem(f"{where}: runbook_url anchor #{anchor} is not a heading of {runbook_path}")
         expr = rule.get("expr", "")
-        if "redis_memwatch_group_finding" in expr:
+        for metric, label, found in FINDING_SERIES:
+            if metric + "{" not in expr:
+                continue
             m = re.search(r'check="([a-z_]+)"\s*,\s*severity="([a-z]+)"', expr)
             if not m:
-                problem(f"{where}: selects redis_memwatch_group_finding without check=\"...\",severity=\"...\"")
-                continue
+                problem(f"{where}: selects {metric} without check=\"...\",severity=\"...\"")
+                break
             check, expr_sev = m.groups()
             if expr_sev != sev:
                 problem(f"{where}: selects severity={expr_sev} but is labelled severity={sev}")
             if anchor is not None and anchor != check:
                 problem(f"{where}: runbook_url anchor #{anchor} should be #{check}")
-            if "$labels.group" not in str(ann.get("summary", "")):
-                problem(f"{where}: summary does not name {{{{ $labels.group }}}}")
-            if (check, expr_sev) in group_alerts:
-                problem(f"{where}: a second alert for group check {check} severity {expr_sev}")
-            group_alerts[(check, expr_sev)] = name
-        elif "redis_memwatch_finding" in expr:
-            m = re.search(r'check="([a-z_]+)"\s*,\s*severity="([a-z]+)"', expr)
-            if not m:
-                problem(f"{where}: selects redis_memwatch_finding without check=\"...\",severity=\"...\"")
-                continue
-            check, expr_sev = m.groups()
-            if expr_sev != sev:
-                problem(f"{where}: selects severity={expr_sev} but is labelled severity={sev}")
-            if anchor is not None and anchor != check:
-                problem(f"{where}: runbook_url anchor #{anchor} should be #{check}")
-            if "$labels.target" not in str(ann.get("summary", "")):
-                problem(f"{where}: summary does not name {{{{ $labels.target }}}}")
-            if (check, expr_sev) in finding_alerts:
-                problem(f"{where}: a second alert for check {check} severity {expr_sev}")
-            finding_alerts[(check, expr_sev)] = name
+            if f"$labels.{label}" not in str(ann.get("summary", "")):
+                problem(f"{where}: summary does not name {{{{ $labels.{label} }}}}")
+            if (check, expr_sev) in found:
+                problem(f"{where}: a second alert for {check} severity {expr_sev} on {metric}")
+            found[(check, expr_sev)] = name
 
-for check, sevs in checks.items():
-    if not any(c == check for c, _ in finding_alerts):
-        problem(f"check {check} ({spec_path}) has no alert in {rules_path}")
-    for sev in sevs:
-        if (check, sev) not in finding_alerts:
-            problem(f"check {check} can raise {sev}, but {rules_path} has no alert for it")
-    if check not in anchors:
-        problem(f"check {check} has no '## {check}' section in {runbook_path}")
-for check, sev in finding_alerts:
-    if check in checks and sev not in checks[check]:
-        problem(f"{rules_path}: alert for {check} {sev}, a severity that check never raises")
-    elif check not in checks:
-        problem(f"{rules_path}: alert for unknown check {check}")
-
-for check, sevs in group_checks.items():
-    for sev in sevs:
-        if (check, sev) not in group_alerts:
-            problem(f"group check {check} can raise {sev}, but {rules_path} has no alert for it")
-    if check not in anchors:
-        problem(f"group check {check} has no '## {check}' section in {runbook_path}")
-for check, sev in group_alerts:
-    if check not in group_checks:
-        problem(f"{rules_path}: alert for unknown group check {check}")
-    elif sev not in group_checks[check]:
-        problem(f"{rules_path}: alert for {check} {sev}, a severity that group check never raises")
+for what, table, found in (("check", checks, finding_alerts),
+                           ("group check", group_checks, group_alerts)):
+    for check, sevs in table.items():
+        if not any(c == check for c, _ in found):
+            problem(f"{what} {check} ({spec_path}) has no alert in {rules_path}")
+        for sev in sevs:
+            if (check, sev) not in found:
+                problem(f"{what} {check} can raise {sev}, but {rules_path} has no alert for it")
+        if check not in anchors:
+            problem(f"{what} {check} has no '## {check}' section in {runbook_path}")
+    for check, sev in found:
+        if check not in table:
+            problem(f"{rules_path}: alert for unknown {what} {check}")
+        elif sev not in table[check]:
+            problem(f"{rules_path}: alert for {check} {sev}, a severity that {what} never raises")
 
 fired, silent = set(), set()
 for path in test_paths:
