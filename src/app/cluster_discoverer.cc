@@ -23,14 +23,6 @@ namespace {
 
 using poller::Reply;
 
-Endpoint EndpointOf(const discovery::NodeAddress& a) {
-  Endpoint e;
-  e.kind = Endpoint::Kind::kTcp;
-  e.host = a.host;
-  e.port = a.port;
-  return e;
-}
-
 std::string KeyOf(const Endpoint& e) { return e.host + ":" + std::to_string(e.port); }
 
 // CLUSTER SHARDS nests four deep (shards, shard map, nodes, node map).

@@ -6,6 +6,14 @@
 
 namespace memwatch::app {
 
+Endpoint EndpointOf(const discovery::NodeAddress& a) {
+  Endpoint e;
+  e.kind = Endpoint::Kind::kTcp;
+  e.host = a.host;
+  e.port = a.port;
+  return e;
+}
+
 std::unique_ptr<GroupDiscoverer> MakeGroupDiscoverer(const config::TargetConfig& group,
                                                      std::function<void()> wake,
                                                      const KeyFamilyBoard* families) {

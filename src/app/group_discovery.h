@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "discovery/node_address.h"
 #include "memwatch/endpoint.h"
 #include "memwatch/finding.h"
 
@@ -59,6 +60,9 @@ class KeyFamilyBoard;
 std::unique_ptr<GroupDiscoverer> MakeGroupDiscoverer(const config::TargetConfig& group,
                                                      std::function<void()> wake,
                                                      const KeyFamilyBoard* families = nullptr);
+
+// The TCP endpoint of a node a group's discovery announced.
+Endpoint EndpointOf(const discovery::NodeAddress& a);
 
 // "orders/10.0.0.2:6379" ("orders/[::1]:6379"): a discovered node's target
 // name.

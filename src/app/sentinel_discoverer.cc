@@ -35,14 +35,6 @@ std::vector<poller::PollTarget> SentinelTargets(const config::TargetConfig& grou
   return out;
 }
 
-Endpoint EndpointOf(const discovery::NodeAddress& a) {
-  Endpoint e;
-  e.kind = Endpoint::Kind::kTcp;
-  e.host = a.host;
-  e.port = a.port;
-  return e;
-}
-
 // One sentinel's answers: a report, and its SENTINEL SENTINELS.
 struct Answer {
   discovery::SentinelReport report;

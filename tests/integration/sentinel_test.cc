@@ -263,39 +263,31 @@ TEST(SentinelTest, FollowsTheFailoverOfAStoppedPrimary) {
       << Dump(Alerts(hook));
 }
 
+// True once a sentinel_quorum alert of `severity` has fired for "orders".
+bool QuorumAlert(const HttpReceiver& hook, const std::string& severity) {
+  for (const Alert& a : Alerts(hook)) {
+    if (a.target == "orders" && a.check == "sentinel_quorum" && a.severity == severity &&
+        a.status == "firing") {
+      return true;
+    }
+  }
+  return false;
+}
+
 TEST(SentinelTest, ReportsSentinelQuorumAsSentinelsDie) {
   Group g;
   HttpReceiver hook;
   DaemonProcess d(Config(g, hook));
   StartAndDiscover(d, g);
   g.sentinels[2]->Kill();
-  ASSERT_TRUE(WaitFor(
-      [&] {
-        for (const Alert& a : Alerts(hook)) {
-          if (a.target == "orders" && a.check == "sentinel_quorum" && a.severity == "warning") {
-            return true;
-          }
-        }
-        return false;
-      },
-      seconds(15)))
+  ASSERT_TRUE(WaitFor([&] { return QuorumAlert(hook, "warning"); }, seconds(15)))
       << Dump(Alerts(hook)) << d.Log();
   // Discovery still works: both nodes stay, and a new one would be found.
   const std::string m = d.Metrics();
   EXPECT_EQ(RoleOf(m, Addr(g.primary)), "primary");
   EXPECT_EQ(RoleOf(m, Addr(g.replica)), "replica");
   g.sentinels[1]->Kill();
-  ASSERT_TRUE(WaitFor(
-      [&] {
-        for (const Alert& a : Alerts(hook)) {
-          if (a.target == "orders" && a.check == "sentinel_quorum" && a.severity == "critical" &&
-              a.status == "firing") {
-            return true;
-          }
-        }
-        return false;
-      },
-      seconds(15)))
+  ASSERT_TRUE(WaitFor([&] { return QuorumAlert(hook, "critical"); }, seconds(15)))
       << Dump(Alerts(hook)) << d.Log();
   const std::string after = d.Metrics();
   EXPECT_EQ(RoleOf(after, Addr(g.primary)), "primary");
