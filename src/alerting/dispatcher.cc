@@ -173,10 +173,10 @@ void Dispatcher::Attempt(Worker& w, const Notification& n) {
                    n.alerts.size(), n.target, w.name, latency.count());
       w.failures = 0;
       w.tries.erase(n.id);
-      ++w.sent;
       Report(n, w.name, NotificationResult::kSent, attempts, {});
       observer_->OnDelivered(w.name, latency);
       ReportQueue(w);
+      ++w.sent;  // last: who sees the count sees the delivery reported in full
       return;
     }
     case RetryDecision::Kind::kPermanent: {
@@ -188,9 +188,9 @@ void Dispatcher::Attempt(Worker& w, const Notification& n) {
       // The receiver answered: the next notification need not wait.
       w.failures = 0;
       w.tries.erase(n.id);
-      ++w.failed;
       Report(n, w.name, NotificationResult::kFailed, attempts, d.reason);
       ReportQueue(w);
+      ++w.failed;  // last, as for sent
       return;
     }
     case RetryDecision::Kind::kRetry:
@@ -207,9 +207,9 @@ void Dispatcher::Attempt(Worker& w, const Notification& n) {
   spdlog::warn("alerting: notification {} (attempt {}) not delivered, retrying in {} ms: {}", n.id,
                w.failures, std::chrono::duration_cast<Duration>(RetryAt(w) - now).count(),
                d.reason);
-  ++w.retried;
   Report(n, w.name, NotificationResult::kRetried, attempts, d.reason);
   ReportQueue(w);
+  ++w.retried;  // last, as for sent
 }
 
 void Dispatcher::Report(const Notification& n, std::string_view receiver, NotificationResult result,
