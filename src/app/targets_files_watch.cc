@@ -103,7 +103,10 @@ void TargetsFilesWatch::Run() {
   using Clock = std::chrono::steady_clock;
   Rewatch();
   Clock::time_point next_refresh = Clock::now() + refresh_;
-  bool pending = false;  // an event came; call once debounce_ passes quietly
+  // An event came; call once debounce_ passes quietly. True at first: a
+  // file written after the caller's own read but before Rewatch() above
+  // raised no event, and would wait for the refresh otherwise.
+  bool pending = true;
   for (;;) {
     std::array<pollfd, 2> fds{{{wake_fd_, POLLIN, 0}, {inotify_fd_, POLLIN, 0}}};
     const auto until_refresh =
