@@ -52,24 +52,14 @@ std::string_view UnixPath(std::string_view line) {
 
 }  // namespace
 
-bool ListensOnTcpPort(std::string_view net_tcp, int64_t port) {
-  const std::vector<std::string_view> lines = SplitLines(net_tcp);
-  for (size_t i = 1; i < lines.size(); ++i) {  // lines[0] is the header
-    const std::vector<std::string_view> fields = SplitFields(lines[i]);
-    // sl local_address rem_address st ...
-    if (fields.size() < 4 || !IsListenState(fields[3])) continue;
-    if (HexPort(fields[1]) == port) return true;
-  }
-  return false;
+bool IsTcpListenerOn(std::string_view line, int64_t port) {
+  const std::vector<std::string_view> fields = SplitFields(line);
+  // sl local_address rem_address st ...
+  return fields.size() >= 4 && IsListenState(fields[3]) && HexPort(fields[1]) == port;
 }
 
-bool HasUnixSocket(std::string_view net_unix, std::string_view path) {
-  if (path.empty()) return false;
-  const std::vector<std::string_view> lines = SplitLines(net_unix);
-  for (size_t i = 1; i < lines.size(); ++i) {  // lines[0] is the header
-    if (UnixPath(lines[i]) == path) return true;
-  }
-  return false;
+bool IsUnixSocketAt(std::string_view line, std::string_view path) {
+  return !path.empty() && UnixPath(line) == path;
 }
 
 }  // namespace memwatch::host

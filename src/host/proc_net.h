@@ -9,15 +9,19 @@
 
 namespace memwatch::host {
 
-// True iff the text of /proc/PID/net/tcp or net/tcp6 has a socket in state
-// LISTEN (0A) whose local port is `port`. Lines look like
-// "   0: 0100007F:1F90 00000000:0000 0A ..." after a header line; the port
-// is hex text (1F90 = 8080). Lines that do not parse are ignored.
-bool ListensOnTcpPort(std::string_view net_tcp, int64_t port);
+// The tables are read a line at a time (host_file.h's VisitHostFileLines):
+// on a busy host they list tens of thousands of sockets. Callers skip each
+// table's first line, its header.
 
-// True iff the text of /proc/PID/net/unix has a socket bound to exactly
-// `path` (the Path column, the line's last; the kernel prints it as the
-// process's mount namespace names it). The header line is ignored.
-bool HasUnixSocket(std::string_view net_unix, std::string_view path);
+// True iff `line`, a line of /proc/PID/net/tcp or net/tcp6, is a socket in
+// state LISTEN (0A) whose local port is `port`. Lines look like
+// "   0: 0100007F:1F90 00000000:0000 0A ..."; the port is hex text
+// (1F90 = 8080). A line that does not parse is false.
+bool IsTcpListenerOn(std::string_view line, int64_t port);
+
+// True iff `line`, a line of /proc/PID/net/unix, is a socket bound to
+// exactly `path` (the Path column, the line's last; the kernel prints it as
+// the process's mount namespace names it).
+bool IsUnixSocketAt(std::string_view line, std::string_view path);
 
 }  // namespace memwatch::host

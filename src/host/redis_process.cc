@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <utility>
 #include <vector>
@@ -21,19 +23,31 @@ bool WantsTcpPort(const RedisProcessQuery& query) {
   return query.tcp_port.has_value() && *query.tcp_port > 0;
 }
 
+// True iff a line after the header of the table at `path` satisfies
+// `matches`. A table that cannot be read does not confirm anything.
+bool AnySocket(const std::string& path, const std::function<bool(std::string_view)>& matches) {
+  bool found = false;
+  // The status adds nothing: only a line read can confirm.
+  (void)VisitHostFileLines(path, [&](size_t number, std::string_view line) {
+    found = number > 0 && matches(line);
+    return !found;
+  });
+  return found;
+}
+
 bool ListensOnTcp(const std::string& proc, int64_t pid, int64_t port) {
   for (const char* table : {"tcp", "tcp6"}) {
-    const Result<std::string> text =
-        ReadHostFile(fmt::format("{}/{}/net/{}", proc, pid, table), kMaxSocketTableBytes);
-    if (text.ok() && ListensOnTcpPort(text.value(), port)) return true;
+    if (AnySocket(fmt::format("{}/{}/net/{}", proc, pid, table),
+                  [&](std::string_view line) { return IsTcpListenerOn(line, port); })) {
+      return true;
+    }
   }
   return false;
 }
 
 bool ListensOnUnix(const std::string& proc, int64_t pid, const std::string& path) {
-  const Result<std::string> text =
-      ReadHostFile(fmt::format("{}/{}/net/unix", proc, pid), kMaxSocketTableBytes);
-  return text.ok() && HasUnixSocket(text.value(), path);
+  return AnySocket(fmt::format("{}/{}/net/unix", proc, pid),
+                   [&](std::string_view line) { return IsUnixSocketAt(line, path); });
 }
 
 // True iff `pid` listens everywhere the query names. A table that cannot

@@ -1,5 +1,7 @@
-// ReadHostFile and ReadHostFileIfExists on real files in a temp directory:
-// content, a missing file, a directory, a FIFO, the size cap.
+// ReadHostFile, ReadHostFileIfExists and VisitHostFileLines on real files
+// in a temp directory: content, a missing file, a directory, a FIFO, the
+// size cap; lines cut by the read buffer, a last line without a newline,
+// stopping early, a line over the cap.
 #include "host/host_file.h"
 
 #include <gmock/gmock.h>
@@ -10,11 +12,17 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
 
 namespace memwatch::host {
 namespace host_file_test {
 
 namespace fs = std::filesystem;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 class HostFileTest : public ::testing::Test {
@@ -71,6 +79,58 @@ TEST_F(HostFileTest, LargerThanTheCap) {
   const Result<std::string> r = ReadHostFile(path, 100);
   ASSERT_FALSE(r.ok());
   EXPECT_THAT(r.status().message(), HasSubstr("big: larger than 100 bytes"));
+}
+
+// Every line of `path` as VisitHostFileLines hands them over, and its status.
+std::pair<std::vector<std::string>, Status> Lines(const std::string& path,
+                                                  size_t max_line_bytes = kMaxLineBytes) {
+  std::vector<std::string> lines;
+  Status status = VisitHostFileLines(
+      path,
+      [&](size_t number, std::string_view line) {
+        EXPECT_EQ(number, lines.size());
+        lines.emplace_back(line);
+        return true;
+      },
+      max_line_bytes);
+  return {lines, status};
+}
+
+TEST_F(HostFileTest, VisitsLinesThatTheReadBufferCuts) {
+  std::string content;
+  std::vector<std::string> expected;
+  for (int i = 0; i < 2000; ++i) {  // ~29 KiB: lines cut at each 8 KiB read
+    expected.push_back(fmt::format("   {}: 0100007F:18EB 0A", i));
+    content += expected.back() + "\n";
+  }
+  expected.emplace_back();  // an empty line is a line
+  content += "\nlast, without a newline";
+  expected.emplace_back("last, without a newline");
+  const auto [lines, status] = Lines(Write("t", content));
+  ASSERT_TRUE(status.ok()) << status.message();
+  EXPECT_EQ(lines, expected);
+  EXPECT_TRUE(Lines(Write("empty", "")).first.empty());
+}
+
+TEST_F(HostFileTest, VisitingStopsWhenTheVisitorSaysSo) {
+  size_t visited = 0;
+  const Status status =
+      VisitHostFileLines(Write("t", "a\nb\nc\n"), [&](size_t number, std::string_view) {
+        ++visited;
+        return number < 1;
+      });
+  EXPECT_TRUE(status.ok()) << status.message();
+  EXPECT_EQ(visited, 2U);
+}
+
+TEST_F(HostFileTest, VisitingFailsOnALongLineAndAMissingFile) {
+  const auto [lines, status] = Lines(Write("long", "ok\n" + std::string(9000, 'x') + "\n"), 8192);
+  EXPECT_THAT(lines, ElementsAre("ok"));
+  ASSERT_FALSE(status.ok());
+  EXPECT_THAT(status.message(), HasSubstr("long: line 2 longer than 8192 bytes"));
+  const auto [none, missing] = Lines(dir_ + "/none");
+  EXPECT_TRUE(none.empty());
+  EXPECT_EQ(missing.message(), "cannot read " + dir_ + "/none: No such file or directory");
 }
 
 }  // namespace host_file_test

@@ -1,15 +1,37 @@
-// ListensOnTcpPort and HasUnixSocket over socket tables as the kernel
-// prints them, and over garbage.
+// IsTcpListenerOn and IsUnixSocketAt over the lines of socket tables as the
+// kernel prints them, and over garbage.
 #include "host/proc_net.h"
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <string>
+#include <string_view>
+#include <vector>
+
+#include "host/text_fields.h"
 
 namespace memwatch::host {
 namespace proc_net_test {
 
 using std::string_literals::operator""s;
+
+// As the daemon reads a table: true iff a line after the header matches.
+bool AnyLine(std::string_view table, const std::function<bool(std::string_view)>& matches) {
+  const std::vector<std::string_view> lines = SplitLines(table);
+  for (size_t i = 1; i < lines.size(); ++i) {
+    if (matches(lines[i])) return true;
+  }
+  return false;
+}
+
+bool ListensOnTcpPort(std::string_view table, int64_t port) {
+  return AnyLine(table, [&](std::string_view line) { return IsTcpListenerOn(line, port); });
+}
+
+bool HasUnixSocket(std::string_view table, std::string_view path) {
+  return AnyLine(table, [&](std::string_view line) { return IsUnixSocketAt(line, path); });
+}
 
 constexpr const char* kTcp =
     "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  "
