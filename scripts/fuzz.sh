@@ -39,6 +39,7 @@ logs=$build/fuzz-logs
 started=$(date +%s)
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_COMPILER=clang++ -DMEMWATCH_FUZZ=ON -DMEMWATCH_BUILD_TESTS=OFF \
+  -DMEMWATCH_UNITY_SRC="${MEMWATCH_UNITY_SRC:-OFF}" \
   -DMEMWATCH_SANITIZE="${FUZZ_SANITIZE:-address,undefined}" >/dev/null
 cmake --build "$build" --target memwatch_fuzzers -j "$(nproc)"
 echo "fuzz: built in $(($(date +%s) - started)) s"

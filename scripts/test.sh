@@ -37,6 +37,9 @@ export MEMWATCH_WERROR=ON
 # Test sources compiled eight at a time: a cold build of the tests in less
 # than half the time (tests/CMakeLists.txt).
 export MEMWATCH_UNITY_TESTS=ON
+# And src/ eight files at a time in every build of this run (CMakeLists.txt):
+# the builds were most of the run.
+export MEMWATCH_UNITY_SRC=ON
 timings=()
 
 step() { printf '\n=== %s\n' "$*"; }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "checks/check.h"
+#include "memwatch/units.h"
 
 namespace memwatch::checks {
 
@@ -39,7 +40,6 @@ constexpr std::array kInfoWarn{Severity::kInfo, Severity::kWarning};
 constexpr double kMinute = 60;
 constexpr double kHour = 3600;
 constexpr double kDay = 24 * kHour;
-constexpr double kMiB = 1024.0 * 1024.0;
 
 // Why the defaults are what they are. Shares are of the effective limit
 // (maxmemory, else memory_limit, else total_system_memory).

@@ -5,12 +5,10 @@
 
 #include <fmt/format.h>
 
+#include "memwatch/units.h"
+
 namespace memwatch::checks {
 namespace {
-
-constexpr int64_t kKiB = 1024;
-constexpr int64_t kMiB = 1024 * kKiB;
-constexpr int64_t kGiB = 1024 * kMiB;
 
 struct Unit {
   std::string_view suffix;

@@ -8,11 +8,10 @@
 #include "checks/format.h"
 #include "checks/managed_fix.h"
 #include "checks/snapshot_facts.h"
+#include "memwatch/units.h"
 
 namespace memwatch::checks {
 namespace {
-
-constexpr int64_t kMiB = int64_t{1024} * 1024;
 
 // The next fork may copy more than the last one did.
 constexpr double kCowMargin = 1.5;

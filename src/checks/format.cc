@@ -1,4 +1,5 @@
 #include "checks/format.h"
+#include "memwatch/units.h"
 
 #include <array>
 #include <cmath>
@@ -89,7 +90,6 @@ std::string FormatCountRate(double per_second, std::string_view noun) {
 }
 
 std::string FormatByteRate(double bytes_per_second) {
-  constexpr double kGiB = 1024.0 * 1024 * 1024;
   const double per_hour = bytes_per_second * 3600;
   if (std::fabs(per_hour) < kGiB) return FormatBytes(std::llround(per_hour)) + "/h";
   const double per_minute = bytes_per_second * 60;

@@ -8,11 +8,10 @@
 #include <fmt/format.h>
 
 #include "checks/format.h"
+#include "memwatch/units.h"
 
 namespace memwatch::checks {
 namespace {
-
-constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
 
 // One setting as the provider names and spells it.
 struct Setting {

@@ -27,12 +27,12 @@
 #include "checks/format.h"
 #include "checks/hysteresis.h"
 #include "checks/replication_memory.h"
+#include "memwatch/units.h"
 
 namespace memwatch::checks {
 namespace {
 
 constexpr size_t kReplicasNamed = 3;
-constexpr int64_t kMiB = int64_t{1024} * 1024;
 // Redis's own default, `client-output-buffer-limit replica 256mb 64mb 60`:
 // the limits suggested never exceed it (on a large maxmemory the check fires
 // only when the limit was raised or switched off).

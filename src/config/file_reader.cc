@@ -10,13 +10,12 @@
 
 #include <fmt/format.h>
 
+#include "memwatch/errno_text.h"
+
 namespace memwatch::config {
 namespace {
 
 constexpr size_t kMaxSecretFileBytes = size_t{64} * 1024;
-
-// strerror's text, without strerror's shared buffer.
-std::string ErrnoText(int err) { return std::generic_category().message(err); }
 
 std::string CannotRead(const std::string& path, const std::string& reason) {
   return fmt::format("cannot read '{}': {}", path, reason);

@@ -6,13 +6,12 @@
 #include <fmt/format.h>
 
 #include "config/decimal.h"
+#include "memwatch/units.h"
 
 namespace memwatch::config {
 namespace {
 
 constexpr std::string_view kExpected = "a size such as 4GiB, 512MiB or 1048576 (bytes)";
-
-constexpr int64_t kKiB = 1024;
 
 // Every spelling maps to a binary multiple: see the contract in size.h.
 struct Unit {

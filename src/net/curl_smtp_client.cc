@@ -22,7 +22,7 @@ size_t OnRead(char* buffer, size_t size, size_t count, void* user) {
   return n;
 }
 
-SmtpResult Refuse(NetError error, std::string message) {
+SmtpResult Unsent(NetError error, std::string message) {
   SmtpResult r;
   r.error = error;
   r.error_message = std::move(message);
@@ -44,25 +44,25 @@ SmtpResult CurlSmtpClient::Send(const SmtpServer& server, const SmtpMessage& mes
   const std::string url = ServerUrl(server);
   if (server.host.empty() || HasLineBreak(server.host) ||
       server.host.find('/') != std::string::npos) {
-    return Refuse(NetError::kBadRequest, "invalid SMTP host");
+    return Unsent(NetError::kBadRequest, "invalid SMTP host");
   }
   if (!server.username.empty() && server.security == SmtpSecurity::kNone &&
       !IsLoopbackHost(server.host)) {
-    return Refuse(NetError::kBadRequest,
+    return Unsent(NetError::kBadRequest,
                   fmt::format("refusing to send the SMTP password to {} without TLS", url));
   }
-  if (message.to.empty()) return Refuse(NetError::kBadRequest, "no recipients");
+  if (message.to.empty()) return Unsent(NetError::kBadRequest, "no recipients");
   CurlSlist recipients;
   for (const std::string& to : message.to) {
     if (HasLineBreak(to) || !Append(recipients, "<" + to + ">")) {
-      return Refuse(NetError::kBadRequest, "invalid recipient address");
+      return Unsent(NetError::kBadRequest, "invalid recipient address");
     }
   }
-  if (HasLineBreak(message.from)) return Refuse(NetError::kBadRequest, "invalid sender address");
+  if (HasLineBreak(message.from)) return Unsent(NetError::kBadRequest, "invalid sender address");
   const std::string from = "<" + message.from + ">";
 
   CurlEasy curl(curl_easy_init());
-  if (!curl) return Refuse(NetError::kOther, "curl_easy_init failed");
+  if (!curl) return Unsent(NetError::kOther, "curl_easy_init failed");
   Reader reader{message.data};
   char error_buffer[CURL_ERROR_SIZE] = {};
   CURL* c = curl.get();

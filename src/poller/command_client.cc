@@ -13,6 +13,7 @@
 #include <system_error>
 #include <utility>
 
+#include "memwatch/errno_text.h"
 #include "poller/protocol.h"
 #include "poller/socket_address.h"
 
@@ -23,10 +24,6 @@ constexpr size_t kReadChunk = size_t{16} * 1024;
 
 // poll(2)'s type for event masks.
 using PollEvents = decltype(pollfd::events);
-
-// strerror's text without its shared buffer (callers may run beside other
-// threads).
-std::string ErrnoText(int error) { return std::generic_category().message(error); }
 
 std::string Progress(size_t received, size_t count) {
   // Receive's open count (subscription messages).

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "memwatch/errno_text.h"
 #include "poller/protocol.h"
 
 namespace memwatch::poller {
@@ -21,10 +22,6 @@ namespace {
 // a large reply cannot starve the others (epoll is level-triggered: the rest
 // is reported again at once).
 constexpr size_t kMaxReadPerWakeup = size_t{256} * 1024;
-
-// strerror's text without its shared buffer (the poller runs beside other
-// threads).
-std::string ErrnoText(int error) { return std::generic_category().message(error); }
 
 PollFailure ConnectFailure(int error) {
   return error == ETIMEDOUT ? PollFailure::kTimeout : PollFailure::kRefused;
