@@ -396,6 +396,12 @@ std::optional<PollOutcome> Connection::OnInfoError(const std::string& error, Mon
 
 std::optional<PollOutcome> Connection::OnDeadline(MonoTime now) {
   if (!busy() || now < deadline_) return std::nullopt;
+  if (state_ == State::kAuthenticating || state_ == State::kAwaitingInfo) {
+    // The loop can run late (a loaded host, a slow round of other targets):
+    // a reply that is in the socket by now was not late and is taken.
+    if (auto outcome = ReadAndParse(now)) return outcome;
+    if (!busy() || now < deadline_) return std::nullopt;  // e.g. AUTH answered, INFO sent
+  }
   const std::string limit = std::to_string(timeout_.count()) + " ms";
   switch (state_) {
     case State::kConnecting:

@@ -51,7 +51,9 @@ class Connection {
   // closing an idle connection (closed quietly: no poll is affected).
   std::optional<PollOutcome> OnReady(uint32_t events, MonoTime now);
 
-  // Ends the poll in flight with kTimeout if its request's deadline passed.
+  // Ends the poll in flight with kTimeout if its request's deadline passed
+  // and its reply has not come: a reply already in the socket (the loop
+  // came late to it) is read and ends the poll as OnReady would.
   std::optional<PollOutcome> OnDeadline(MonoTime now);
 
   // True iff a poll is in flight.
