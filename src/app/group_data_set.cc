@@ -1,6 +1,5 @@
 #include "app/group_data_set.h"
 
-#include <array>
 #include <set>
 #include <utility>
 
@@ -10,14 +9,12 @@
 namespace memwatch::app {
 namespace {
 
-constexpr std::array<std::string_view, 2> kDataSetChecks = {"time_to_full", "no_ttl_growth"};
-
 // The node's settings with every check but the data-set ones turned off.
 checks::CheckSettings DataSetSettings(const config::Config& config,
                                       const config::TargetConfig& node) {
   checks::ChecksBlock own = node.checks;
   for (const checks::CheckSpec& spec : checks::AllChecks()) {
-    if (!IsDataSetCheck(spec.name)) own[std::string(spec.name)].enabled = false;
+    if (!checks::IsSentinelDataSetCheck(spec.name)) own[std::string(spec.name)].enabled = false;
   }
   return checks::CheckSettings::Merge(config.checks, own);
 }
@@ -27,13 +24,6 @@ checks::TargetInfo DataSetInfo(const std::string& group, const config::TargetCon
 }
 
 }  // namespace
-
-bool IsDataSetCheck(std::string_view check) {
-  for (std::string_view c : kDataSetChecks) {
-    if (c == check) return true;
-  }
-  return false;
-}
 
 std::string DataSetGroupOf(const config::TargetConfig& t) {
   return t.discovered_by == "sentinel" ? t.group : "";

@@ -6,10 +6,12 @@
 // failover neither restarts the trend nor resolves and fires them again,
 // and each summary names the node it was measured on.
 //
-// The nodes' own time_to_full and no_ttl_growth stay in their metrics
+// Which checks these are: checks::SentinelDataSetChecks(). The nodes' own
+// time_to_full and no_ttl_growth stay in their metrics
 // (redis_memwatch_finding, redis_memwatch_time_to_full_seconds) but are not
 // alerted: they would repeat the group's once per node, and an old primary
-// that went down would keep its last one.
+// that went down would keep its last one. The group's are exported in
+// redis_memwatch_group_finding beside its discovery's findings.
 //
 // Only these trend checks run on the group's history, so the per-process
 // counters it also keeps (evictions, rejections) are never compared across
@@ -20,7 +22,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "checks/observation.h"
@@ -29,10 +30,6 @@
 #include "memwatch/finding.h"
 
 namespace memwatch::app {
-
-// True for the checks a Sentinel group evaluates on its data set instead
-// of on each node.
-bool IsDataSetCheck(std::string_view check);
 
 // The group whose data-set checks take over node `t`'s: its Sentinel
 // group's name; "" for any other target (configured, or in a cluster,

@@ -8,11 +8,15 @@
 
 #include "alerting/alert_policy.h"
 #include "app/fast_polling.h"
+#include "checks/check_registry.h"
 #include "checks/effective_limit.h"
 #include "checks/snapshot_facts.h"
 #include "info/info_parser.h"
 
 namespace memwatch::app {
+
+using checks::IsSentinelDataSetCheck;
+
 namespace {
 
 checks::TargetInfo InfoOf(const config::TargetConfig& t) {
@@ -231,7 +235,7 @@ PollEffects PollProcessor::Process(const poller::PollResult& r, WallTime wall_no
   LogChanges(t.name, t.active, findings);
   std::vector<Finding> alerted = findings;
   if (!t.data_set_group.empty()) {
-    std::erase_if(alerted, [](const Finding& f) { return IsDataSetCheck(f.check); });
+    std::erase_if(alerted, [](const Finding& f) { return IsSentinelDataSetCheck(f.check); });
   }
   // The caller hands these over after the store below is updated: at most
   // a scrape's hold of the store's lock (one family or batch of targets).
@@ -259,9 +263,8 @@ PollEffects PollProcessor::ProcessGroup(const std::string& name, std::vector<Fin
   PollEffects effects;
   std::vector<Finding>& active = group_active_[name];
   LogChanges(name, active, findings);
-  store_->RecordGroupFindings(name, findings);
   active = std::move(findings);
-  effects.notifications = EvaluateGroup(name, now, wall_now);
+  effects.notifications = UpdateGroup(name, now, wall_now);
   return effects;
 }
 
@@ -271,16 +274,17 @@ void PollProcessor::ObserveDataSet(const Target& t, const checks::Observation& o
   std::vector<Finding>& active = data_set_active_[t.data_set_group];
   LogChanges(t.data_set_group, active, next);
   active = std::move(next);
-  for (alerting::Notification& n : EvaluateGroup(t.data_set_group, obs.at, wall_now)) {
+  for (alerting::Notification& n : UpdateGroup(t.data_set_group, obs.at, wall_now)) {
     effects->notifications.push_back(std::move(n));
   }
 }
 
-std::vector<alerting::Notification> PollProcessor::EvaluateGroup(const std::string& group,
-                                                                 MonoTime now, WallTime wall_now) {
+std::vector<alerting::Notification> PollProcessor::UpdateGroup(const std::string& group,
+                                                               MonoTime now, WallTime wall_now) {
   std::vector<Finding> all = group_active_[group];
   const std::vector<Finding>& data_set = data_set_active_[group];
   all.insert(all.end(), data_set.begin(), data_set.end());
+  store_->RecordGroupFindings(group, all);
   return alerts_.Evaluate(group, all, now, wall_now);
 }
 

@@ -137,10 +137,10 @@ class PollProcessor {
   void ObserveDataSet(const Target& t, const checks::Observation& obs, WallTime wall_now,
                       PollEffects* effects);
 
-  // The alert state machine's notifications for group `group`: its
-  // discovery's findings and its data set's.
-  std::vector<alerting::Notification> EvaluateGroup(const std::string& group, MonoTime now,
-                                                    WallTime wall_now);
+  // Exports group `group`'s findings, its discovery's and its data set's,
+  // and returns the alert state machine's notifications for them.
+  std::vector<alerting::Notification> UpdateGroup(const std::string& group, MonoTime now,
+                                                  WallTime wall_now);
 
   static void LogChanges(const std::string& name, const std::vector<Finding>& before,
                          const std::vector<Finding>& next);

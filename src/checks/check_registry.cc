@@ -1,5 +1,6 @@
 #include "checks/check_registry.h"
 
+#include <algorithm>
 #include <array>
 #include <iterator>
 #include <memory>
@@ -287,9 +288,20 @@ constexpr GroupCheckSpec kGroupChecks[] = {
     {"cluster_nodes_unreachable", "cluster nodes unreachable", "cluster", kWarn},
 };
 
+// tests/ops/rules_test.sh reads this row: these checks are alerted on
+// redis_memwatch_group_finding too.
+constexpr std::string_view kSentinelDataSetChecks[] = {"time_to_full", "no_ttl_growth"};
+
 }  // namespace
 
 std::span<const GroupCheckSpec> GroupChecks() { return kGroupChecks; }
+
+std::span<const std::string_view> SentinelDataSetChecks() { return kSentinelDataSetChecks; }
+
+bool IsSentinelDataSetCheck(std::string_view check) {
+  return std::find(std::begin(kSentinelDataSetChecks), std::end(kSentinelDataSetChecks), check) !=
+         std::end(kSentinelDataSetChecks);
+}
 
 const GroupCheckSpec* FindGroupCheck(std::string_view name) {
   for (const GroupCheckSpec& c : kGroupChecks) {

@@ -39,6 +39,14 @@ struct GroupCheckSpec {
 std::span<const GroupCheckSpec> GroupChecks();
 const GroupCheckSpec* FindGroupCheck(std::string_view name);
 
+// The checks a Sentinel group evaluates once, on its data set (fed by
+// whichever node the sentinels name primary), instead of on each node: a
+// failover moves the data whole, and these read its trend. They keep their
+// series per node (redis_memwatch_finding) and are also exported under the
+// group (redis_memwatch_group_finding), where they are alerted.
+std::span<const std::string_view> SentinelDataSetChecks();
+bool IsSentinelDataSetCheck(std::string_view check);
+
 // What alerting.for and receivers' `checks` take: every check, then every
 // group check.
 std::vector<std::string_view> AlertableCheckNames();

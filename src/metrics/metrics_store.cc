@@ -9,6 +9,27 @@
 namespace memwatch::metrics {
 namespace {
 
+// A check exported on redis_memwatch_group_finding, with its severities.
+struct GroupSeries {
+  std::string_view check;
+  std::span<const Severity> severities;
+};
+
+// The checks of a group discovered by `kind`: its discovery's, and for a
+// Sentinel group its data set's.
+std::vector<GroupSeries> GroupSeriesOf(std::string_view kind) {
+  std::vector<GroupSeries> series;
+  for (const checks::GroupCheckSpec& c : checks::GroupChecks()) {
+    if (c.discovered_by == kind) series.push_back({c.name, c.severities});
+  }
+  if (kind == "sentinel") {
+    for (std::string_view check : checks::SentinelDataSetChecks()) {
+      series.push_back({check, checks::FindCheck(check)->severities});
+    }
+  }
+  return series;
+}
+
 // A gauge or counter read straight from the last snapshot.
 struct SnapshotValue {
   std::string_view name;
@@ -212,14 +233,14 @@ void MetricsStore::WriteGroupFindings(TextWriter* w) const {
   }
   for (const auto& [group, kind] : groups) {
     auto found = group_findings_.find(group);
-    for (const checks::GroupCheckSpec& c : checks::GroupChecks()) {
-      if (c.discovered_by != kind) continue;
+    for (const GroupSeries& c : GroupSeriesOf(kind)) {
       for (Severity sev : c.severities) {
         const bool active =
             found != group_findings_.end() &&
-            std::any_of(found->second.begin(), found->second.end(),
-                        [&](const Finding& f) { return f.check == c.name && f.severity == sev; });
-        w->Sample({{"group", group}, {"check", c.name}, {"severity", SeverityName(sev)}},
+            std::any_of(found->second.begin(), found->second.end(), [&c, sev](const Finding& f) {
+              return f.check == c.check && f.severity == sev;
+            });
+        w->Sample({{"group", group}, {"check", c.check}, {"severity", SeverityName(sev)}},
                   active ? 1 : 0);
       }
     }

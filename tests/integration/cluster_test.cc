@@ -187,6 +187,8 @@ int FillOneShard(DaemonProcess& d, RedisCluster& cluster, const HttpReceiver& ho
   const std::string series = "redis_memwatch_group_finding{group=\"shop\",check=\"";
   EXPECT_EQ(d.Value(series + "cluster_shard_near_limit\",severity=\"warning\"}"), 1) << d.Metrics();
   EXPECT_EQ(d.Value(series + "cluster_state\",severity=\"critical\"}"), 0) << d.Metrics();
+  // Each shard holds its own data: no data-set checks for the cluster.
+  EXPECT_EQ(d.Metrics().find(series + "time_to_full\""), std::string::npos);
   for (const auto& [port, node] : Discovered(d)) {
     if (node.shard == shard) continue;
     EXPECT_FALSE(Active(d, port, "memory_high")) << port;

@@ -208,6 +208,11 @@ TEST(SentinelTest, DiscoversNodesAndFollowsAFailoverWithOneNotification) {
                     "severity=\"warning\"}"),
             1)
       << d.Metrics();
+  // The group's data set has its series there too (quiet: nothing grows).
+  EXPECT_EQ(d.Value("redis_memwatch_group_finding{group=\"orders\",check=\"time_to_full\","
+                    "severity=\"critical\"}"),
+            0)
+      << d.Metrics();
   // The old primary stays polled, as a replica, through the seconds (up to
   // ~15) the sentinels take to reconfigure it.
   EXPECT_EQ(RoleOf(d.Metrics(), was), "replica") << d.Metrics();

@@ -6,7 +6,8 @@
 #      - every check in src/checks/check_registry.cc has, for each severity it can
 #        raise, an alert on redis_memwatch_finding{check,severity} with that
 #        severity label, and a `## <check>` section in docs/runbook.md; every
-#        group check (kGroupChecks) the same on redis_memwatch_group_finding;
+#        group check (kGroupChecks) and Sentinel data-set check
+#        (kSentinelDataSetChecks) the same on redis_memwatch_group_finding;
 #      - every alert has severity, summary, description and runbook_url, and
 #        every runbook_url anchor is a heading of docs/runbook.md;
 #      - every alert (name and severity) fires in some unit test, and every
@@ -109,6 +110,16 @@ def github_anchors(path):
 
 checks = checks_from_spec(spec_path, "kChecks")
 group_checks = checks_from_spec(spec_path, "kGroupChecks")
+# A Sentinel group's data-set checks are alerted on the group's series too.
+data_set = re.search(r"kSentinelDataSetChecks\[\] = \{([^}]*)\};",
+                     open(spec_path, encoding="utf-8").read())
+if not data_set:
+    problem(f"{spec_path}: cannot find kSentinelDataSetChecks")
+for name in re.findall(r'"([a-z_]+)"', data_set.group(1) if data_set else ""):
+    if name not in checks:
+        problem(f"{spec_path}: kSentinelDataSetChecks names {name}, not a check")
+    else:
+        group_checks[name] = checks[name]
 anchors = github_anchors(runbook_path)
 doc = yaml.safe_load(open(rules_path, encoding="utf-8"))
 

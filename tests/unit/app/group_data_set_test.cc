@@ -50,10 +50,6 @@ TEST(DataSetGroupOfTest, OnlyASentinelGroupsNodesShareADataSet) {
   config::TargetConfig configured;
   configured.name = "cache";
   EXPECT_EQ(DataSetGroupOf(configured), "");
-  EXPECT_TRUE(IsDataSetCheck("time_to_full"));
-  EXPECT_TRUE(IsDataSetCheck("no_ttl_growth"));
-  EXPECT_FALSE(IsDataSetCheck("memory_high"));
-  EXPECT_FALSE(IsDataSetCheck("oom_rejections"));
 }
 
 // Growth of 1 MiB a minute from 30 MiB: full (100 MiB) 70 minutes in, so

@@ -204,9 +204,15 @@ poller::PollResult Growing(const std::string& address, int at_s) {
 // resolved and no second warning, and each message names the node.
 TEST(PollProcessorTest, ASentinelGroupsTimeToFullGoesOnAcrossAFailoverUnderTheGroupsName) {
   metrics::MetricsStore store("test");
+  store.SetTargetPlacements(  // as TargetSource does
+      {{"orders/127.0.0.1:6380", {"orders", "", "sentinel", "primary"}},
+       {"orders/127.0.0.1:6381", {"orders", "", "sentinel", "replica"}}});
+  const std::string group_series =
+      "redis_memwatch_group_finding{group=\"orders\",check=\"time_to_full\",severity=";
   PollProcessor processor(Orders("127.0.0.1:6380", "127.0.0.1:6381"), &store);
   Recorded rec;
   for (int at = 0; at <= 1470; at += 10) Process(processor, Growing("127.0.0.1:6380", at), &rec);
+  EXPECT_THAT(Text(store), HasSubstr(group_series + "\"warning\"} 1\n"));
   ASSERT_EQ(rec.notifications.size(), 1u);
   const alerting::Notification warning = rec.notifications[0];
   EXPECT_EQ(warning.target, "orders");  // not the node's: it would repeat per node
@@ -227,6 +233,9 @@ TEST(PollProcessorTest, ASentinelGroupsTimeToFullGoesOnAcrossAFailoverUnderTheGr
   EXPECT_EQ(critical.alerts[0].severity, Severity::kCritical);
   EXPECT_THAT(critical.alerts[0].summary, HasSubstr("measured on the primary, 127.0.0.1:6381"));
   EXPECT_EQ(critical.alerts[0].started_at, warning.alerts[0].started_at);
+  // The group's series, for Prometheus rules, follows the same history.
+  EXPECT_THAT(Text(store), HasSubstr(group_series + "\"critical\"} 1\n"));
+  EXPECT_THAT(Text(store), HasSubstr(group_series + "\"warning\"} 0\n"));
   // Each node's own forecast is still in its metrics.
   EXPECT_THAT(Text(store),
               HasSubstr("redis_memwatch_time_to_full_seconds{target=\"orders/127.0.0.1:6380\"}"));

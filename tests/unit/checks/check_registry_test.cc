@@ -59,5 +59,18 @@ TEST(CheckRegistryTest, FindByName) {
   EXPECT_EQ(FindCheck("nope"), nullptr);
 }
 
+// A Sentinel group's data-set checks are checks (metrics read their
+// severities from the row) and not group checks (one name, one meaning).
+TEST(CheckRegistryTest, SentinelDataSetChecksAreChecks) {
+  ASSERT_FALSE(SentinelDataSetChecks().empty());
+  for (std::string_view name : SentinelDataSetChecks()) {
+    EXPECT_NE(FindCheck(name), nullptr) << name;
+    EXPECT_EQ(FindGroupCheck(name), nullptr) << name;
+    EXPECT_TRUE(IsSentinelDataSetCheck(name)) << name;
+  }
+  EXPECT_FALSE(IsSentinelDataSetCheck("memory_high"));
+  EXPECT_FALSE(IsSentinelDataSetCheck("failover"));
+}
+
 }  // namespace check_registry_test
 }  // namespace memwatch::checks

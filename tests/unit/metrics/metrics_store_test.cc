@@ -142,6 +142,27 @@ TEST(MetricsStoreTest, GroupFindingsHaveASeriesPerCheckOfTheGroupsKind) {
                                      "failover\",severity=\"warning\"} 0\n"));
 }
 
+// A Sentinel group also has the checks of its data set
+// (checks::SentinelDataSetChecks()), with the severities each can raise; a
+// cluster does not (each shard holds its own data).
+TEST(MetricsStoreTest, ASentinelGroupExportsItsDataSetChecks) {
+  MetricsStore store("test");
+  store.SetTargetPlacements({{"orders/127.0.0.1:6380", {"orders", "", "sentinel", "primary"}},
+                             {"sessions/127.0.0.1:7000", {"sessions", "0-5460", "cluster", ""}}});
+  Finding full_soon;
+  full_soon.check = "time_to_full";
+  full_soon.severity = Severity::kCritical;
+  store.RecordGroupFindings("orders", {full_soon});
+  const std::string text = Text(store);
+  const std::string orders = "redis_memwatch_group_finding{group=\"orders\",check=";
+  EXPECT_THAT(text, HasSubstr(orders + "\"time_to_full\",severity=\"critical\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr(orders + "\"time_to_full\",severity=\"warning\"} 0\n"));
+  EXPECT_THAT(text, HasSubstr(orders + "\"no_ttl_growth\",severity=\"warning\"} 0\n"));
+  EXPECT_THAT(text, Not(HasSubstr(orders + "\"no_ttl_growth\",severity=\"critical\"")));
+  EXPECT_THAT(text, Not(HasSubstr(orders + "\"memory_high\"")));
+  EXPECT_THAT(text, Not(HasSubstr("group=\"sessions\",check=\"time_to_full\"")));
+}
+
 TEST(MetricsStoreTest, ADownTargetExportsUpZeroAndNoStaleValues) {
   MetricsStore store("v");
   store.SetTargets({"a"});
