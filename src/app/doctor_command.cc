@@ -3,8 +3,10 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <memory>
 #include <optional>
 #include <span>
+#include <string>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -13,6 +15,8 @@
 
 #include "app/container_limits.h"
 #include "app/eviction_watch.h"
+#include "app/group_discovery.h"
+#include "app/group_nodes.h"
 #include "app/keyspace_scan.h"
 #include "app/poll_processor.h"
 #include "app/watched_primary.h"
@@ -58,6 +62,34 @@ Result<config::Config> ConfigFor(const Command& cmd) {
   if (a.value().tls || cmd.tls.has_value()) t.tls = cmd.tls.value_or(TlsSettings{});
   c.targets.push_back(std::move(t));
   return c;
+}
+
+// Replaces each Sentinel group and cluster of `config` by its data nodes,
+// found by one round of its discovery (as the daemon's first), so doctor
+// reports on each node; a group whose discovery failed, or found no node,
+// gets a report saying why in `unreachable`. The group's own findings stay
+// the daemon's: each needs time (a failover seen happening, sentinels that
+// disagree for 30 s, a cluster failing for 5 s).
+void DiscoverGroups(config::Config* config, std::vector<doctor::TargetReport>* unreachable) {
+  DiscoveredGroups discovered;
+  for (const config::TargetConfig& t : config->targets) {
+    if (!t.IsGroup()) continue;
+    std::unique_ptr<GroupDiscoverer> discoverer = MakeGroupDiscoverer(t, [] {});
+    GroupDiscovery found = discoverer->Discover();
+    discoverer->Stop();
+    if (found.ok && !found.nodes.empty()) {
+      discovered[t.name] = std::move(found.nodes);
+      continue;
+    }
+    const std::string kind = t.sentinel ? "Sentinel group" : "cluster";
+    unreachable->push_back({.name = t.name,
+                            .address = t.name,
+                            .failure = PollFailure::kRefused,
+                            .error = found.ok ? "its discovery found no data node"
+                                              : fmt::format("could not discover the {}'s nodes: {}",
+                                                            kind, found.message)});
+  }
+  (void)ExpandGroups(config->targets, discovered);
 }
 
 // The cgroup limit of `tc`'s Redis when no memory_limit is written; says in
@@ -228,15 +260,8 @@ int RunDoctor(const Command& cmd) {
     config.timeout = d.value();
   }
 
-  // Groups are discovered by the daemon; doctor checks the addresses given.
-  std::erase_if(config.targets, [](const config::TargetConfig& t) {
-    if (!t.IsGroup()) return false;
-    (void)std::fprintf(stderr,
-                       "redis-memwatch doctor: %s: a Sentinel group or cluster is not checked "
-                       "here; run doctor on one of its nodes' addresses\n",
-                       t.name.c_str());
-    return true;
-  });
+  std::vector<doctor::TargetReport> undiscovered;
+  DiscoverGroups(&config, &undiscovered);
   poller::PollerOptions options;
   options.timeout = config.timeout;
   std::vector<poller::PollResult> results =
@@ -261,6 +286,7 @@ int RunDoctor(const Command& cmd) {
     ScanKeyspace(cmd, config.timeout, targets[i], clock, &reports.back());
     ReadEvictionEvents(config.targets[i], config.timeout, targets[i], clock, &reports.back());
   }
+  for (doctor::TargetReport& r : undiscovered) reports.push_back(std::move(r));
   std::string text = cmd.json ? doctor::FormatJson(reports) : doctor::FormatText(reports);
   (void)std::fputs(text.c_str(), stdout);
   return doctor::ExitCode(reports);

@@ -3,12 +3,18 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "harness/daemon_process.h"
+#include "harness/redis_cluster.h"
 #include "harness/redis_server.h"
+#include "harness/sentinel_process.h"
+#include "harness/wait_for.h"
 
 namespace memwatch::testing {
 namespace doctor_test {
@@ -69,6 +75,75 @@ TEST(DoctorTest, WrongPasswordIsExitCode3AndNeverPrinted) {
   EXPECT_EQ(r.exit_code, 3) << r.output << r.error;
   EXPECT_THAT(r.output + r.error, Not(HasSubstr(wrong)));
   EXPECT_THAT(r.output, HasSubstr("auth"));
+}
+
+std::string SentinelConfig(const std::string& sentinel_address) {
+  return "targets:\n"
+         "  - name: orders\n"
+         "    sentinel: {addresses: [\"" +
+         sentinel_address + "\"], master_name: mymaster}\n";
+}
+
+// A Sentinel group in the config: doctor discovers its primary and replica
+// once and reports on each under the node's name; a group whose sentinels
+// do not answer is reported unreachable (exit code 3), saying so.
+TEST(DoctorTest, ASentinelGroupIsReportedNodeByNode) {
+  const std::vector<std::string> configured = {"--maxmemory", "100mb", "--maxmemory-policy",
+                                               "allkeys-lru"};
+  RedisServer primary(configured);
+  std::vector<std::string> replica_args = configured;
+  replica_args.insert(replica_args.end(), {"--replica-announce-ip", "127.0.0.1"});
+  RedisServer replica(replica_args);
+  replica.Cli({"REPLICAOF", "127.0.0.1", std::to_string(primary.Port())});
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return primary.Cli({"INFO", "replication"}).find("connected_slaves:1") != std::string::npos;
+      },
+      std::chrono::seconds(10)));
+  SentinelProcess sentinel(primary.Port(), {.quorum = 1});
+  // Until the sentinel has connected to the replica it reports it
+  // "slave,disconnected", which discovery leaves out (as the daemon does
+  // until a later round).
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return sentinel.Cli({"SENTINEL", "REPLICAS", "mymaster"}).find("flags\nslave\n") !=
+               std::string::npos;
+      },
+      std::chrono::seconds(15)))
+      << sentinel.Log();
+
+  TempDir dir("memwatch-doctor");
+  const std::string file = dir.File("orders.yml");
+  std::ofstream(file) << SentinelConfig(sentinel.Address());
+  CommandResult r = Doctor({"--config", file});
+  EXPECT_EQ(r.exit_code, 0) << r.output << r.error;
+  const std::string p = "127.0.0.1:" + std::to_string(primary.Port());
+  const std::string q = "127.0.0.1:" + std::to_string(replica.Port());
+  EXPECT_THAT(r.output, HasSubstr("orders/" + p + " (" + p + ")")) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("orders/" + q + " (" + q + ")")) << r.output;
+
+  const int gone = sentinel.Port();
+  sentinel.Kill();
+  std::ofstream(file) << SentinelConfig("127.0.0.1:" + std::to_string(gone));
+  r = Doctor({"--config", file});
+  EXPECT_EQ(r.exit_code, 3) << r.output << r.error;
+  EXPECT_THAT(r.output, HasSubstr("could not discover the Sentinel group's nodes"));
+  EXPECT_THAT(r.output, Not(HasSubstr("orders/")));
+}
+
+// A cluster from one seed: every primary reported under the group's name.
+TEST(DoctorTest, AClusterIsReportedNodeByNodeFromOneSeed) {
+  RedisCluster cluster(3, 0, {"--maxmemory", "100mb", "--maxmemory-policy", "allkeys-lru"});
+  TempDir dir("memwatch-doctor");
+  const std::string file = dir.File("shop.yml");
+  std::ofstream(file) << "targets:\n  - name: shop\n    cluster: {seeds: [\"127.0.0.1:" +
+                             std::to_string(cluster.Node(0).Port()) + "\"]}\n";
+  CommandResult r = Doctor({"--config", file});
+  EXPECT_EQ(r.exit_code, 0) << r.output << r.error;
+  for (size_t i = 0; i < cluster.size(); ++i) {
+    EXPECT_THAT(r.output, HasSubstr("shop/127.0.0.1:" + std::to_string(cluster.Node(i).Port())))
+        << r.output;
+  }
 }
 
 TEST(DoctorTest, BadConfigIsExitCode3WithTheErrors) {
