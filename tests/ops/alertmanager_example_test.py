@@ -105,25 +105,20 @@ def main():
         if url is None:
             raise Failure("Alertmanager did not become ready:\n" + open(log_path).read())
 
-        # What the rules send: per target, per group, and the raw safety net.
-        posted = {
-            "target a critical": alert(alertname="RedisMemwatchMemoryHigh", target="a",
-                                       check="memory_high", severity="critical"),
-            "target a warning": alert(alertname="RedisMemwatchMemoryHigh", target="a",
-                                      check="memory_high", severity="warning"),
-            "target b warning": alert(alertname="RedisMemwatchMemoryHigh", target="b",
-                                      check="memory_high", severity="warning"),
-            "group orders critical": alert(alertname="RedisMemwatchTimeToFull", group="orders",
-                                           check="time_to_full", severity="critical"),
-            "group orders warning": alert(alertname="RedisMemwatchTimeToFull", group="orders",
-                                          check="time_to_full", severity="warning"),
-            "group carts warning": alert(alertname="RedisMemwatchTimeToFull", group="carts",
-                                         check="time_to_full", severity="warning"),
-            "raw on target c": alert(alertname="RedisMemoryFullSoon", target="c",
-                                     severity="warning"),
-            "check on target c": alert(alertname="RedisMemwatchTimeToFull", target="c",
-                                       check="time_to_full", severity="warning"),
+        # What the rules send, as (alertname, the label it is about, its
+        # value, severity): per target, per group, and the raw safety net.
+        cases = {
+            "target a critical": ("RedisMemwatchMemoryHigh", "target", "a", "critical"),
+            "target a warning": ("RedisMemwatchMemoryHigh", "target", "a", "warning"),
+            "target b warning": ("RedisMemwatchMemoryHigh", "target", "b", "warning"),
+            "group orders critical": ("RedisMemwatchTimeToFull", "group", "orders", "critical"),
+            "group orders warning": ("RedisMemwatchTimeToFull", "group", "orders", "warning"),
+            "group carts warning": ("RedisMemwatchTimeToFull", "group", "carts", "warning"),
+            "raw on target c": ("RedisMemoryFullSoon", "target", "c", "warning"),
+            "check on target c": ("RedisMemwatchTimeToFull", "target", "c", "warning"),
         }
+        posted = {name: alert(alertname=a, severity=sev, **{label: value})
+                  for name, (a, label, value, sev) in cases.items()}
         muted = {"target a warning", "group orders warning", "raw on target c"}
         http("POST", url + "/api/v2/alerts", list(posted.values()))
 
