@@ -3,14 +3,16 @@
 #   1. types       the JSON, as `(<json>) satisfies Dashboard`, compiles against
 #                  @grafana/schema with `tsc --strict` (wrong keys, types, enum values)
 #   2. promql      every panel expr and variable query parses (@prometheus-io/lezer-promql)
-#   3. prometheus  against a real redis-server (driven into OOM), the built daemon and a
-#                  real Prometheus scraping it, every panel expr returns data
+#   3. prometheus  against a real redis-server (driven into OOM) and a real sentinel
+#                  watching it (a Sentinel group), the built daemon and a real
+#                  Prometheus scraping it, every panel expr returns data
 # Usage: tests/ops/grafana_test.sh PATH/TO/redis-memwatch
 #        MEMWATCH_DASHBOARD=other.json tests/ops/grafana_test.sh ...   checks another file
 #        MEMWATCH_GRAFANA_VERBOSE=1 ...   prints what every panel expr returned
 # Prints one line per check and a summary; exits 1 if any check failed.
 # Needs node + npm (installs the pinned devDependencies with `npm ci` if node_modules is
-# missing), redis-server, redis-cli, prometheus, curl. Loopback only; about 20-30 s.
+# missing), redis-server (also as the sentinel), redis-cli, prometheus, curl. Loopback
+# only; about 20-30 s.
 # shellcheck disable=SC2317  # cleanup and the check_* functions are called indirectly
 set -uo pipefail
 
@@ -135,20 +137,36 @@ start_processes() {
       return 1
     }
   done
-  # Three distinct free loopback ports, bound at once so they differ.
-  read -r redis_port metrics_port prometheus_port < <(/usr/bin/python3 -c '
+  # Four distinct free loopback ports, bound at once so they differ.
+  read -r redis_port metrics_port prometheus_port sentinel_port < <(/usr/bin/python3 -c '
 import socket
-socks = [socket.socket() for _ in range(3)]
+socks = [socket.socket() for _ in range(4)]
 for s in socks: s.bind(("127.0.0.1", 0))
 print(*(s.getsockname()[1] for s in socks))')
 
-  mkdir -p "$tmp/redis" "$tmp/prometheus-data"
+  mkdir -p "$tmp/redis" "$tmp/prometheus-data" "$tmp/sentinel"
   redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no \
     --dir "$tmp/redis" --daemonize no --logfile "$tmp/redis.log" &
   local redis_pid=$!
   pids+=("$redis_pid")
   wait_for 10 "$redis_pid" redis-server rcli PING || return 1
   provoke_oom || return 1
+
+  # A sentinel watching that Redis, so that the group panels have a group:
+  # ops-group, whose one node is the same Redis, with sentinel_quorum
+  # active (one healthy sentinel, one needed: a warning).
+  cat >"$tmp/sentinel/sentinel.conf" <<EOF
+bind 127.0.0.1
+port $sentinel_port
+dir $tmp/sentinel
+sentinel monitor mymaster 127.0.0.1 $redis_port 1
+EOF
+  redis-server "$tmp/sentinel/sentinel.conf" --sentinel --daemonize no \
+    --logfile "$tmp/sentinel.log" &
+  local sentinel_pid=$!
+  pids+=("$sentinel_pid")
+  wait_for 10 "$sentinel_pid" redis-sentinel \
+    redis-cli -h 127.0.0.1 -p "$sentinel_port" SENTINEL GET-MASTER-ADDR-BY-NAME mymaster || return 1
 
   # A 20 s trend window instead of 15 min: time to full is exported after ~10 polls.
   # Keyspace sampling (the prefix panels): a cycle every second instead of every
@@ -167,6 +185,10 @@ keyspace:
 targets:
   - name: $target_name
     address: 127.0.0.1:$redis_port
+  - name: ops-group
+    sentinel:
+      addresses: ["127.0.0.1:$sentinel_port"]
+      master_name: mymaster
 EOF
   "$daemon" --config "$tmp/memwatch.yml" >"$tmp/daemon.log" 2>&1 &
   local daemon_pid=$!
